@@ -1,0 +1,31 @@
+package io.edgerule.adapter;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * What the daemon lends an adapter. The daemon owns these executors and shuts them down; an adapter
+ * never creates a global pool. An adapter that needs threads of its own (a Netty event loop, a
+ * serial reader) makes them with {@code threadFactory}, so they are named and accounted for, and
+ * stops them on close.
+ *
+ * @param scheduler for polls, timeouts and reconnect backoff; tasks must be short and never block
+ * @param blockingIo for calls that may block (serial opens, DNS, TLS handshakes)
+ * @param threadFactory for the adapter's own long-lived threads
+ * @param clock the gateway's clock (tests pass a fixed or stepping one)
+ */
+public record AdapterContext(
+    ScheduledExecutorService scheduler,
+    ExecutorService blockingIo,
+    ThreadFactory threadFactory,
+    Clock clock) {
+  public AdapterContext {
+    Objects.requireNonNull(scheduler, "scheduler");
+    Objects.requireNonNull(blockingIo, "blockingIo");
+    Objects.requireNonNull(threadFactory, "threadFactory");
+    Objects.requireNonNull(clock, "clock");
+  }
+}

@@ -1,0 +1,42 @@
+package io.edgerule.adapter;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Reconnect backoff: {@code initial * multiplier^attempt}, capped at {@code max}, with up to 20%
+ * random jitter subtracted so that a fleet of gateways that lost a device server at the same moment
+ * does not come back in lockstep.
+ */
+public record Backoff(Duration initial, Duration max, double multiplier) {
+  public static final Backoff DEFAULT =
+      new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), 2);
+
+  public Backoff {
+    Objects.requireNonNull(initial, "initial");
+    Objects.requireNonNull(max, "max");
+    if (initial.isNegative() || initial.isZero()) {
+      throw new IllegalArgumentException("backoff initial must be > 0, got " + initial);
+    }
+    if (max.compareTo(initial) < 0) {
+      throw new IllegalArgumentException("backoff max " + max + " is below initial " + initial);
+    }
+    if (!(multiplier >= 1.0)) {
+      throw new IllegalArgumentException("backoff multiplier must be >= 1, got " + multiplier);
+    }
+  }
+
+  /** The delay before retry number {@code attempt} (0 for the first retry), without jitter. */
+  public Duration nominalDelay(int attempt) {
+    double millis = initial.toMillis() * Math.pow(multiplier, Math.max(0, attempt));
+    return millis >= max.toMillis() ? max : Duration.ofMillis((long) millis);
+  }
+
+  /** {@link #nominalDelay} less up to 20% jitter. */
+  public Duration delay(int attempt) {
+    long nominal = nominalDelay(attempt).toMillis();
+    long jitter = (long) (nominal * 0.2 * ThreadLocalRandom.current().nextDouble());
+    return Duration.ofMillis(Math.max(1, nominal - jitter));
+  }
+}
