@@ -1,0 +1,14 @@
+package io.edgerule.sim;
+
+import picocli.CommandLine.Command;
+
+/**
+ * {@code edgerule sim ...}: runs one simulated device or plant in the foreground until Ctrl-C. Each
+ * protocol's simulator adds its own subcommand here.
+ */
+@Command(
+    name = "sim",
+    description = "Run a simulated field device or plant (for tests, demos and commissioning).",
+    mixinStandardHelpOptions = true,
+    subcommands = {})
+public final class SimCommand {}
