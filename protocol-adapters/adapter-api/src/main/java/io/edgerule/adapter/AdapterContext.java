@@ -1,5 +1,6 @@
 package io.edgerule.adapter;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -16,16 +17,20 @@ import java.util.concurrent.ThreadFactory;
  * @param blockingIo for calls that may block (serial opens, DNS, TLS handshakes)
  * @param threadFactory for the adapter's own long-lived threads
  * @param clock the gateway's clock (tests pass a fixed or stepping one)
+ * @param stateDirectory where the adapter keeps durable state (certificates, network keys, ...),
+ *     under a sub-folder named after its protocol; it exists and survives restarts and upgrades
  */
 public record AdapterContext(
     ScheduledExecutorService scheduler,
     ExecutorService blockingIo,
     ThreadFactory threadFactory,
-    Clock clock) {
+    Clock clock,
+    Path stateDirectory) {
   public AdapterContext {
     Objects.requireNonNull(scheduler, "scheduler");
     Objects.requireNonNull(blockingIo, "blockingIo");
     Objects.requireNonNull(threadFactory, "threadFactory");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(stateDirectory, "stateDirectory");
   }
 }
