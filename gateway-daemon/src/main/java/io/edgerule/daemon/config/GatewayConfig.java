@@ -1,0 +1,26 @@
+package io.edgerule.daemon.config;
+
+import io.edgerule.adapter.DeviceConfig;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The whole gateway configuration, bound from one YAML file by {@link ConfigLoader}. Each concern
+ * has its own typed record; nothing is an untyped map.
+ *
+ * @param mqtt null when the gateway runs without an uplink (rules still act on devices)
+ */
+public record GatewayConfig(
+    GatewaySection gateway,
+    List<DeviceConfig> devices,
+    List<RuleConfig> rules,
+    MqttConfig mqtt,
+    PipelineConfig pipeline) {
+
+  public GatewayConfig {
+    Objects.requireNonNull(gateway, "'gateway' section is required");
+    devices = devices == null ? List.of() : List.copyOf(devices);
+    rules = rules == null ? List.of() : List.copyOf(rules);
+    pipeline = pipeline == null ? PipelineConfig.DEFAULTS : pipeline;
+  }
+}

@@ -1,0 +1,92 @@
+package io.edgerule.daemon.config;
+
+import java.io.StringReader;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Where each node of a YAML document starts, by path ({@code devices[0].points[2].type}). Jackson
+ * reports a failed record constructor at the end of the object; this lets errors point at the start
+ * of the offending node (or at its key) instead.
+ */
+final class YamlLocations {
+  /** 1-based line and column. */
+  record Position(int line, int column) {}
+
+  private final Map<String, Position> values = new HashMap<>();
+  private final Map<String, Position> keys = new HashMap<>();
+
+  private YamlLocations() {}
+
+  /**
+   * Indexes {@code text}; returns an empty index when the text does not compose (syntax errors).
+   */
+  static YamlLocations index(String text) {
+    YamlLocations index = new YamlLocations();
+    try {
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(true);
+      Node root = new Yaml(options).compose(new StringReader(text));
+      if (root != null) {
+        index.walk("", root);
+      }
+    } catch (RuntimeException e) {
+      // Syntax errors are reported by the binding pass with their own position.
+    }
+    return index;
+  }
+
+  private void walk(String path, Node node) {
+    values.putIfAbsent(path, position(node.getStartMark()));
+    if (node instanceof MappingNode mapping) {
+      for (NodeTuple tuple : mapping.getValue()) {
+        if (tuple.getKeyNode() instanceof ScalarNode key) {
+          String child = path.isEmpty() ? key.getValue() : path + "." + key.getValue();
+          keys.putIfAbsent(child, position(key.getStartMark()));
+          walk(child, tuple.getValueNode());
+        }
+      }
+    } else if (node instanceof SequenceNode sequence) {
+      List<Node> items = sequence.getValue();
+      for (int i = 0; i < items.size(); i++) {
+        walk(path + "[" + i + "]", items.get(i));
+      }
+    }
+  }
+
+  private static Position position(Mark mark) {
+    return new Position(mark.getLine() + 1, mark.getColumn() + 1);
+  }
+
+  /** The start of the value at {@code path}, or of its nearest ancestor that exists. */
+  Position value(String path) {
+    String p = path;
+    while (true) {
+      Position found = values.get(p);
+      if (found != null || p.isEmpty()) {
+        return found;
+      }
+      p = parent(p);
+    }
+  }
+
+  /** The key of {@code path} if it is a mapping entry, else {@link #value}. */
+  Position key(String path) {
+    Position found = keys.get(path);
+    return found != null ? found : value(path);
+  }
+
+  private static String parent(String path) {
+    int cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+    return cut < 0 ? "" : path.substring(0, cut);
+  }
+}
