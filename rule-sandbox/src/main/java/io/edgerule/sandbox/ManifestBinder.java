@@ -1,0 +1,277 @@
+package io.edgerule.sandbox;
+
+import io.edgerule.adapter.PointPattern;
+import io.edgerule.sandbox.internal.Durations;
+import io.edgerule.sandbox.internal.yaml.YamlNode;
+import io.edgerule.sandbox.internal.yaml.YamlNode.Mapping;
+import io.edgerule.sandbox.internal.yaml.YamlNode.Position;
+import io.edgerule.sandbox.internal.yaml.YamlNode.Scalar;
+import io.edgerule.sandbox.internal.yaml.YamlNode.Sequence;
+import io.edgerule.sandbox.internal.yaml.YamlReader;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/** Binds a manifest's YAML tree to a {@link RuleManifest}, reporting errors at their position. */
+final class ManifestBinder {
+  private static final Set<String> TOP_KEYS =
+      Set.of(
+          "name",
+          "description",
+          "abi",
+          "module",
+          "inputs",
+          "writable_points",
+          "topics",
+          "alarms",
+          "tick",
+          "limits");
+  private static final Set<String> LIMIT_KEYS =
+      Set.of(
+          "memory_pages",
+          "deadline",
+          "init_deadline",
+          "max_actions",
+          "max_action_bytes",
+          "max_table_elements",
+          "quarantine_after",
+          "fault_window");
+
+  /** Rule names appear in MQTT topics and file names: one plain segment. */
+  private static final Pattern RULE_NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
+
+  private static final Duration MIN_TICK = Duration.ofMillis(10);
+
+  private final String source;
+
+  private ManifestBinder(String source) {
+    this.source = source;
+  }
+
+  static RuleManifest bind(String yamlText, String sourceName, Path baseDir) {
+    return new ManifestBinder(sourceName).bind(yamlText, baseDir);
+  }
+
+  private RuleManifest bind(String yamlText, Path baseDir) {
+    YamlNode root;
+    try {
+      root = YamlReader.read(yamlText);
+    } catch (YamlReader.YamlException e) {
+      throw new ManifestException(source, e.at().line(), e.at().column(), e.getMessage());
+    }
+    if (root == null) {
+      throw new ManifestException(source, 0, 0, "the manifest is empty; it needs at least a name");
+    }
+    Mapping top = mapping(root, "manifest");
+    checkKeys(top, TOP_KEYS, "");
+
+    String name = requiredText(top, "name");
+    if (!RULE_NAME.matcher(name).matches()) {
+      throw error(
+          top.entries().get("name"),
+          "name: invalid rule name '"
+              + name
+              + "': 1 to 64 letters, digits, '_', '.' or '-' (it is used in MQTT topics)");
+    }
+    String description = optionalText(top, "description", "");
+
+    YamlNode abi = top.entries().get("abi");
+    if (abi != null) {
+      int version = integer(abi, "abi", 1, Integer.MAX_VALUE);
+      if (version != RuleManifest.ABI_VERSION) {
+        throw error(
+            abi,
+            "abi: this gateway runs rules of ABI version "
+                + RuleManifest.ABI_VERSION
+                + ", not "
+                + version);
+      }
+    }
+
+    Path module = null;
+    YamlNode moduleNode = top.entries().get("module");
+    if (moduleNode != null) {
+      String text = text(moduleNode, "module");
+      try {
+        module = baseDir == null ? Path.of(text) : baseDir.resolve(text).normalize();
+      } catch (InvalidPathException e) {
+        throw error(moduleNode, "module: invalid path '" + text + "': " + e.getReason());
+      }
+    }
+
+    List<PointPattern> inputs = patterns(top, "inputs");
+    List<PointPattern> writable = patterns(top, "writable_points");
+    List<PointPattern> topics = patterns(top, "topics");
+    List<PointPattern> alarms = patterns(top, "alarms");
+
+    Duration tick = null;
+    YamlNode tickNode = top.entries().get("tick");
+    if (tickNode != null) {
+      tick = duration(tickNode, "tick");
+      if (tick.compareTo(MIN_TICK) < 0) {
+        throw error(tickNode, "tick: must be at least 10ms, not " + Durations.format(tick));
+      }
+    }
+
+    RuleLimits limits = limits(top.entries().get("limits"));
+    return new RuleManifest(
+        source, name, description, module, inputs, writable, topics, alarms, tick, limits);
+  }
+
+  private RuleLimits limits(YamlNode node) {
+    RuleLimits d = RuleLimits.defaults();
+    if (node == null || node instanceof Scalar s && s.text() == null) {
+      return d;
+    }
+    Mapping m = mapping(node, "limits");
+    checkKeys(m, LIMIT_KEYS, "limits.");
+    int memoryPages = intOr(m, "memory_pages", d.memoryPages(), 1, RuleLimits.MAX_PAGES);
+    Duration deadline = durationOr(m, "deadline", d.deadline());
+    Duration initDeadline = durationOr(m, "init_deadline", d.initDeadline());
+    int maxActions = intOr(m, "max_actions", d.maxActions(), 1, Integer.MAX_VALUE);
+    int maxActionBytes = intOr(m, "max_action_bytes", d.maxActionBytes(), 1, Integer.MAX_VALUE);
+    int maxTable = intOr(m, "max_table_elements", d.maxTableElements(), 0, Integer.MAX_VALUE);
+    int quarantineAfter = intOr(m, "quarantine_after", d.quarantineAfter(), 1, Integer.MAX_VALUE);
+    Duration faultWindow = durationOr(m, "fault_window", d.faultWindow());
+    return new RuleLimits(
+        memoryPages,
+        deadline,
+        initDeadline,
+        maxActions,
+        maxActionBytes,
+        maxTable,
+        quarantineAfter,
+        faultWindow);
+  }
+
+  // ---- typed accessors that report where the problem is ----
+
+  private void checkKeys(Mapping m, Set<String> allowed, String prefix) {
+    for (var entry : m.keys().entrySet()) {
+      if (!allowed.contains(entry.getKey())) {
+        Position at = entry.getValue();
+        throw new ManifestException(
+            source,
+            at.line(),
+            at.column(),
+            "unknown key '"
+                + prefix
+                + entry.getKey()
+                + "' (expected one of: "
+                + String.join(", ", allowed.stream().sorted().toList())
+                + ")");
+      }
+    }
+  }
+
+  private Mapping mapping(YamlNode node, String what) {
+    if (node instanceof Mapping m) {
+      return m;
+    }
+    throw error(node, what + ": expected a mapping of keys, found " + node.kind());
+  }
+
+  private String requiredText(Mapping m, String key) {
+    YamlNode node = m.entries().get(key);
+    if (node == null) {
+      throw error(m, "missing required key '" + key + "'");
+    }
+    return text(node, key);
+  }
+
+  private String optionalText(Mapping m, String key, String dflt) {
+    YamlNode node = m.entries().get(key);
+    return node == null ? dflt : text(node, key);
+  }
+
+  private String text(YamlNode node, String path) {
+    if (node instanceof Scalar s && s.text() != null && !s.text().isBlank()) {
+      return s.text().trim();
+    }
+    throw error(node, path + ": expected a value, found " + node.kind());
+  }
+
+  private int integer(YamlNode node, String path, int min, int max) {
+    String text = text(node, path);
+    long value;
+    try {
+      value = Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw error(node, path + ": expected a whole number, found '" + text + "'");
+    }
+    if (value < min || value > max) {
+      throw error(
+          node,
+          path
+              + ": must be "
+              + (max == Integer.MAX_VALUE ? "at least " + min : "between " + min + " and " + max)
+              + ", not "
+              + value);
+    }
+    return (int) value;
+  }
+
+  private int intOr(Mapping m, String key, int dflt, int min, int max) {
+    YamlNode node = m.entries().get(key);
+    return node == null ? dflt : integer(node, "limits." + key, min, max);
+  }
+
+  private Duration duration(YamlNode node, String path) {
+    String text = text(node, path);
+    Duration d;
+    try {
+      d = Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw error(node, path + ": " + e.getMessage());
+    }
+    if (d.isZero()) {
+      throw error(node, path + ": must be longer than 0");
+    }
+    return d;
+  }
+
+  private Duration durationOr(Mapping m, String key, Duration dflt) {
+    YamlNode node = m.entries().get(key);
+    return node == null ? dflt : duration(node, "limits." + key);
+  }
+
+  private List<PointPattern> patterns(Mapping m, String key) {
+    YamlNode node = m.entries().get(key);
+    if (node == null || node instanceof Scalar s && s.text() == null) {
+      return List.of();
+    }
+    List<YamlNode> items;
+    if (node instanceof Sequence seq) {
+      items = seq.items();
+    } else if (node instanceof Scalar) {
+      items = List.of(node); // a single pattern may be written without brackets
+    } else {
+      throw error(node, key + ": expected a list of patterns, found " + node.kind());
+    }
+    return list(items, key, PointPattern::parse);
+  }
+
+  private <T> List<T> list(List<YamlNode> items, String key, Function<String, T> parse) {
+    List<T> out = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      String path = key + "[" + i + "]";
+      YamlNode item = items.get(i);
+      String text = text(item, path);
+      try {
+        out.add(parse.apply(text));
+      } catch (IllegalArgumentException e) {
+        throw error(item, path + ": " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private ManifestException error(YamlNode node, String problem) {
+    return new ManifestException(source, node.at().line(), node.at().column(), problem);
+  }
+}

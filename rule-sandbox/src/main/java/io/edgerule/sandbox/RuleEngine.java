@@ -1,0 +1,352 @@
+package io.edgerule.sandbox;
+
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import io.edgerule.adapter.PointEvent;
+import io.edgerule.sandbox.RuleOutcome.Committed;
+import io.edgerule.sandbox.RuleOutcome.Failed;
+import io.edgerule.sandbox.RuleOutcome.Skipped;
+import io.edgerule.sandbox.internal.Abi;
+import io.edgerule.sandbox.internal.CompiledModules;
+import io.edgerule.sandbox.internal.Durations;
+import io.edgerule.sandbox.internal.GuardedCall;
+import io.edgerule.sandbox.internal.ModuleValidator;
+import io.edgerule.sandbox.internal.RuleInstance;
+import io.edgerule.sandbox.internal.WasmPrescan;
+import io.edgerule.sandbox.internal.Watchdog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads and runs WebAssembly rules: one engine per gateway.
+ *
+ * <pre>{@code
+ * RuleEngine engine = new RuleEngine(RuleLimits.defaults(), scheduler, Clock.systemUTC());
+ * RuleManifest manifest = RuleManifest.load(Path.of("rules/overtemp.yaml"));
+ * Rule rule = engine.load(manifest.name(), Path.of("rules/overtemp.wasm"), manifest);
+ * switch (engine.evaluate(rule, batch)) {
+ *   case RuleOutcome.Committed c -> dispatch(c.actions());
+ *   case RuleOutcome.Failed f -> log.warn("rule {} failed: {} {}", rule.name(), f.kind(), f.message());
+ *   case RuleOutcome.Skipped s -> log.debug("rule {} skipped: {}", rule.name(), s.reason());
+ * }
+ * }</pre>
+ *
+ * <p>Threads: the engine owns none. Rule code runs on the thread that calls {@link #evaluate} or
+ * {@link #tick} (one call at a time per rule; different rules may run concurrently); the lent
+ * scheduler only runs the deadline watchdog's short checks, so lend one that is not busy with long
+ * tasks. {@link #load} runs the rule's start section and {@code er_init} on the caller's thread,
+ * also under a deadline.
+ */
+public final class RuleEngine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RuleEngine.class);
+
+  private final RuleLimits hostCaps;
+  private final Clock clock;
+  private final Watchdog watchdog;
+  private final CompiledModules compiled = new CompiledModules();
+  private final Set<Rule> rules = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  /**
+   * @param hostCaps the gateway's ceiling for every rule's limits
+   * @param watchdog a scheduler for deadline checks (not shut down by the engine)
+   * @param clock the time rules read through {@code gw.now_ms} and faults are stamped with
+   */
+  public RuleEngine(RuleLimits hostCaps, ScheduledExecutorService watchdog, Clock clock) {
+    this.hostCaps = Objects.requireNonNull(hostCaps, "hostCaps");
+    this.watchdog = new Watchdog(Objects.requireNonNull(watchdog, "watchdog"));
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  public RuleLimits hostCaps() {
+    return hostCaps;
+  }
+
+  /**
+   * Reads a module file and loads it; errors name the file.
+   *
+   * @see #load(String, byte[], RuleManifest)
+   */
+  public Rule load(String name, Path wasmFile, RuleManifest manifest) {
+    byte[] wasm;
+    try {
+      wasm = Files.readAllBytes(wasmFile);
+    } catch (IOException e) {
+      throw new RuleLoadException(
+          name,
+          wasmFile.toString(),
+          "cannot read the module: " + e.getClass().getSimpleName() + " " + e.getMessage());
+    }
+    return load(name, wasm, wasmFile.toString(), manifest);
+  }
+
+  /**
+   * Validates, compiles (or takes from the cache), instantiates and initialises a rule. The start
+   * section and {@code er_init} run on the caller's thread under the rule's init deadline.
+   *
+   * @param name the rule's identity in the gateway (usually {@code manifest.name()})
+   * @throws RuleLoadException saying what is wrong; nothing of the rule stays loaded
+   */
+  public Rule load(String name, byte[] wasm, RuleManifest manifest) {
+    return load(name, wasm, manifest.module().map(Path::toString).orElse(null), manifest);
+  }
+
+  private Rule load(String name, byte[] wasm, String source, RuleManifest manifest) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(wasm, "wasm");
+    Objects.requireNonNull(manifest, "manifest");
+    if (closed) {
+      throw new IllegalStateException("the rule engine is closed");
+    }
+    String framing = WasmPrescan.problem(wasm);
+    if (framing != null) {
+      throw new RuleLoadException(name, source, framing);
+    }
+    RuleLimits limits = manifest.limits().cappedBy(hostCaps);
+    String digest = CompiledModules.digest(wasm);
+    CompiledModules.Entry cached = compiled.lookup(digest);
+    WasmModule module = cached != null ? cached.module() : parse(name, source, wasm);
+
+    ModuleValidator.Checked checked;
+    try {
+      checked = ModuleValidator.check(module, manifest, limits);
+    } catch (ModuleValidator.Invalid e) {
+      throw new RuleLoadException(name, source, e.getMessage());
+    }
+
+    CompiledModules.Entry entry;
+    try {
+      entry = cached != null ? cached : compiled.compile(digest, module);
+    } catch (RuntimeException e) {
+      throw new RuleLoadException(name, source, "cannot compile the module: " + e.getMessage(), e);
+    }
+    compiled.acquire(entry);
+    Watchdog.Slot slot = watchdog.register();
+    Rule rule = new Rule(name, source, manifest, limits, entry, checked, slot);
+    boolean ok = false;
+    try {
+      rule.instance = startInstance(rule);
+      ok = true;
+    } finally {
+      if (!ok) {
+        watchdog.unregister(slot);
+        compiled.release(entry);
+      }
+    }
+    rules.add(rule);
+    LOG.info(
+        "rule '{}' loaded ({}, {} pages max, deadline {})",
+        name,
+        source == null ? digest.substring(0, 12) : source,
+        checked.memoryLimits().maximumPages(),
+        Durations.format(limits.deadline()));
+    return rule;
+  }
+
+  private WasmModule parse(String name, String source, byte[] wasm) {
+    try {
+      return Parser.parse(wasm);
+    } catch (RuntimeException e) {
+      throw new RuleLoadException(name, source, "malformed module: " + e.getMessage(), e);
+    }
+  }
+
+  /** Instantiates and initialises; throws RuleLoadException with what went wrong. */
+  private RuleInstance startInstance(Rule rule) {
+    RuleInstance instance;
+    try {
+      instance =
+          RuleInstance.create(rule.compiled, rule.checked, rule.manifest(), rule.limits(), clock);
+    } catch (RuntimeException e) {
+      throw new RuleLoadException(
+          rule.name(), rule.source().orElse(null), "cannot instantiate: " + e.getMessage(), e);
+    }
+    GuardedCall.Result<List<RuleAction>> result;
+    try {
+      result =
+          GuardedCall.run(
+              watchdog,
+              rule.slot,
+              rule.limits().initDeadline(),
+              "start section + " + Abi.INIT,
+              "limits.init_deadline",
+              instance::initialize);
+    } catch (IllegalStateException e) {
+      throw new RuleLoadException(rule.name(), rule.source().orElse(null), e.getMessage());
+    }
+    if (result instanceof GuardedCall.Ok<List<RuleAction>> ok) {
+      logInitLines(rule, ok.value());
+      return instance;
+    }
+    if (result instanceof GuardedCall.Fault<List<RuleAction>> f) {
+      throw new RuleLoadException(rule.name(), rule.source().orElse(null), f.message());
+    }
+    Thread.currentThread().interrupt(); // keep the host's interrupt for its caller
+    throw new RuleLoadException(
+        rule.name(), rule.source().orElse(null), "interrupted by the host during init");
+  }
+
+  private static void logInitLines(Rule rule, List<RuleAction> actions) {
+    for (RuleAction a : actions) {
+      if (a instanceof RuleAction.Log log) {
+        LOG.atLevel(log.level()).log("rule '{}' init: {}", rule.name(), log.message());
+      }
+    }
+  }
+
+  /**
+   * Runs one batch through the rule ({@code er_on_events}) on the caller's thread under the rule's
+   * deadline. Events of points the rule does not subscribe to are left out. The daemon guarantees
+   * one call at a time per rule.
+   */
+  public RuleOutcome evaluate(Rule rule, List<PointEvent> batch) {
+    Objects.requireNonNull(batch, "batch");
+    return call(rule, Abi.ON_EVENTS, instance -> instance.onEvents(batch));
+  }
+
+  /**
+   * Runs the rule's {@code er_on_tick} (for rules whose manifest sets a {@code tick}; the daemon
+   * calls this every {@code manifest.tickPeriod()}).
+   *
+   * @throws IllegalStateException if the rule has no tick
+   */
+  public RuleOutcome tick(Rule rule) {
+    if (!rule.checked.hasTick()) {
+      throw new IllegalStateException("rule '" + rule.name() + "' has no tick");
+    }
+    return call(rule, Abi.ON_TICK, RuleInstance::onTick);
+  }
+
+  private RuleOutcome call(
+      Rule rule, String export, Function<RuleInstance, List<RuleAction>> body) {
+    Objects.requireNonNull(rule, "rule");
+    if (rule.unloaded) {
+      return new Skipped("rule '" + rule.name() + "' is unloaded");
+    }
+    if (rule.status() == RuleStatus.QUARANTINED) {
+      return new Skipped(
+          "rule '"
+              + rule.name()
+              + "' is quarantined"
+              + rule.quarantineCause()
+                  .map(f -> " (" + f.kind() + ": " + f.message() + ")")
+                  .orElse(""));
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      return new Skipped("the calling thread is interrupted; the rule was not run");
+    }
+    RuleInstance instance = rule.instance;
+    if (instance == null) {
+      try {
+        instance = startInstance(rule);
+        rule.instance = instance;
+      } catch (RuleLoadException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          return new Skipped("interrupted by the host while re-initialising the rule");
+        }
+        return fault(
+            rule, FailureKind.TRAP, "re-initialisation after a fault failed: " + e.problem(), e);
+      }
+    }
+    RuleInstance running = instance;
+    GuardedCall.Result<List<RuleAction>> result;
+    try {
+      result =
+          GuardedCall.run(
+              watchdog,
+              rule.slot,
+              rule.limits().deadline(),
+              export,
+              "limits.deadline",
+              () -> body.apply(running));
+    } catch (IllegalStateException e) {
+      return new Skipped("not run: " + e.getMessage());
+    }
+    if (result instanceof GuardedCall.Ok<List<RuleAction>> ok) {
+      return new Committed(ok.value());
+    }
+    rule.instance = null; // never run again on memory a failure may have left half-updated
+    if (result instanceof GuardedCall.Fault<List<RuleAction>> f) {
+      return fault(rule, f.kind(), f.message(), null);
+    }
+    return new Skipped("interrupted by the host; nothing committed");
+  }
+
+  private Failed fault(Rule rule, FailureKind kind, String message, Throwable cause) {
+    RuleFault fault = new RuleFault(clock.instant(), kind, message);
+    boolean quarantine = rule.faults.record(fault);
+    if (quarantine && rule.status() == RuleStatus.ACTIVE) {
+      rule.quarantine(fault);
+      LOG.warn(
+          "rule '{}' quarantined: {} faults within {}; last: {} {}",
+          rule.name(),
+          rule.limits().quarantineAfter(),
+          Durations.format(rule.limits().faultWindow()),
+          kind,
+          message);
+    } else {
+      LOG.debug("rule '{}' fault: {} {}", rule.name(), kind, message, cause);
+    }
+    return new Failed(kind, message);
+  }
+
+  /**
+   * Re-admits a quarantined rule: its fault window is cleared and the next call runs on a fresh
+   * instance. Does nothing to an active rule.
+   */
+  public void enable(Rule rule) {
+    if (rule.unloaded) {
+      throw new IllegalStateException("rule '" + rule.name() + "' is unloaded");
+    }
+    if (rule.status() == RuleStatus.QUARANTINED) {
+      rule.faults.reset();
+      rule.instance = null;
+      rule.activate();
+      LOG.info("rule '{}' re-admitted", rule.name());
+    }
+  }
+
+  /**
+   * Drops a rule (call it when no evaluate of the rule is in flight); later calls with it return
+   * {@link Skipped}. Idempotent.
+   */
+  public void unload(Rule rule) {
+    if (rules.remove(rule)) {
+      rule.unloaded = true;
+      rule.instance = null;
+      watchdog.unregister(rule.slot);
+      compiled.release(rule.compiled);
+      LOG.info("rule '{}' unloaded", rule.name());
+    }
+  }
+
+  /** The rules currently loaded. */
+  public Set<Rule> rules() {
+    return Set.copyOf(rules);
+  }
+
+  /** How many compiled modules the cache holds (for tests and health). */
+  public int compiledModules() {
+    return compiled.size();
+  }
+
+  /** Unloads every rule. The lent scheduler is not shut down. */
+  @Override
+  public void close() {
+    closed = true;
+    for (Rule rule : List.copyOf(rules)) {
+      unload(rule);
+    }
+    compiled.clear();
+  }
+}

@@ -1,0 +1,181 @@
+package io.edgerule.sandbox.internal;
+
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.TableInstance;
+import com.dylibso.chicory.wasm.types.Table;
+import com.dylibso.chicory.wasm.types.TableLimits;
+import io.edgerule.adapter.PointEvent;
+import io.edgerule.sandbox.FailureKind;
+import io.edgerule.sandbox.RuleAction;
+import io.edgerule.sandbox.RuleLimits;
+import io.edgerule.sandbox.RuleManifest;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * One live instance of a rule module and the host state bound to it (id tables, staged actions, the
+ * batch buffer). Not thread-safe: the engine runs one call at a time per rule, always under the
+ * watchdog. After any failed call the engine throws the instance away, so a rule never runs on
+ * memory a trap or an interrupt left half-updated.
+ */
+public final class RuleInstance {
+  private static final int PAGE = 65_536;
+
+  private final Instance instance;
+  private final HostFunctions host;
+  private final ExportFunction init;
+  private final ExportFunction buffer;
+  private final ExportFunction onEvents;
+  private final ExportFunction onTick;
+  private final EventEncoder encoder = new EventEncoder();
+  private int bufferAddress;
+  private int bufferCapacity;
+
+  private RuleInstance(Instance instance, HostFunctions host, boolean hasTick) {
+    this.instance = instance;
+    this.host = host;
+    this.init = instance.export(Abi.INIT);
+    this.buffer = instance.export(Abi.BUFFER);
+    this.onEvents = instance.export(Abi.ON_EVENTS);
+    this.onTick = hasTick ? instance.export(Abi.ON_TICK) : null;
+  }
+
+  /**
+   * Links a compiled module with a fresh host state. Loads the compiled classes but runs no rule
+   * code yet: {@link #initialize} does, under a deadline.
+   */
+  public static RuleInstance create(
+      CompiledModules.Entry compiled,
+      ModuleValidator.Checked checked,
+      RuleManifest manifest,
+      RuleLimits limits,
+      Clock clock) {
+    HostFunctions host =
+        new HostFunctions(
+            manifest, clock, new ActionStage(limits.maxActions(), limits.maxActionBytes()));
+    int tableCap = limits.maxTableElements();
+    Instance instance =
+        Instance.builder(compiled.module())
+            .withMachineFactory(compiled.machines())
+            .withImportValues(host.imports())
+            .withMemoryLimits(checked.memoryLimits())
+            // A fresh Table per instance: Chicory grows the module's own limits object in place,
+            // and the cap bounds table.grow.
+            .withTableFactory(
+                (Table t, int initValue) ->
+                    new TableInstance(
+                        new Table(
+                            t.elementType(),
+                            new TableLimits(t.limits().min(), Math.min(t.limits().max(), tableCap)),
+                            t.initialize()),
+                        initValue))
+            .withInitialize(false)
+            .withStart(false)
+            .build();
+    return new RuleInstance(instance, host, checked.hasTick());
+  }
+
+  /**
+   * Runs data/element initialisation, the start section and {@code er_init}.
+   *
+   * @return the log lines the rule emitted during init
+   * @throws RuleAbort ABI if er_init returns non-zero or emits an action other than a log
+   */
+  public List<RuleAction> initialize() {
+    try {
+      host.phase(HostFunctions.Phase.INIT);
+      instance.initialize(false);
+      int status = (int) init.apply()[0];
+      if (status != Abi.OK) {
+        throw new RuleAbort(
+            FailureKind.ABI, Abi.INIT + " returned status " + status + " (0 means success)");
+      }
+      return host.stage().commit();
+    } finally {
+      host.phase(HostFunctions.Phase.IDLE);
+      host.stage().discard();
+    }
+  }
+
+  /**
+   * Hands one batch to {@code er_on_events}.
+   *
+   * @return the actions to commit; throws (RuleAbort, Chicory exceptions, Errors) on failure
+   */
+  public List<RuleAction> onEvents(List<PointEvent> batch) {
+    int count = encoder.encode(batch, host.points());
+    if (count == 0) {
+      return List.of();
+    }
+    try {
+      host.phase(HostFunctions.Phase.CALL);
+      int size = encoder.size();
+      if (size > bufferCapacity) {
+        acquireBuffer(size);
+      }
+      encoder.relocate(bufferAddress);
+      instance.memory().write(bufferAddress, encoder.bytes(), 0, size);
+      int status = (int) onEvents.apply(bufferAddress, count)[0];
+      if (status != Abi.OK) {
+        throw new RuleAbort(
+            FailureKind.ABI, Abi.ON_EVENTS + " returned status " + status + " (0 means success)");
+      }
+      return host.stage().commit();
+    } finally {
+      host.phase(HostFunctions.Phase.IDLE);
+      host.stage().discard();
+    }
+  }
+
+  /** Calls {@code er_on_tick}. */
+  public List<RuleAction> onTick() {
+    if (onTick == null) {
+      throw new IllegalStateException("the rule has no " + Abi.ON_TICK);
+    }
+    try {
+      host.phase(HostFunctions.Phase.CALL);
+      int status = (int) onTick.apply()[0];
+      if (status != Abi.OK) {
+        throw new RuleAbort(
+            FailureKind.ABI, Abi.ON_TICK + " returned status " + status + " (0 means success)");
+      }
+      return host.stage().commit();
+    } finally {
+      host.phase(HostFunctions.Phase.IDLE);
+      host.stage().discard();
+    }
+  }
+
+  private void acquireBuffer(int size) {
+    long address = buffer.apply(size)[0] & 0xffffffffL;
+    Memory memory = instance.memory();
+    long memorySize = (long) memory.pages() * PAGE;
+    if (address == 0) {
+      throw new RuleAbort(
+          FailureKind.ABI,
+          Abi.BUFFER + "(" + size + ") returned 0: the rule has no room for this batch");
+    }
+    if (address % 8 != 0 || address + size > memorySize) {
+      throw new RuleAbort(
+          FailureKind.ABI,
+          Abi.BUFFER
+              + "("
+              + size
+              + ") returned "
+              + address
+              + ", which is "
+              + (address % 8 != 0
+                  ? "not 8-byte aligned"
+                  : "outside linear memory (" + memorySize + " bytes)"));
+    }
+    bufferAddress = (int) address;
+    bufferCapacity = size;
+  }
+
+  /** Pages of linear memory in use now. */
+  public int memoryPages() {
+    return instance.memory().pages();
+  }
+}
