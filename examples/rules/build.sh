@@ -1,0 +1,36 @@
+#!/bin/sh
+# Rebuilds every example rule module from source: WAT with wat2wasm (Debian: wabt), C with clang
+# and wasm-ld (Debian: clang, lld). The committed .wasm files are exactly this script's output;
+# .ci/check-rules proves it.
+#
+#   examples/rules/build.sh            # rebuild in place
+#   examples/rules/build.sh OUT_DIR    # build into OUT_DIR (the check uses a temp dir)
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-$here}
+mkdir -p "$out"
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || { echo "build.sh: '$1' not found: install the Debian package '$2'" >&2; exit 1; }
+}
+need wat2wasm wabt
+need clang clang
+need wasm-ld lld
+
+for wat in "$here"/*.wat; do
+  name=$(basename "$wat" .wat)
+  wat2wasm "$wat" -o "$out/$name.wasm"
+done
+
+# -O2, no libc (-nostdlib -ffreestanding), no main (--no-entry). --strip-all drops the name,
+# debug and producers sections, so the output depends on the compiler's code generation only (the
+# committed files come from Debian 12's clang/lld 14; another version may generate other code).
+for c in "$here"/*.c; do
+  name=$(basename "$c" .c)
+  clang --target=wasm32 -O2 -nostdlib -ffreestanding -fno-ident \
+    -I "$here/include" \
+    -Wall -Wextra -Werror \
+    -Wl,--no-entry -Wl,--strip-all \
+    -o "$out/$name.wasm" "$c"
+done
