@@ -10,5 +10,5 @@ import picocli.CommandLine.Command;
     name = "sim",
     description = "Run a simulated field device or plant (for tests, demos and commissioning).",
     mixinStandardHelpOptions = true,
-    subcommands = {})
+    subcommands = {io.edgerule.sim.zigbee.ZigbeeSimCommand.class})
 public final class SimCommand {}

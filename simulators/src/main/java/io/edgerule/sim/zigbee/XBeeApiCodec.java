@@ -28,6 +28,11 @@ public final class XBeeApiCodec {
    * @param escaped true for API mode 2
    */
   public static byte[] encode(byte[] frameData, boolean escaped) {
+    return encode(frameData, escaped, checksum(frameData));
+  }
+
+  /** Frames {@code frameData} with the given checksum byte (a wrong one for fault injection). */
+  public static byte[] encode(byte[] frameData, boolean escaped, int checksum) {
     if (frameData.length == 0 || frameData.length > MAX_FRAME_DATA) {
       throw new IllegalArgumentException(
           "frame data length " + frameData.length + " outside 1.." + MAX_FRAME_DATA);
@@ -39,7 +44,7 @@ public final class XBeeApiCodec {
     for (byte b : frameData) {
       writeEscaped(out, b & 0xFF, escaped);
     }
-    writeEscaped(out, checksum(frameData), escaped);
+    writeEscaped(out, checksum & 0xFF, escaped);
     return out.toByteArray();
   }
 

@@ -20,13 +20,30 @@ public final class XBeeFrameDecoder {
     record Frame(byte[] frameData) implements Result {}
 
     /** A frame whose checksum byte does not match its data. */
-    record BadChecksum(byte[] frameData, int expected, int received) implements Result {}
+    record BadChecksum(byte[] frameData, int expected, int received) implements Result {
+      @Override
+      public String toString() {
+        return String.format(
+            "bad checksum %02X (expected %02X) on a frame of type %02X, %d bytes",
+            received, expected, frameData[0] & 0xFF, frameData.length);
+      }
+    }
 
     /** A frame cut short by the next start delimiter. */
-    record Truncated(int declaredLength, int receivedLength) implements Result {}
+    record Truncated(int declaredLength, int receivedLength) implements Result {
+      @Override
+      public String toString() {
+        return "truncated frame: " + receivedLength + " of " + declaredLength + " bytes";
+      }
+    }
 
     /** A length field of 0 or above {@link XBeeApiCodec#MAX_FRAME_DATA}. */
-    record BadLength(int declaredLength) implements Result {}
+    record BadLength(int declaredLength) implements Result {
+      @Override
+      public String toString() {
+        return "frame length " + declaredLength + " out of range";
+      }
+    }
   }
 
   private enum State {
