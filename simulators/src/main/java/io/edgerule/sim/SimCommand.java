@@ -10,5 +10,8 @@ import picocli.CommandLine.Command;
     name = "sim",
     description = "Run a simulated field device or plant (for tests, demos and commissioning).",
     mixinStandardHelpOptions = true,
-    subcommands = {io.edgerule.sim.zigbee.ZigbeeSimCommand.class})
+    subcommands = {
+      io.edgerule.sim.zigbee.ZigbeeSimCommand.class,
+      io.edgerule.sim.modbus.SimModbusCommand.class
+    })
 public final class SimCommand {}
