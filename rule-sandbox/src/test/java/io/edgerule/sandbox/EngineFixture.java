@@ -40,7 +40,7 @@ abstract class EngineFixture {
   }
 
   /** A manifest for rule "t" subscribing to tank/#, with extra YAML lines appended. */
-  static RuleManifest manifest(String name, String... lines) {
+  static RuleManifest named(String name, String... lines) {
     return manifest("name: " + name + "\ninputs: ['tank/#']\n" + String.join("\n", lines) + "\n");
   }
 

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +36,20 @@ final class Wat {
 
   private Wat() {}
 
-  /** A module from its fields: {@code Wat.module(MARKER, MEMORY, ...)}. */
+  /** A module from its fields: {@code Wat.module(MARKER, MEMORY, ...)}; imports go first. */
   static byte[] module(String... fields) {
-    return compile("(module\n  " + String.join("\n  ", fields) + "\n)");
+    List<String> ordered = new ArrayList<>();
+    for (String f : fields) {
+      if (f.startsWith("(import")) {
+        ordered.add(f);
+      }
+    }
+    for (String f : fields) {
+      if (!f.startsWith("(import")) {
+        ordered.add(f);
+      }
+    }
+    return compile("(module\n  " + String.join("\n  ", ordered) + "\n)");
   }
 
   /** A rule with the standard marker, memory, init and buffer, plus the given fields. */
@@ -51,10 +64,17 @@ final class Wat {
   }
 
   static byte[] compile(String text) {
-    return CACHE.computeIfAbsent(text, Wat::run).clone();
+    return CACHE.computeIfAbsent(text, t -> run(t, List.of())).clone();
   }
 
-  private static byte[] run(String text) {
+  /** With wat2wasm feature flags, e.g. {@code --enable-threads}. */
+  static byte[] compile(String text, String... flags) {
+    return CACHE
+        .computeIfAbsent(String.join(" ", flags) + "\n" + text, t -> run(text, List.of(flags)))
+        .clone();
+  }
+
+  private static byte[] run(String text, List<String> flags) {
     try {
       Path dir = Files.createTempDirectory("wat");
       Path src = dir.resolve("m.wat");
@@ -62,10 +82,10 @@ final class Wat {
       Files.writeString(src, text, StandardCharsets.UTF_8);
       Process p;
       try {
-        p =
-            new ProcessBuilder("wat2wasm", src.toString(), "-o", out.toString())
-                .redirectErrorStream(true)
-                .start();
+        List<String> command =
+            new ArrayList<>(List.of("wat2wasm", src.toString(), "-o", out.toString()));
+        command.addAll(flags);
+        p = new ProcessBuilder(command).redirectErrorStream(true).start();
       } catch (IOException e) {
         fail("wat2wasm is needed to build the test modules: install the Debian package 'wabt'", e);
         throw new AssertionError(e);
