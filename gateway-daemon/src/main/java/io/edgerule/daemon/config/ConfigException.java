@@ -12,7 +12,11 @@ public final class ConfigException extends Exception {
   private final String problem;
 
   public ConfigException(Path file, int line, int column, String problem) {
-    super(file + (line > 0 ? ":" + line + ":" + column : "") + ": " + problem);
+    this(file, line, column, problem, null);
+  }
+
+  public ConfigException(Path file, int line, int column, String problem, Throwable cause) {
+    super(file + (line > 0 ? ":" + line + ":" + column : "") + ": " + problem, cause);
     this.file = file;
     this.line = line;
     this.column = column;

@@ -131,7 +131,7 @@ public final class ConfigLoader {
     List<RuleConfig> rules = c.rules().stream().map(r -> r.resolveAgainst(dir)).toList();
     GatewaySection gateway =
         new GatewaySection(c.gateway().id(), dir.resolve(c.gateway().stateDir()));
-    return new GatewayConfig(gateway, c.devices(), rules, c.mqtt(), c.pipeline());
+    return new GatewayConfig(gateway, c.devices(), rules, c.mqtt(), c.pipeline(), c.ruleLimits());
   }
 
   private static void checkUnique(GatewayConfig config, YamlLocations where, Path file)
@@ -229,7 +229,11 @@ public final class ConfigLoader {
       }
     }
     String prefix = path.isEmpty() ? "" : path + ": ";
-    return at(file, pos, prefix + problem);
+    ConfigException out =
+        pos == null
+            ? new ConfigException(file, 0, 0, prefix + problem, e)
+            : new ConfigException(file, pos.line(), pos.column(), prefix + problem, e);
+    return out;
   }
 
   private static String describeInvalidValue(InvalidFormatException f) {

@@ -15,12 +15,14 @@ public record GatewayConfig(
     List<DeviceConfig> devices,
     List<RuleConfig> rules,
     MqttConfig mqtt,
-    PipelineConfig pipeline) {
+    PipelineConfig pipeline,
+    RuleCeilings ruleLimits) {
 
   public GatewayConfig {
     Objects.requireNonNull(gateway, "'gateway' section is required");
     devices = devices == null ? List.of() : List.copyOf(devices);
     rules = rules == null ? List.of() : List.copyOf(rules);
     pipeline = pipeline == null ? PipelineConfig.DEFAULTS : pipeline;
+    ruleLimits = ruleLimits == null ? RuleCeilings.DEFAULTS : ruleLimits;
   }
 }

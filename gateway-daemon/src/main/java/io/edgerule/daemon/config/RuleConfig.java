@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * One rule to load: its WebAssembly module and its manifest. Relative paths are resolved against
  * the config file's folder. A rule that fails to load is reported and skipped; the others run.
  *
- * @param manifest defaults to the wasm path with {@code .manifest.yaml} instead of {@code .wasm}
+ * @param manifest defaults to the wasm path with {@code .yaml} instead of {@code .wasm}
  */
 public record RuleConfig(String name, Path wasm, Path manifest, Boolean enabled) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
@@ -23,7 +23,7 @@ public record RuleConfig(String name, Path wasm, Path manifest, Boolean enabled)
     if (manifest == null) {
       String file = wasm.getFileName().toString();
       String base = file.endsWith(".wasm") ? file.substring(0, file.length() - 5) : file;
-      manifest = wasm.resolveSibling(base + ".manifest.yaml");
+      manifest = wasm.resolveSibling(base + ".yaml");
     }
     enabled = enabled == null || enabled;
   }

@@ -85,7 +85,7 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofMillis(250), d.pollInterval());
     assertEquals(Kind.HOLDING_REGISTER, d.points().get(0).kind());
     assertEquals(Path.of("/etc/edgerule/rules/pump.wasm"), c.rules().get(0).wasm());
-    assertEquals(Path.of("/etc/edgerule/rules/pump.manifest.yaml"), c.rules().get(0).manifest());
+    assertEquals(Path.of("/etc/edgerule/rules/pump.yaml"), c.rules().get(0).manifest());
     assertEquals(16, c.pipeline().batchSize());
     assertEquals(10_000, c.pipeline().queueCapacity());
     assertEquals("tcp://127.0.0.1:1883", c.mqtt().serverUri());

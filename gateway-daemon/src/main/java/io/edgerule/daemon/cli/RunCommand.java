@@ -1,0 +1,55 @@
+package io.edgerule.daemon.cli;
+
+import io.edgerule.daemon.Gateway;
+import io.edgerule.daemon.GatewayListener;
+import io.edgerule.daemon.config.ConfigException;
+import io.edgerule.daemon.config.ConfigLoader;
+import io.edgerule.daemon.config.GatewayConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code edgerule run --config FILE}: runs the gateway until SIGTERM or Ctrl-C. */
+@Command(
+    name = "run",
+    description =
+        "Run the gateway with a config file until SIGTERM or Ctrl-C (exit 0 after a clean stop).",
+    mixinStandardHelpOptions = true)
+public final class RunCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      paramLabel = "FILE",
+      description = "The gateway's YAML config.")
+  Path config;
+
+  @Override
+  public Integer call() {
+    GatewayConfig cfg;
+    try {
+      cfg = new ConfigLoader(Factories.installed()).load(config);
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println("edgerule: invalid config: " + e.getMessage());
+      return ExitCodes.CONFIG;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    Signals.onTermination(stop::countDown);
+    try (Gateway gateway =
+        Gateway.start(cfg, Factories.installed(), GatewayListener.NONE, Clock.systemUTC())) {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      spec.commandLine().getErr().println("edgerule: cannot start: " + e.getMessage());
+      return ExitCodes.FAILURE;
+    }
+    return ExitCodes.OK;
+  }
+}

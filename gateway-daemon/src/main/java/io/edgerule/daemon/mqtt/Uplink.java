@@ -1,0 +1,61 @@
+package io.edgerule.daemon.mqtt;
+
+import java.util.function.BiConsumer;
+
+/**
+ * The gateway's outbound channel to the fleet. Publishing never blocks the pipeline and never
+ * throws: a message that cannot be sent is counted. (The disk-backed store-and-forward queue of the
+ * uplink issue will sit behind this interface.)
+ */
+public interface Uplink extends AutoCloseable {
+
+  void publish(String topic, byte[] payload, int qos, boolean retained);
+
+  /** Subscribes {@code handler} to a topic filter; re-subscribed after every reconnect. */
+  void subscribe(String topicFilter, BiConsumer<String, byte[]> handler);
+
+  boolean isConnected();
+
+  /** Messages accepted for sending since start. */
+  long published();
+
+  /** Messages dropped (buffer full while offline, or no uplink configured). */
+  long dropped();
+
+  @Override
+  void close();
+
+  /** The uplink of a gateway configured without MQTT: everything is counted as dropped. */
+  static Uplink none() {
+    return new Uplink() {
+      private final java.util.concurrent.atomic.AtomicLong dropped =
+          new java.util.concurrent.atomic.AtomicLong();
+
+      @Override
+      public void publish(String topic, byte[] payload, int qos, boolean retained) {
+        dropped.incrementAndGet();
+      }
+
+      @Override
+      public void subscribe(String topicFilter, BiConsumer<String, byte[]> handler) {}
+
+      @Override
+      public boolean isConnected() {
+        return false;
+      }
+
+      @Override
+      public long published() {
+        return 0;
+      }
+
+      @Override
+      public long dropped() {
+        return dropped.get();
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+}
