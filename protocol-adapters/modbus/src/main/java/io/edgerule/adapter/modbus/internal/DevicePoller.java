@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,7 +139,9 @@ public final class DevicePoller implements AutoCloseable {
   private long cycleStart;
   private long lastIntegrity;
   private boolean integrityEver;
-  private int cycleFailures;
+
+  /** Whether each read's latest attempt since the connection was made got an answer. */
+  private final Map<ReadBlock, Boolean> answered = new HashMap<>();
 
   // ---- read by health() from any thread ----
   private volatile AdapterHealth.State healthState = AdapterHealth.State.STARTING;
@@ -285,8 +288,7 @@ public final class DevicePoller implements AutoCloseable {
     state = State.CONNECTED;
     reconnectAttempt = 0;
     busy = false;
-    lastError = "";
-    healthState = AdapterHealth.State.UP;
+    answered.clear(); // health follows the first answers (or failures) on this connection
     nextPollDue = timer.nanoTime();
     pollTick();
   }
@@ -378,7 +380,6 @@ public final class DevicePoller implements AutoCloseable {
     counters.increment(POLLS);
     cycleRunning = true;
     cycleStart = timer.nanoTime();
-    cycleFailures = 0;
     long integrity = settings.integrityInterval().toNanos();
     integrityDue = integrity > 0 && integrityEver && cycleStart - lastIntegrity >= integrity;
     pendingReads.addAll(plan);
@@ -392,16 +393,24 @@ public final class DevicePoller implements AutoCloseable {
       integrityEver = true;
     }
     integrityDue = false;
-    if (cycleFailures == 0) {
-      healthState = AdapterHealth.State.UP;
-      lastError = "";
-    } else {
-      healthState =
-          cycleFailures >= plan.size() ? AdapterHealth.State.DOWN : AdapterHealth.State.DEGRADED;
-    }
     if (pollRequested) {
       pollRequested = false;
       startCycle();
+    }
+  }
+
+  /**
+   * UP when every read answered at its latest attempt, DOWN when none did, DEGRADED in between;
+   * unchanged until the first answer or failure on a new connection.
+   */
+  private void updateHealth() {
+    long ok = answered.values().stream().filter(a -> a).count();
+    long failed = answered.size() - ok;
+    if (failed == 0 && ok > 0) {
+      healthState = AdapterHealth.State.UP;
+      lastError = "";
+    } else if (failed > 0) {
+      healthState = ok > 0 ? AdapterHealth.State.DEGRADED : AdapterHealth.State.DOWN;
     }
   }
 
@@ -461,7 +470,10 @@ public final class DevicePoller implements AutoCloseable {
     if (error == null) {
       counters.increment(RESPONSES);
       try {
-        report(block, Pdus.data(block, response));
+        byte[] data = Pdus.data(block, response);
+        answered.put(block, true);
+        updateHealth();
+        report(block, data);
       } catch (RuntimeException bad) {
         failure = new RequestFailure.Garbled("bad response: " + bad.getMessage());
       }
@@ -486,8 +498,9 @@ public final class DevicePoller implements AutoCloseable {
           && block.points().size() > 1) {
         split(block);
       } else {
-        cycleFailures++;
+        answered.put(block, false);
         lastError = block + ": " + failure.reason();
+        updateHealth();
         Quality bad = Quality.bad(failure.reason());
         for (ModbusPointConfig p : block.points()) {
           emit(p, null, bad, integrityDue && cycleRunning);
@@ -504,6 +517,7 @@ public final class DevicePoller implements AutoCloseable {
    */
   private void split(ReadBlock block) {
     counters.increment(SPLIT_READS);
+    answered.remove(block);
     List<ReadBlock> singles = ReadPlanner.single(block);
     log.warn(
         "{}: device refused the coalesced read {} (exception 02); reading its {} points one by one",
