@@ -66,6 +66,7 @@ public final class RuleEngine implements AutoCloseable {
     this.hostCaps = Objects.requireNonNull(hostCaps, "hostCaps");
     this.watchdog = new Watchdog(Objects.requireNonNull(watchdog, "watchdog"));
     this.clock = Objects.requireNonNull(clock, "clock");
+    Warmup.once(this);
   }
 
   public RuleLimits hostCaps() {
@@ -101,7 +102,17 @@ public final class RuleEngine implements AutoCloseable {
     return load(name, wasm, manifest.module().map(Path::toString).orElse(null), manifest);
   }
 
+  /** For the built-in warm-up rule only: its limits are not capped by the host's. */
+  Rule loadUncapped(String name, byte[] wasm, RuleManifest manifest) {
+    return load(name, wasm, null, manifest, manifest.limits());
+  }
+
   private Rule load(String name, byte[] wasm, String source, RuleManifest manifest) {
+    return load(name, wasm, source, manifest, manifest.limits().cappedBy(hostCaps));
+  }
+
+  private Rule load(
+      String name, byte[] wasm, String source, RuleManifest manifest, RuleLimits limits) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(wasm, "wasm");
     Objects.requireNonNull(manifest, "manifest");
@@ -112,7 +123,6 @@ public final class RuleEngine implements AutoCloseable {
     if (framing != null) {
       throw new RuleLoadException(name, source, framing);
     }
-    RuleLimits limits = manifest.limits().cappedBy(hostCaps);
     String digest = CompiledModules.digest(wasm);
     CompiledModules.Entry cached = compiled.lookup(digest);
     WasmModule module = cached != null ? cached.module() : parse(name, source, wasm);

@@ -34,8 +34,8 @@ public record RuleLimits(
   private static final RuleLimits DEFAULTS =
       new RuleLimits(
           16,
-          Duration.ofMillis(50),
-          Duration.ofMillis(200),
+          Duration.ofMillis(100),
+          Duration.ofSeconds(1),
           64,
           64 * 1024,
           10_000,
@@ -77,9 +77,9 @@ public record RuleLimits(
   }
 
   /**
-   * The defaults a manifest gets for every limit it does not set: 16 pages (1 MiB), 50 ms per
-   * batch, 200 ms for start + init, 64 actions and 64 KiB per batch, 10,000 table elements,
-   * quarantine after 3 faults within 60 s.
+   * The defaults a manifest gets for every limit it does not set: 16 pages (1 MiB), 100 ms per
+   * batch, 1 s for start + init, 64 actions and 64 KiB per batch, 10,000 table elements, quarantine
+   * after 3 faults within 60 s.
    */
   public static RuleLimits defaults() {
     return DEFAULTS;
