@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     subcommands = {
       io.edgerule.sim.zigbee.ZigbeeSimCommand.class,
-      io.edgerule.sim.modbus.SimModbusCommand.class
+      io.edgerule.sim.modbus.SimModbusCommand.class,
+      io.edgerule.sim.opcua.OpcUaSimCommand.class
     })
 public final class SimCommand {}
