@@ -6,7 +6,19 @@ import picocli.CommandLine;
 public final class Main {
   private Main() {}
 
+  /**
+   * Points logback at our config by a name no library ships (HiveMQ, for one, ships a logback.xml),
+   * unless the operator chose another with -Dlogback.configurationFile. Call before any logger
+   * exists.
+   */
+  public static void useOwnLoggingConfig() {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "edgerule-logback.xml");
+    }
+  }
+
   public static void main(String[] args) {
+    useOwnLoggingConfig();
     System.exit(new CommandLine(new EdgeruleCommand()).execute(args));
   }
 }

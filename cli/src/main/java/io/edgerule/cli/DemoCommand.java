@@ -1,0 +1,173 @@
+package io.edgerule.cli;
+
+import io.edgerule.daemon.Gateway;
+import io.edgerule.daemon.cli.ExitCodes;
+import io.edgerule.daemon.cli.Factories;
+import io.edgerule.daemon.cli.Signals;
+import io.edgerule.daemon.config.ConfigException;
+import io.edgerule.daemon.config.ConfigLoader;
+import io.edgerule.daemon.config.DurationText;
+import io.edgerule.daemon.config.GatewayConfig;
+import io.edgerule.sim.modbus.ModbusSimConfig;
+import io.edgerule.sim.modbus.ModbusTcpSimulator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code edgerule demo}: a simulated tank plant on Modbus TCP, an embedded MQTT broker and a
+ * gateway running the example rules, with a readable live log, in one process. Stops on Ctrl-C or
+ * after {@code --duration}.
+ */
+@Command(
+    name = "demo",
+    description = {
+      "Run a simulated plant, an embedded MQTT broker and a gateway with the example rules, and print"
+          + " what happens (event -> rule decision -> action). Ctrl-C stops it."
+    },
+    mixinStandardHelpOptions = true)
+public final class DemoCommand implements Callable<Integer> {
+  private static final List<String> RULE_FILES =
+      List.of("overtemp.wasm", "overtemp.yaml", "pump.wasm", "pump.yaml");
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "TIME",
+      description = "Stop by itself after this long (e.g. 45s, 5m); default: run until Ctrl-C.")
+  String duration;
+
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description =
+          "Where to write the demo's config, rules and state (default: a new temp folder).")
+  Path dir;
+
+  @Option(
+      names = "--broker-port",
+      paramLabel = "PORT",
+      description = "Port of the embedded MQTT broker (default: 1883 if free, else any free port).")
+  Integer brokerPort;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Duration runFor = duration == null ? null : DurationText.parse(duration);
+    Path work =
+        dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("edgerule-demo-");
+    Path rules = Files.createDirectories(work.resolve("rules"));
+    for (String f : RULE_FILES) {
+      try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/rules/" + f)) {
+        if (in == null) {
+          throw new IllegalStateException("the build did not package demo rule " + f);
+        }
+        Files.copy(in, rules.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    int mqttPort = brokerPort != null ? brokerPort : portOr(1883);
+    CountDownLatch stop = new CountDownLatch(1);
+    Signals.onTermination(stop::countDown);
+    DemoLog log = new DemoLog(out, Clock.systemUTC());
+    try (EmbeddedBroker broker = EmbeddedBroker.start(work.resolve("broker"), mqttPort);
+        ModbusTcpSimulator plant =
+            ModbusTcpSimulator.start(ModbusSimConfig.tankPlant(portOr(5020), 42))) {
+      Path configFile = work.resolve("gateway.yaml");
+      Files.writeString(configFile, demoConfig(plant.port(), broker.uri()));
+      GatewayConfig config;
+      try {
+        config = new ConfigLoader(Factories.installed()).load(configFile);
+      } catch (ConfigException e) {
+        spec.commandLine().getErr().println("edgerule demo: " + e.getMessage());
+        return ExitCodes.FAILURE;
+      }
+      out.println(
+          "edgerule demo: a simulated tank, an embedded MQTT broker and a gateway with 2 rules");
+      out.printf(
+          "  broker   %s   (watch it: mosquitto_sub -p %d -t 'edgerule/#' -v)%n",
+          broker.uri(), mqttPort);
+      out.printf(
+          "  plant    Modbus TCP 127.0.0.1:%d unit 1: temperature (holding registers 0-1, float32),"
+              + " level (2-3), pump (coil 0)%n",
+          plant.port());
+      out.printf("  rules    overtemp (WAT): alarm above 80 C, clear below 75 C%n");
+      out.printf("           pump (C): pump on at level >= 80 %%, off at <= 20 %%%n");
+      out.printf("  config   %s%n", configFile);
+      out.println(
+          runFor == null
+              ? "  Ctrl-C stops the demo."
+              : "  stops after " + runFor.toSeconds() + " s (or Ctrl-C).");
+      out.println();
+      out.flush();
+      try (Gateway gateway = Gateway.start(config, Factories.installed(), log, Clock.systemUTC());
+          MqttWatcher watcher = MqttWatcher.start(broker.uri(), "edgerule/demo/alarms/#", log)) {
+        if (runFor == null) {
+          stop.await();
+        } else {
+          stop.await(runFor.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        out.println();
+        out.println("edgerule demo: stopping");
+        out.flush();
+      }
+    }
+    out.printf("edgerule demo: stopped; config, rules and state are in %s%n", work);
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private static int portOr(int preferred) throws IOException {
+    try (ServerSocket s = new ServerSocket(preferred, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException inUse) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      }
+    }
+  }
+
+  static String demoConfig(int modbusPort, String brokerUri) {
+    return """
+        # Written by `edgerule demo`: a complete gateway config you can copy and adapt.
+        gateway:
+          id: demo
+          state_dir: state
+        devices:
+          - protocol: modbus-tcp
+            name: tank
+            host: 127.0.0.1
+            port: %d
+            unit_id: 1
+            poll_interval: 250ms
+            timeout: 1s
+            points:
+              - {name: temperature, table: holding_register, address: 0, type: float32, deadband: 0.05}
+              - {name: level, table: holding_register, address: 2, type: float32, deadband: 0.1}
+              - {name: pump, table: coil, address: 0, type: bool, writable: true}
+        rules:
+          - {name: overtemp, wasm: rules/overtemp.wasm}
+          - {name: pump, wasm: rules/pump.wasm}
+        mqtt:
+          broker: %s
+        pipeline:
+          health_interval: 10s
+        """
+        .formatted(modbusPort, brokerUri);
+  }
+}
