@@ -1,0 +1,129 @@
+package io.edgerule.adapter.zigbee.internal;
+
+import com.zsmartsystems.zigbee.IeeeAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the frames from the dongle before the library does: counts them and the dropped ones,
+ * learns which IEEE address sends from which network address (0x91 frames carry both), and follows
+ * the dongle's modem status (0x8A), which the library mostly ignores.
+ */
+public final class CoordinatorMonitor implements PortEvents {
+  private static final Logger log = LoggerFactory.getLogger(CoordinatorMonitor.class);
+  private static final int MODEM_STATUS = 0x8A;
+  private static final int EXPLICIT_RX = 0x91;
+  private static final long UNKNOWN_64 = 0xFFFFFFFFFFFFFFFFL;
+
+  /** What the adapter wants to hear about. */
+  public interface Listener {
+    /** Modem status 06: the coordinator formed or resumed its network. */
+    void coordinatorStarted();
+
+    /** Modem status 00 or 01: the dongle reset. */
+    void dongleReset(String reason);
+
+    void lineUp(String description);
+
+    void lineDown(String reason);
+  }
+
+  private final String name;
+  private final Listener listener;
+  private final Map<Integer, IeeeAddress> addresses = new ConcurrentHashMap<>();
+  private final AtomicLong framesIn = new AtomicLong();
+  private final AtomicLong checksumErrors = new AtomicLong();
+  private final AtomicLong truncatedFrames = new AtomicLong();
+  private final AtomicLong badLengths = new AtomicLong();
+  private final AtomicLong reconnects = new AtomicLong();
+  private final AtomicLong dongleResets = new AtomicLong();
+  private final AtomicLong coordinatorStarts = new AtomicLong();
+  private volatile String lastDrop = "";
+
+  public CoordinatorMonitor(String name, Listener listener) {
+    this.name = name;
+    this.listener = listener;
+  }
+
+  @Override
+  public void frame(byte[] frameData) {
+    framesIn.incrementAndGet();
+    int type = frameData[0] & 0xFF;
+    if (type == EXPLICIT_RX && frameData.length >= 11) {
+      long ieee = 0;
+      for (int i = 1; i <= 8; i++) {
+        ieee = (ieee << 8) | (frameData[i] & 0xFF);
+      }
+      int nwk = ((frameData[9] & 0xFF) << 8) | (frameData[10] & 0xFF);
+      if (ieee != UNKNOWN_64 && ieee != 0) {
+        addresses.put(nwk, new IeeeAddress(String.format("%016X", ieee)));
+      }
+    } else if (type == MODEM_STATUS && frameData.length >= 2) {
+      int status = frameData[1] & 0xFF;
+      switch (status) {
+        case 0x00, 0x01 -> {
+          dongleResets.incrementAndGet();
+          String reason = status == 0 ? "hardware reset" : "watchdog reset";
+          listener.dongleReset("modem status " + String.format("%02X", status) + " " + reason);
+        }
+        case 0x06 -> {
+          coordinatorStarts.incrementAndGet();
+          listener.coordinatorStarted();
+        }
+        default -> log.info("{}: dongle modem status {}", name, String.format("%02X", status));
+      }
+    }
+  }
+
+  @Override
+  public void dropped(XBeeFrameGuard.Drop kind, String reason) {
+    switch (kind) {
+      case CHECKSUM_ERROR -> checksumErrors.incrementAndGet();
+      case TRUNCATED_FRAME -> truncatedFrames.incrementAndGet();
+      case BAD_LENGTH -> badLengths.incrementAndGet();
+    }
+    lastDrop = reason;
+    log.warn("{}: dropped a frame from the dongle: {}", name, reason);
+  }
+
+  @Override
+  public void connected(String description) {
+    listener.lineUp(description);
+  }
+
+  @Override
+  public void disconnected(String reason) {
+    reconnects.incrementAndGet();
+    listener.lineDown(reason);
+  }
+
+  /** The IEEE address last seen sending from {@code nwk}, or null. */
+  public IeeeAddress ieeeOf(int nwk) {
+    return addresses.get(nwk);
+  }
+
+  /** How many times the dongle said "coordinator started" (modem status 06). */
+  public long coordinatorStarts() {
+    return coordinatorStarts.get();
+  }
+
+  public String lastDrop() {
+    return lastDrop;
+  }
+
+  /** Health counters, snake_case. */
+  public Map<String, Long> counters() {
+    Map<String, Long> c = new LinkedHashMap<>();
+    c.put("frames_in", framesIn.get());
+    c.put("checksum_errors", checksumErrors.get());
+    c.put("truncated_frames", truncatedFrames.get());
+    c.put("bad_lengths", badLengths.get());
+    c.put("reconnects", reconnects.get());
+    c.put("dongle_resets", dongleResets.get());
+    return c;
+  }
+}

@@ -1,0 +1,470 @@
+package io.edgerule.adapter.zigbee.internal;
+
+import com.zsmartsystems.zigbee.CommandResult;
+import com.zsmartsystems.zigbee.IeeeAddress;
+import com.zsmartsystems.zigbee.ZigBeeEndpoint;
+import com.zsmartsystems.zigbee.ZigBeeNode;
+import com.zsmartsystems.zigbee.zcl.ZclAttributeListener;
+import com.zsmartsystems.zigbee.zcl.ZclCluster;
+import com.zsmartsystems.zigbee.zcl.ZclStatus;
+import com.zsmartsystems.zigbee.zcl.clusters.ZclLevelControlCluster;
+import com.zsmartsystems.zigbee.zcl.clusters.ZclOnOffCluster;
+import com.zsmartsystems.zigbee.zcl.clusters.general.ConfigureReportingResponse;
+import com.zsmartsystems.zigbee.zcl.clusters.general.DefaultResponse;
+import com.zsmartsystems.zigbee.zcl.clusters.general.WriteAttributesResponse;
+import com.zsmartsystems.zigbee.zcl.clusters.levelcontrol.MoveToLevelWithOnOffCommand;
+import com.zsmartsystems.zigbee.zcl.clusters.onoff.OffCommand;
+import com.zsmartsystems.zigbee.zcl.clusters.onoff.OnCommand;
+import com.zsmartsystems.zigbee.zcl.clusters.onoff.ToggleCommand;
+import com.zsmartsystems.zigbee.zcl.field.WriteAttributeStatusRecord;
+import com.zsmartsystems.zigbee.zcl.protocol.ZclDataType;
+import io.edgerule.adapter.PointId;
+import io.edgerule.adapter.PointInfo;
+import io.edgerule.adapter.PointValue;
+import io.edgerule.adapter.Quality;
+import io.edgerule.adapter.ValueType;
+import io.edgerule.adapter.WriteCommand;
+import io.edgerule.adapter.WriteResult;
+import io.edgerule.adapter.zigbee.internal.ClusterCatalog.Decoded;
+import io.edgerule.adapter.zigbee.internal.ClusterCatalog.PointSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Zigbee device as the gateway sees it: its points (from its endpoints' server clusters and the
+ * {@link ClusterCatalog}), the attribute listeners that turn ZCL reports into samples, the
+ * reporting setup, and the writes that become ZCL commands.
+ */
+public final class DeviceSession {
+  private static final Logger log = LoggerFactory.getLogger(DeviceSession.class);
+
+  /** The point that asks the device to leave the network (write true). */
+  public static final String LEAVE_POINT = "leave";
+
+  /** A point bound to one endpoint's cluster attribute (or command). */
+  public record Binding(PointId id, int endpointId, PointSpec spec) {
+    PointInfo info() {
+      return new PointInfo(
+          id, spec.type(), spec.writable(), spec.address() + " endpoint " + endpointId);
+    }
+  }
+
+  private final IeeeAddress ieee;
+  private final String name;
+  private final PointTable table;
+  private final Clock clock;
+  private final Map<PointId, Binding> bindings = new ConcurrentHashMap<>();
+  private final Map<Integer, Integer> scaling = new ConcurrentHashMap<>();
+  private final Map<ZclCluster, ZclAttributeListener> listeners = new HashMap<>();
+  private final AtomicLong reports = new AtomicLong();
+  private final AtomicLong writes = new AtomicLong();
+  private final AtomicLong writeFailures = new AtomicLong();
+  private volatile ZigBeeNode node;
+  private volatile long lastHeardNanos = System.nanoTime();
+  private volatile String goneReason;
+  private volatile boolean configured;
+
+  public DeviceSession(IeeeAddress ieee, String name, PointTable table, Clock clock) {
+    this.ieee = ieee;
+    this.name = name;
+    this.table = table;
+    this.clock = clock;
+  }
+
+  public IeeeAddress ieee() {
+    return ieee;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public ZigBeeNode node() {
+    return node;
+  }
+
+  public PointId leavePoint() {
+    return new PointId(name, LEAVE_POINT);
+  }
+
+  /**
+   * The points of a device with the given server clusters per endpoint: each catalog point once by
+   * its plain name on the lowest endpoint that has the cluster, and as {@code name_<endpoint>} on
+   * the others.
+   */
+  public static List<Binding> plan(String device, SortedMap<Integer, List<Integer>> endpoints) {
+    List<Binding> result = new ArrayList<>();
+    Set<String> used = new HashSet<>();
+    for (Map.Entry<Integer, List<Integer>> ep : endpoints.entrySet()) {
+      for (int cluster : ep.getValue()) {
+        for (PointSpec spec : ClusterCatalog.forCluster(cluster)) {
+          String point = used.add(spec.name()) ? spec.name() : spec.name() + "_" + ep.getKey();
+          result.add(new Binding(new PointId(device, point), ep.getKey(), spec));
+        }
+      }
+    }
+    return result;
+  }
+
+  /** The server clusters per endpoint of a node the library knows. */
+  public static SortedMap<Integer, List<Integer>> serverClusters(ZigBeeNode node) {
+    SortedMap<Integer, List<Integer>> endpoints = new TreeMap<>();
+    for (ZigBeeEndpoint ep : node.getEndpoints()) {
+      List<Integer> clusters = new ArrayList<>(ep.getInputClusterIds());
+      clusters.sort(Integer::compare);
+      endpoints.put(ep.getEndpointId(), clusters);
+    }
+    return endpoints;
+  }
+
+  /** Registers the points of {@code endpoints} in the table (without touching the device). */
+  public synchronized List<PointInfo> definePoints(SortedMap<Integer, List<Integer>> endpoints) {
+    List<PointInfo> infos = new ArrayList<>();
+    for (Binding b : plan(name, endpoints)) {
+      bindings.put(b.id(), b);
+      infos.add(b.info());
+    }
+    if (!bindings.isEmpty()) {
+      infos.add(new PointInfo(leavePoint(), ValueType.BOOL, true, "zdo Mgmt_Leave_req"));
+    }
+    infos.forEach(table::add);
+    return infos;
+  }
+
+  /** Follows the library's node: defines its points and listens to its clusters' attributes. */
+  public synchronized void attach(ZigBeeNode zigbeeNode) {
+    this.node = zigbeeNode;
+    definePoints(serverClusters(zigbeeNode));
+    for (Binding b : bindings.values()) {
+      ZigBeeEndpoint ep = zigbeeNode.getEndpoint(b.endpointId());
+      ZclCluster cluster = ep == null ? null : ep.getInputCluster(b.spec().clusterId());
+      if (cluster == null || listeners.containsKey(cluster)) {
+        continue;
+      }
+      int endpointId = b.endpointId();
+      int clusterId = b.spec().clusterId();
+      ZclAttributeListener listener =
+          (attribute, value) -> onAttribute(endpointId, clusterId, attribute.getId(), value);
+      cluster.addAttributeListener(listener);
+      listeners.put(cluster, listener);
+    }
+  }
+
+  /** Stops listening (the device left or the network went down). */
+  public synchronized void detach() {
+    listeners.forEach(ZclCluster::removeAttributeListener);
+    listeners.clear();
+    configured = false;
+  }
+
+  public boolean isConfigured() {
+    return configured;
+  }
+
+  void onAttribute(int endpointId, int clusterId, int attributeId, Object value) {
+    heard();
+    if (clusterId == ClusterCatalog.ELECTRICAL_MEASUREMENT
+        && ClusterCatalog.SCALING_ATTRIBUTES.contains(attributeId)
+        && value instanceof Number n) {
+      scaling.put(attributeId, n.intValue());
+      return;
+    }
+    for (Binding b : bindings.values()) {
+      PointSpec spec = b.spec();
+      if (b.endpointId() != endpointId
+          || spec.clusterId() != clusterId
+          || spec.attributeId() != attributeId) {
+        continue;
+      }
+      reports.incrementAndGet();
+      Decoded decoded;
+      try {
+        decoded = spec.decoder().decode(value, scaling);
+      } catch (IllegalArgumentException e) {
+        decoded = new Decoded.Invalid("unexpected value for " + b.id() + ": " + e.getMessage());
+      }
+      if (decoded instanceof Decoded.Value v) {
+        table.good(b.id(), v.value(), clock.instant());
+      } else {
+        table.quality(b.id(), Quality.bad(((Decoded.Invalid) decoded).reason()), clock.instant());
+      }
+    }
+  }
+
+  // ---- liveness ----
+
+  public void heard() {
+    lastHeardNanos = System.nanoTime();
+    goneReason = null;
+  }
+
+  public Duration silence() {
+    return Duration.ofNanos(System.nanoTime() - lastHeardNanos);
+  }
+
+  /** Marks every point BAD with {@code reason} (device left, coordinator offline...). */
+  public void gone(String reason) {
+    goneReason = reason;
+    table.badAll(id -> id.device().equals(name), reason, clock.instant());
+  }
+
+  /** Why the device is considered gone, or null while it is heard from. */
+  public String goneReason() {
+    return goneReason;
+  }
+
+  // ---- setup ----
+
+  /**
+   * Blocking: reads the scaling attributes, binds the reported clusters to the coordinator,
+   * configures reporting and reads every readable point once.
+   *
+   * @return the problems met (empty when the device took everything)
+   */
+  public List<String> configure(
+      IeeeAddress coordinator, int minSeconds, int maxSeconds, Duration timeout) {
+    ZigBeeNode n = node;
+    List<String> problems = new ArrayList<>();
+    if (n == null) {
+      problems.add("not discovered yet");
+      return problems;
+    }
+    Map<ZclCluster, List<Binding>> byCluster = new LinkedHashMap<>();
+    for (Binding b : bindings.values()) {
+      ZigBeeEndpoint ep = n.getEndpoint(b.endpointId());
+      ZclCluster cluster = ep == null ? null : ep.getInputCluster(b.spec().clusterId());
+      if (cluster != null) {
+        byCluster.computeIfAbsent(cluster, c -> new ArrayList<>()).add(b);
+      }
+    }
+    for (Map.Entry<ZclCluster, List<Binding>> e : byCluster.entrySet()) {
+      ZclCluster cluster = e.getKey();
+      String where = String.format("cluster 0x%04X", cluster.getClusterId());
+      if (cluster.getClusterId() == ClusterCatalog.ELECTRICAL_MEASUREMENT) {
+        await(
+                cluster.readAttributes(ClusterCatalog.SCALING_ATTRIBUTES),
+                timeout,
+                where + " scaling")
+            .ifPresent(problems::add);
+      }
+      boolean reported = e.getValue().stream().anyMatch(b -> b.spec().reported());
+      if (reported) {
+        await(cluster.bind(coordinator, 1), timeout, where + " bind").ifPresent(problems::add);
+      }
+      List<Integer> readable = new ArrayList<>();
+      for (Binding b : e.getValue()) {
+        PointSpec spec = b.spec();
+        if (spec.reported()) {
+          Future<CommandResult> f =
+              cluster.setReporting(
+                  spec.attributeId(), minSeconds, maxSeconds, spec.reportableChange());
+          awaitReporting(f, timeout, b.id()).ifPresent(problems::add);
+        }
+        if (spec.readable()) {
+          readable.add(spec.attributeId());
+        }
+      }
+      if (!readable.isEmpty()) {
+        await(cluster.readAttributes(readable), timeout, where + " read").ifPresent(problems::add);
+      }
+    }
+    configured = problems.isEmpty();
+    return problems;
+  }
+
+  /** Blocking: reads every readable point once (after the coordinator was away). */
+  public void readAll(Duration timeout) {
+    ZigBeeNode n = node;
+    if (n == null) {
+      return;
+    }
+    Map<ZclCluster, List<Integer>> byCluster = new LinkedHashMap<>();
+    for (Binding b : bindings.values()) {
+      ZigBeeEndpoint ep = n.getEndpoint(b.endpointId());
+      ZclCluster cluster = ep == null ? null : ep.getInputCluster(b.spec().clusterId());
+      if (cluster != null && b.spec().readable()) {
+        byCluster.computeIfAbsent(cluster, c -> new ArrayList<>()).add(b.spec().attributeId());
+      }
+    }
+    byCluster.forEach(
+        (cluster, ids) ->
+            await(cluster.readAttributes(ids), timeout, "read")
+                .ifPresent(p -> log.info("{}: {}", name, p)));
+  }
+
+  // ---- writes ----
+
+  public Binding binding(PointId id) {
+    return bindings.get(id);
+  }
+
+  /** Blocking: sends the command a write to {@code b} means and waits for the device's answer. */
+  public WriteResult write(WriteCommand command, Binding b, Duration timeout) {
+    writes.incrementAndGet();
+    WriteResult result = doWrite(command, b, timeout);
+    if (!result.isOk()) {
+      writeFailures.incrementAndGet();
+    }
+    return result;
+  }
+
+  private WriteResult doWrite(WriteCommand command, Binding b, Duration timeout) {
+    ZigBeeNode n = node;
+    ZigBeeEndpoint ep = n == null ? null : n.getEndpoint(b.endpointId());
+    ZclCluster cluster = ep == null ? null : ep.getInputCluster(b.spec().clusterId());
+    if (cluster == null) {
+      return WriteResult.rejected(command, name + " is not discovered yet");
+    }
+    PointValue value = command.value();
+    Future<CommandResult> future;
+    switch (b.spec().write()) {
+      case ON_OFF -> {
+        Boolean on = Values.asBool(value);
+        if (on == null) {
+          return WriteResult.rejected(command, b.id() + " takes a bool, got " + value.type());
+        }
+        future = ((ZclOnOffCluster) cluster).sendCommand(on ? new OnCommand() : new OffCommand());
+      }
+      case TOGGLE -> {
+        if (!Boolean.TRUE.equals(Values.asBool(value))) {
+          return WriteResult.rejected(command, b.id() + ": write true to toggle");
+        }
+        future = ((ZclOnOffCluster) cluster).sendCommand(new ToggleCommand());
+      }
+      case LEVEL -> {
+        Long level = Values.asLong(value);
+        if (level == null || level < 0 || level > 254) {
+          return WriteResult.rejected(command, b.id() + " takes an integer 0..254, got " + value);
+        }
+        future =
+            ((ZclLevelControlCluster) cluster)
+                .sendCommand(new MoveToLevelWithOnOffCommand(level.intValue(), 0));
+      }
+      case UINT16_ATTRIBUTE -> {
+        Long v = Values.asLong(value);
+        if (v == null || v < 0 || v > 0xFFFF) {
+          return WriteResult.rejected(command, b.id() + " takes an integer 0..65535, got " + value);
+        }
+        future =
+            cluster.writeAttribute(
+                b.spec().attributeId(), ZclDataType.UNSIGNED_16_BIT_INTEGER, v.intValue());
+      }
+      default -> {
+        return WriteResult.rejected(command, b.id() + " is read-only");
+      }
+    }
+    return outcome(command, future, timeout);
+  }
+
+  /** Turns the library's command result into a write result. */
+  public static WriteResult outcome(
+      WriteCommand command, Future<CommandResult> future, Duration timeout) {
+    if (future == null) {
+      return WriteResult.failed(command, "not sent: the Zigbee network is stopping");
+    }
+    CommandResult result;
+    try {
+      result = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return WriteResult.timeout(command, "interrupted");
+    } catch (ExecutionException | CancellationException e) {
+      return WriteResult.timeout(command, "no answer from the device");
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      return WriteResult.timeout(
+          command, "no answer from the device in " + timeout.toMillis() + " ms");
+    }
+    if (result == null || result.isTimeout()) {
+      return WriteResult.timeout(
+          command, "no answer from the device in " + timeout.toMillis() + " ms");
+    }
+    Object response = result.getResponse();
+    if (response instanceof DefaultResponse d && d.getStatusCode() != ZclStatus.SUCCESS) {
+      return WriteResult.failed(command, "device answered " + d.getStatusCode());
+    }
+    if (response instanceof WriteAttributesResponse w) {
+      for (WriteAttributeStatusRecord r : w.getRecords()) {
+        if (r.getStatus() != ZclStatus.SUCCESS) {
+          return WriteResult.failed(command, "device answered " + r.getStatus());
+        }
+      }
+    }
+    if (result.isError()) {
+      return WriteResult.failed(command, "device answered status " + result.getStatusCode());
+    }
+    return WriteResult.ok(command);
+  }
+
+  private static Optional<String> await(
+      Future<CommandResult> future, Duration timeout, String what) {
+    if (future == null) {
+      return Optional.of(what + ": not sent (the network is stopping)");
+    }
+    try {
+      CommandResult r = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (r == null || r.isTimeout()) {
+        return Optional.of(what + ": no answer");
+      }
+      if (r.isError()) {
+        return Optional.of(what + ": status " + r.getStatusCode());
+      }
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of(what + ": interrupted");
+    } catch (ExecutionException | CancellationException | TimeoutException e) {
+      future.cancel(true);
+      return Optional.of(what + ": no answer");
+    }
+  }
+
+  private static Optional<String> awaitReporting(
+      Future<CommandResult> future, Duration timeout, PointId point) {
+    Optional<String> problem = await(future, timeout, point + " configure reporting");
+    if (problem.isPresent()) {
+      return problem;
+    }
+    try {
+      Object response = future.get().getResponse();
+      if (response instanceof ConfigureReportingResponse c
+          && c.getStatus() != null
+          && c.getStatus() != ZclStatus.SUCCESS) {
+        return Optional.of(point + " configure reporting: " + c.getStatus());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | CancellationException e) {
+      return Optional.of(point + " configure reporting: no answer");
+    }
+    return Optional.empty();
+  }
+
+  /** Health counters, snake_case. */
+  public Map<String, Long> counters() {
+    Map<String, Long> c = new LinkedHashMap<>();
+    c.put("reports", reports.get());
+    c.put("writes", writes.get());
+    c.put("write_failures", writeFailures.get());
+    return c;
+  }
+}

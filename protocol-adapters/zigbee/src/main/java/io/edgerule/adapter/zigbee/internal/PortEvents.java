@@ -1,0 +1,19 @@
+package io.edgerule.adapter.zigbee.internal;
+
+/**
+ * What a {@link GuardedZigbeePort} tells the adapter about its line (called from its reader
+ * thread).
+ */
+public interface PortEvents {
+  /** A whole, valid XBee frame from the dongle (before the library sees it). */
+  void frame(byte[] frameData);
+
+  /** A frame from the dongle that was dropped, and why. */
+  void dropped(XBeeFrameGuard.Drop kind, String reason);
+
+  /** The line (re)opened. */
+  void connected(String description);
+
+  /** The line was lost; the port reconnects by itself with backoff. */
+  void disconnected(String reason);
+}
