@@ -568,13 +568,7 @@ public final class DevicePoller implements AutoCloseable {
     ModbusPointConfig p = write.point();
     int writeEpoch = epoch;
     Consumer<Throwable> done =
-        error ->
-            serial.execute(
-                () -> {
-                  if (writeEpoch == epoch) {
-                    onWritten(write, error);
-                  }
-                });
+        error -> serial.execute(() -> onWritten(write, error, writeEpoch == epoch));
     CompletionStage<ModbusResponsePdu> sent;
     if (write.encoded() instanceof Encoded.Coil coil) {
       sent = request(Pdus.writeCoil(p.address(), coil.on()));
@@ -602,11 +596,17 @@ public final class DevicePoller implements AutoCloseable {
             });
   }
 
-  private void onWritten(PendingWrite write, Throwable error) {
+  /**
+   * Answers the write's caller in every case; {@code current} is false when the connection the
+   * write went out on is gone (or the poller closed), and then only the answer is left to give.
+   */
+  private void onWritten(PendingWrite write, Throwable error, boolean current) {
     if (error == null) {
       counters.increment(RESPONSES);
       write.result().complete(WriteResult.ok(write.command()));
-      refreshAfterWrite(write.point());
+      if (current) {
+        refreshAfterWrite(write.point());
+      }
     } else {
       counters.increment(WRITE_FAILURES);
       RequestFailure failure = RequestFailure.classify(error, settings.timeout(), link.endpoint());
@@ -620,13 +620,18 @@ public final class DevicePoller implements AutoCloseable {
               noAnswer
                   ? WriteResult.timeout(command, failure.reason())
                   : WriteResult.failed(command, failure.reason()));
+      if (!current) {
+        return;
+      }
       if (failure instanceof RequestFailure.LinkDown down) {
         linkDown(down.reason());
         return;
       }
     }
-    busy = false;
-    pump();
+    if (current) {
+      busy = false;
+      pump();
+    }
   }
 
   /** Reads back the block holding a written point so its new value is reported promptly. */

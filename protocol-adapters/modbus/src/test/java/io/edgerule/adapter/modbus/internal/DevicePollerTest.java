@@ -374,6 +374,25 @@ class DevicePollerTest {
   }
 
   @Test
+  void aWriteInFlightWhenTheConnectionDropsIsAnsweredEitherWay() {
+    device.coils.put(0, false);
+    start(1, List.of(coil("pump", 0)));
+    for (boolean listenerFirst : new boolean[] {false, true}) {
+      device.hold = true;
+      CompletableFuture<WriteResult> w = write("pump", PointValue.of(true));
+      assertTrue(!w.isDone() && device.held.size() == 1, "write in flight");
+      device.dropConnection(listenerFirst);
+      assertTrue(w.isDone(), "answered when the connection dropped");
+      WriteResult r = w.join();
+      assertEquals(WriteResult.Status.TIMEOUT, r.status(), "listener first: " + listenerFirst);
+      assertEquals("connection lost", r.detail());
+      device.hold = false;
+      timer.advance(Duration.ofSeconds(1)); // reconnected
+      assertEquals(AdapterHealth.State.UP, poller.health().state());
+    }
+  }
+
+  @Test
   void aCycleLongerThanTheIntervalIsCountedAndTheNextStartsRightAfter() {
     device.holding.put(0, 1);
     start(1, List.of(hr("a", 0, ModbusDataType.UINT16, 0, false)));

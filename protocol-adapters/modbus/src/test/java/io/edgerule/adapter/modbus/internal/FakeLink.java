@@ -94,10 +94,20 @@ final class FakeLink implements ModbusLink {
   }
 
   void dropConnection() {
+    dropConnection(false);
+  }
+
+  /** Fails held requests and tells the listener, in either order (both happen in real links). */
+  void dropConnection(boolean listenerFirst) {
     List<CompletableFuture<ModbusResponsePdu>> now = new ArrayList<>(held);
     held.clear();
+    if (listenerFirst) {
+      linkDown.accept("connection lost");
+    }
     now.forEach(f -> f.completeExceptionally(new LinkDownException("connection lost")));
-    linkDown.accept("connection lost");
+    if (!listenerFirst) {
+      linkDown.accept("connection lost");
+    }
   }
 
   private ModbusResponsePdu answer(ModbusRequestPdu request) throws ModbusResponseException {
