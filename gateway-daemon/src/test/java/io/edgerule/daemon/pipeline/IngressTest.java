@@ -1,0 +1,82 @@
+package io.edgerule.daemon.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgerule.adapter.PointEvent;
+import io.edgerule.adapter.PointId;
+import io.edgerule.adapter.PointSample;
+import io.edgerule.adapter.PointValue;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class IngressTest {
+  private static final PointId P = PointId.parse("tank/level");
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+  private static PointSample sample(long v) {
+    return PointSample.good(P, PointValue.of(v), Instant.EPOCH);
+  }
+
+  @Test
+  void stampsStrictlyIncreasingSequencesFromManyThreads() throws Exception {
+    Ingress ingress = new Ingress(100_000, CLOCK);
+    List<Thread> producers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      Thread th =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 5_000; i++) {
+                  ingress.accept(sample(i));
+                }
+              });
+      producers.add(th);
+      th.start();
+    }
+    for (Thread th : producers) {
+      th.join();
+    }
+    List<PointEvent> out = new ArrayList<>();
+    while (ingress.drain(out, 1000, 0, TimeUnit.MILLISECONDS) && out.size() < 20_000) {}
+    assertEquals(20_000, out.size());
+    for (int i = 0; i < out.size(); i++) {
+      assertEquals(i + 1, out.get(i).sequence(), "queue order is sequence order");
+      assertEquals(CLOCK.instant(), out.get(i).receiveTime());
+    }
+  }
+
+  @Test
+  void fullQueueDropsTheOldestAndCounts() throws Exception {
+    Ingress ingress = new Ingress(16, CLOCK);
+    for (int i = 0; i < 20; i++) {
+      ingress.accept(sample(i));
+    }
+    assertEquals(4, ingress.dropped());
+    assertEquals(20, ingress.accepted());
+    List<PointEvent> out = new ArrayList<>();
+    ingress.drain(out, 100, 0, TimeUnit.MILLISECONDS);
+    assertEquals(16, out.size());
+    assertEquals(PointValue.of(4L), out.get(0).value(), "the four oldest were dropped");
+    assertEquals(5, out.get(0).sequence());
+  }
+
+  @Test
+  void closeLetsTheConsumerDrainThenStop() throws Exception {
+    Ingress ingress = new Ingress(16, CLOCK);
+    ingress.accept(sample(1));
+    ingress.close();
+    ingress.accept(sample(2)); // refused after close, counted
+    assertEquals(1, ingress.dropped());
+    List<PointEvent> out = new ArrayList<>();
+    assertTrue(ingress.drain(out, 10, 0, TimeUnit.MILLISECONDS));
+    assertEquals(1, out.size());
+    assertFalse(ingress.drain(out, 10, 10, TimeUnit.MILLISECONDS), "closed and empty");
+  }
+}
