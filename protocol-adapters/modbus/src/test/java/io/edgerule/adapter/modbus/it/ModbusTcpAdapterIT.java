@@ -441,10 +441,12 @@ class ModbusTcpAdapterIT {
       Duration gap = Duration.between(times.get(i - 1), times.get(i));
       longestGap = gap.compareTo(longestGap) > 0 ? gap : longestGap;
     }
-    // 100 ms polls for 3 s: ~30 reads; the hung device's reads each wait 1 s twice
-    assertTrue(times.size() >= 24, "healthy device polled " + times.size() + " times in 3 s");
+    // 100 ms polls for 3 s: ~30 reads. The hung device's reads each wait 1 s, twice: had they
+    // held up the shared threads, the healthy device would show gaps of a second or more. The
+    // bounds are generous for a loaded CI machine.
+    assertTrue(times.size() >= 20, "healthy device polled " + times.size() + " times in 3 s");
     assertTrue(
-        longestGap.compareTo(Duration.ofMillis(350)) < 0,
+        longestGap.compareTo(Duration.ofMillis(600)) < 0,
         "longest gap between the healthy device's polls: " + longestGap);
     System.out.printf(
         "healthy device next to a hung and a missing one: %d polls in 3 s, longest gap %d ms%n",
