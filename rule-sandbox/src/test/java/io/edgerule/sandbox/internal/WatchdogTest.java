@@ -1,0 +1,131 @@
+package io.edgerule.sandbox.internal;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class WatchdogTest {
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  private final Watchdog watchdog = new Watchdog(scheduler);
+
+  @AfterEach
+  void stop() {
+    scheduler.shutdownNow();
+  }
+
+  /** Spins until interrupted (or 5 s pass); returns the ms since {@code start} (nanoTime). */
+  private static long spinUntilInterrupted(long start) {
+    long giveUp = start + TimeUnit.SECONDS.toNanos(5);
+    while (!Thread.currentThread().isInterrupted() && System.nanoTime() < giveUp) {
+      Thread.onSpinWait();
+    }
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  /** Waits until every check due before {@code ms} from now has run (single-thread scheduler). */
+  private void drainChecksDueWithin(long ms) throws InterruptedException {
+    CountDownLatch ran = new CountDownLatch(1);
+    scheduler.schedule(ran::countDown, ms, TimeUnit.MILLISECONDS);
+    assertTrue(ran.await(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void interruptsAnOverrunningCallAtItsDeadline() {
+    Watchdog.Slot slot = watchdog.register();
+    long start = System.nanoTime();
+    watchdog.start(slot, TimeUnit.MILLISECONDS.toNanos(20));
+    long ms = spinUntilInterrupted(start);
+    assertTrue(watchdog.stop(slot), "stop reports the overrun");
+    assertTrue(Thread.interrupted(), "the watchdog interrupted this thread");
+    assertTrue(ms >= 20 && ms < 1000, "interrupted after " + ms + " ms");
+  }
+
+  @Test
+  void neverInterruptsACallThatEnded() throws InterruptedException {
+    // Calls that end right around their 2 ms deadline: whenever stop() says "no overrun", no
+    // interrupt may arrive afterwards (the race the slot lock closes).
+    Watchdog.Slot slot = watchdog.register();
+    int overruns = 0;
+    for (int i = 0; i < 300; i++) {
+      long end = System.nanoTime() + 1_900_000 + (i % 5) * 50_000; // 1.90 .. 2.10 ms
+      watchdog.start(slot, 2_000_000);
+      while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+        Thread.onSpinWait();
+      }
+      if (watchdog.stop(slot)) {
+        overruns++;
+        assertTrue(Thread.interrupted(), "an overrun comes with an interrupt");
+        continue;
+      }
+      long quiet = System.nanoTime() + 300_000;
+      while (System.nanoTime() < quiet) {
+        assertFalse(Thread.currentThread().isInterrupted(), "late interrupt after call " + i);
+      }
+    }
+    drainChecksDueWithin(20);
+    assertFalse(Thread.currentThread().isInterrupted(), "no late interrupt");
+    assertTrue(overruns > 0, "some calls overran (else the test proves nothing)");
+  }
+
+  @Test
+  void armsAboutOneCheckPerDeadlinePeriodNotOnePerCall() {
+    Watchdog.Slot slot = watchdog.register();
+    long start = System.nanoTime();
+    int calls = 100_000;
+    for (int i = 0; i < calls; i++) {
+      watchdog.start(slot, TimeUnit.MILLISECONDS.toNanos(50));
+      watchdog.stop(slot);
+    }
+    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+    long checks = watchdog.scheduledChecks();
+    // A check is re-armed at most about once per half period while calls keep coming.
+    assertTrue(
+        checks <= 3 + elapsedMs / 25,
+        checks + " checks for " + calls + " calls in " + elapsedMs + " ms");
+  }
+
+  @Test
+  void anEarlierDeadlineIsNotDelayedByALaterOne() throws Exception {
+    Watchdog.Slot slow = watchdog.register();
+    Watchdog.Slot fast = watchdog.register();
+    CountDownLatch slowStarted = new CountDownLatch(1);
+    AtomicLong slowMs = new AtomicLong();
+    Thread slowThread =
+        new Thread(
+            () -> {
+              long start = System.nanoTime();
+              watchdog.start(slow, TimeUnit.MILLISECONDS.toNanos(400));
+              slowStarted.countDown();
+              slowMs.set(spinUntilInterrupted(start));
+              watchdog.stop(slow);
+            });
+    slowThread.start();
+    assertTrue(slowStarted.await(5, TimeUnit.SECONDS));
+    long start = System.nanoTime();
+    watchdog.start(fast, TimeUnit.MILLISECONDS.toNanos(20)); // a check is pending at +400 ms
+    long fastMs = spinUntilInterrupted(start);
+    assertTrue(watchdog.stop(fast));
+    Thread.interrupted();
+    slowThread.join(10_000);
+    assertTrue(fastMs < 300, "the 20 ms call was interrupted after " + fastMs + " ms");
+    assertTrue(slowMs.get() >= 400, "the 400 ms call ran " + slowMs.get() + " ms");
+  }
+
+  @Test
+  void aShutDownSchedulerRefusesToGuard() {
+    Watchdog.Slot slot = watchdog.register();
+    scheduler.shutdownNow();
+    IllegalStateException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class, () -> watchdog.start(slot, 1_000_000));
+    assertTrue(e.getMessage().contains("refused"));
+    assertFalse(watchdog.stop(slot));
+  }
+}
