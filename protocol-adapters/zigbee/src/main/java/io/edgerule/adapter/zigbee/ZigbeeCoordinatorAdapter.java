@@ -352,6 +352,9 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
                     (int) config.reportMinInterval().toSeconds(),
                     (int) config.reportMaxInterval().toSeconds(),
                     config.commandTimeout());
+            if (closed) {
+              return;
+            }
             if (problems.isEmpty()) {
               log.info("zigbee {}: {} reports configured", config.name(), session.name());
             } else {

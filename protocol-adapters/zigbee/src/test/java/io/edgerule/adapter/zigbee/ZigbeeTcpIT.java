@@ -1,85 +1,228 @@
 package io.edgerule.adapter.zigbee;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgerule.adapter.PointId;
-import io.edgerule.adapter.PointSample;
+import io.edgerule.adapter.PointInfo;
 import io.edgerule.adapter.PointValue;
-import io.edgerule.adapter.WriteCommand;
 import io.edgerule.adapter.WriteResult;
 import io.edgerule.sim.zigbee.VirtualDevice;
 import io.edgerule.sim.zigbee.ZigbeeSimulator;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The adapter against the XBee coordinator simulator over TCP (ser2net style). */
+/**
+ * The adapter against the independent XBee coordinator simulator over TCP (as with ser2net or an
+ * Ethernet coordinator): pairing, reports, commands, restart without re-pairing, and every fault
+ * the simulator can inject.
+ */
 class ZigbeeTcpIT {
-  private static final Duration WAIT = Duration.ofSeconds(30);
   private static final long SENSOR = 0x00124B0001ABCD01L;
+  private static final long MOTION = 0x00124B0001ABCD02L;
+  private static final long PLUG = 0x00124B0001ABCD03L;
   private static final long LIGHT = 0x00124B0001ABCD04L;
+  private static final Map<String, String> NAMES =
+      Map.of(
+          "00124b0001abcd01", "kitchen_sensor",
+          "00124b0001abcd02", "hall_motion",
+          "00124b0001abcd03", "kettle_plug",
+          "00124b0001abcd04", "hall_light");
 
   @TempDir Path state;
 
+  private static String port(ZigbeeSimulator sim) {
+    return "tcp://127.0.0.1:" + sim.tcpPort();
+  }
+
   @Test
-  void sensorJoinsReportsAndLightObeys() throws Exception {
+  void devicesJoinReportAndObeyCommands() throws Exception {
     VirtualDevice sensor = VirtualDevice.temperatureHumiditySensor(SENSOR);
     sensor.setTemperature(21.5);
+    sensor.setHumidity(40);
+    VirtualDevice motion = VirtualDevice.motionSensor(MOTION);
+    VirtualDevice plug = VirtualDevice.smartPlug(PLUG);
+    plug.setPowerDraw(1800);
+    VirtualDevice light = VirtualDevice.light(LIGHT);
+    try (ZigbeeSimulator sim =
+            ZigbeeSimulator.builder()
+                .device(sensor)
+                .device(motion)
+                .device(plug)
+                .device(light)
+                .startTcp(0);
+        TestContext ctx = new TestContext(state);
+        ZigbeeRig rig =
+            new ZigbeeRig(ZigbeeRig.config(port(sim), NAMES, Duration.ofMinutes(5), null), ctx)) {
+      assertFalse(sim.permitJoinOpen(), "joining is closed until asked");
+      rig.writeOk("zigbee/permit_join", PointValue.of(120L));
+      rig.awaitValue("zigbee/permit_join", PointValue.of(120L));
+      ZigbeeRig.await(sim::permitJoinOpen, ZigbeeRig.WAIT, "the coordinator opens joining");
+
+      rig.awaitValue("kitchen_sensor/temperature", PointValue.of(21.5));
+      rig.awaitValue("kitchen_sensor/humidity", PointValue.of(40.0));
+      rig.awaitValue("hall_motion/occupancy", PointValue.of(false));
+      rig.sink.await(
+          s ->
+              s.point().equals(PointId.parse("hall_motion/illuminance"))
+                  && Math.abs(s.value().asDouble() - 300) < 0.1,
+          ZigbeeRig.WAIT,
+          "illuminance 300 lx");
+      rig.awaitValue("kettle_plug/on_off", PointValue.of(false));
+      rig.awaitValue("kettle_plug/voltage", PointValue.of(230.0));
+      rig.awaitValue("hall_light/level", PointValue.of(254L));
+
+      List<PointInfo> points = rig.adapter.points();
+      assertTrue(
+          points.contains(
+              new PointInfo(
+                  PointId.parse("hall_light/on_off"),
+                  io.edgerule.adapter.ValueType.BOOL,
+                  true,
+                  "zcl 0x0006/0x0000 endpoint 1")),
+          "points() grew with the discovered devices: " + points);
+
+      // reports follow the physical world
+      sensor.setTemperature(22.25);
+      rig.awaitValue("kitchen_sensor/temperature", PointValue.of(22.25));
+      motion.setOccupied(true);
+      rig.awaitValue("hall_motion/occupancy", PointValue.of(true));
+
+      // commands: on/off, level, toggle, attribute write
+      rig.writeOk("hall_light/on_off", PointValue.of(true));
+      assertTrue(light.isOn());
+      rig.awaitValue("hall_light/on_off", PointValue.of(true));
+      rig.writeOk("hall_light/level", PointValue.of(128L));
+      assertEquals(128, light.level());
+      rig.awaitValue("hall_light/level", PointValue.of(128L));
+      rig.writeOk("hall_light/toggle", PointValue.of(true));
+      assertFalse(light.isOn());
+      rig.writeOk("kettle_plug/on_off", PointValue.of(true));
+      rig.awaitValue("kettle_plug/power", PointValue.of(1800.0));
+      rig.awaitValue("kettle_plug/current", PointValue.of(7.826));
+      rig.writeOk("hall_motion/occupancy_timeout", PointValue.of(300L));
+      assertEquals(300, motion.occupancyTimeoutSeconds());
+
+      // refused before reaching the device
+      WriteResult readOnly = rig.write("kitchen_sensor/temperature", PointValue.of(30.0));
+      assertEquals(WriteResult.Status.REJECTED, readOnly.status());
+      WriteResult outOfRange = rig.write("hall_light/level", PointValue.of(300L));
+      assertEquals(WriteResult.Status.REJECTED, outOfRange.status());
+      assertTrue(outOfRange.detail().contains("0..254"), outOfRange.detail());
+      WriteResult unknown = rig.write("nowhere/on_off", PointValue.of(true));
+      assertEquals(WriteResult.Status.REJECTED, unknown.status());
+
+      rig.writeOk("zigbee/permit_join", PointValue.of(0L));
+      ZigbeeRig.await(() -> !sim.permitJoinOpen(), ZigbeeRig.WAIT, "joining closes");
+      assertEquals(4, sim.totalJoins());
+    }
+  }
+
+  @Test
+  void restartResumesTheNetworkWithoutRepairing() throws Exception {
+    VirtualDevice sensor = VirtualDevice.temperatureHumiditySensor(SENSOR);
+    sensor.setTemperature(20.0);
     VirtualDevice light = VirtualDevice.light(LIGHT);
     try (ZigbeeSimulator sim = ZigbeeSimulator.builder().device(sensor).device(light).startTcp(0);
         TestContext ctx = new TestContext(state)) {
       ZigbeeCoordinatorConfig config =
-          new ZigbeeCoordinatorConfig(
-              "zigbee",
-              "tcp://127.0.0.1:" + sim.tcpPort(),
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              Map.of("00124b0001abcd01", "kitchen_sensor", "00124b0001abcd04", "hall_light"),
-              null,
-              null,
-              null,
-              null);
-      Recorder sink = new Recorder();
-      try (ZigbeeCoordinatorAdapter adapter = new ZigbeeCoordinatorAdapter(config, ctx.context)) {
-        adapter.start(sink).toCompletableFuture().get(60, TimeUnit.SECONDS);
-        sink.await(
-            s ->
-                s.point().equals(PointId.parse("zigbee/online"))
-                    && s.value().equals(PointValue.of(true)),
-            WAIT,
-            "coordinator online");
-        WriteResult permit =
-            adapter
-                .write(
-                    new WriteCommand(
-                        PointId.parse("zigbee/permit_join"), PointValue.of(60L), "test"))
-                .toCompletableFuture()
-                .get(10, TimeUnit.SECONDS);
-        assertTrue(permit.isOk(), permit.toString());
-        PointSample temperature =
-            sink.await(Recorder.good("kitchen_sensor/temperature"), WAIT, "a temperature report");
-        assertEquals(PointValue.of(21.5), temperature.value());
-        sink.await(Recorder.good("hall_light/on_off"), WAIT, "the light's state");
-        WriteResult on =
-            adapter
-                .write(
-                    new WriteCommand(
-                        PointId.parse("hall_light/on_off"), PointValue.of(true), "rule"))
-                .toCompletableFuture()
-                .get(20, TimeUnit.SECONDS);
-        assertTrue(on.isOk(), on.toString());
-        assertTrue(light.isOn(), "the virtual light is on");
+          ZigbeeRig.config(port(sim), NAMES, Duration.ofMinutes(5), null);
+      try (ZigbeeRig first = new ZigbeeRig(config, ctx)) {
+        first.writeOk("zigbee/permit_join", PointValue.of(60L));
+        first.awaitValue("kitchen_sensor/temperature", PointValue.of(20.0));
+        first.awaitValue("hall_light/on_off", PointValue.of(false));
+        first.writeOk("zigbee/permit_join", PointValue.of(0L));
       }
+      assertEquals(2, sim.totalJoins());
+      ZigbeeRig.await(() -> !sim.permitJoinOpen(), ZigbeeRig.WAIT, "joining closed");
+
+      ZigbeeCoordinatorAdapter notStarted = new ZigbeeCoordinatorAdapter(config, ctx.context);
+      assertTrue(
+          notStarted.points().stream()
+              .anyMatch(p -> p.id().equals(PointId.parse("kitchen_sensor/temperature"))),
+          "stored devices are listed before start: " + notStarted.points());
+      notStarted.close();
+
+      try (ZigbeeRig second = new ZigbeeRig(config, ctx)) {
+        sensor.setTemperature(23.5);
+        second.awaitValue("kitchen_sensor/temperature", PointValue.of(23.5));
+        second.writeOk("hall_light/on_off", PointValue.of(true));
+        assertTrue(light.isOn());
+        assertEquals(2, sim.totalJoins(), "no device joined again");
+        assertFalse(sim.permitJoinOpen(), "the restart did not open joining");
+      }
+    }
+  }
+
+  @Test
+  void faultsAreSurvivedWithClearQuality() throws Exception {
+    VirtualDevice sensor = VirtualDevice.temperatureHumiditySensor(SENSOR);
+    sensor.setTemperature(19.0);
+    VirtualDevice motion = VirtualDevice.motionSensor(MOTION);
+    VirtualDevice plug = VirtualDevice.smartPlug(PLUG);
+    try (ZigbeeSimulator sim =
+            ZigbeeSimulator.builder().device(sensor).device(motion).device(plug).startTcp(0);
+        TestContext ctx = new TestContext(state);
+        ZigbeeRig rig =
+            new ZigbeeRig(
+                ZigbeeRig.config(port(sim), NAMES, Duration.ofSeconds(2), Duration.ofSeconds(5)),
+                ctx)) {
+      rig.writeOk("zigbee/permit_join", PointValue.of(60L));
+      rig.awaitValue("kitchen_sensor/temperature", PointValue.of(19.0));
+      rig.awaitValue("hall_motion/occupancy", PointValue.of(false));
+      rig.awaitValue("kettle_plug/on_off", PointValue.of(false));
+
+      // a frame with a bad checksum is dropped and counted; the next report gets through
+      sim.injectBadChecksum();
+      ZigbeeRig.await(() -> rig.counter("checksum_errors") == 1, ZigbeeRig.WAIT, "checksum error");
+      sensor.setTemperature(19.5);
+      rig.awaitValue("kitchen_sensor/temperature", PointValue.of(19.5));
+
+      // a truncated frame does not swallow the frame after it
+      sim.injectTruncatedFrame();
+      sensor.setTemperature(20.5);
+      rig.awaitValue("kitchen_sensor/temperature", PointValue.of(20.5));
+      ZigbeeRig.await(
+          () -> rig.counter("truncated_frames") == 1, ZigbeeRig.WAIT, "truncated frame counted");
+
+      // the dongle resets: offline, back online, reports continue
+      sim.resetDongle();
+      rig.awaitNext("zigbee/online", s -> PointValue.of(false).equals(s.value()), "offline");
+      rig.awaitNext("zigbee/online", s -> PointValue.of(true).equals(s.value()), "online again");
+      sensor.setTemperature(21.0);
+      rig.awaitValue("kitchen_sensor/temperature", PointValue.of(21.0));
+
+      // the TCP connection drops (ser2net restart): BAD, then reconnected and GOOD again
+      int mark = rig.sink.size();
+      sim.dropConnection();
+      rig.awaitBad("kitchen_sensor/temperature", "coordinator connection lost");
+      rig.sink.await(
+          mark,
+          s ->
+              s.point().equals(PointId.parse("kitchen_sensor/temperature")) && s.quality().isGood(),
+          ZigbeeRig.WAIT,
+          "temperature GOOD after the reconnect");
+      assertTrue(rig.counter("reconnects") >= 1);
+
+      // a device leaves by itself: silent, not found, BAD "device left the network"
+      sim.deviceLeaves(PLUG);
+      rig.awaitBad("kettle_plug/on_off", "device left the network");
+      sensor.setTemperature(21.5);
+      rig.awaitValue("kitchen_sensor/temperature", PointValue.of(21.5));
+
+      // a device asked to leave
+      rig.writeOk("hall_motion/leave", PointValue.of(true));
+      rig.awaitBad("hall_motion/occupancy", "leave requested by test");
+      assertEquals(VirtualDevice.State.LEFT, motion.state());
+      assertEquals(
+          WriteResult.Status.TIMEOUT,
+          rig.write("kettle_plug/on_off", PointValue.of(true)).status(),
+          "a device that left does not answer");
     }
   }
 }

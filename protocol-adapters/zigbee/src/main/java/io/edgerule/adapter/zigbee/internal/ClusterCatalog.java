@@ -308,8 +308,7 @@ public final class ClusterCatalog {
     if (v == 0) {
       return new Decoded.Value(PointValue.of(0.0));
     }
-    double lux = Math.pow(10, (v - 1) / 10000.0);
-    return new Decoded.Value(PointValue.of(Math.round(lux * 100) / 100.0));
+    return new Decoded.Value(PointValue.of(Math.pow(10, (v - 1) / 10000.0)));
   }
 
   private static double scale(

@@ -42,6 +42,9 @@ public final class CoordinatorMonitor implements PortEvents {
   private final AtomicLong reconnects = new AtomicLong();
   private final AtomicLong dongleResets = new AtomicLong();
   private final AtomicLong coordinatorStarts = new AtomicLong();
+  private final AtomicLong sequence = new AtomicLong();
+  private volatile long lastResetAt;
+  private volatile long lastStartAt;
   private volatile String lastDrop = "";
 
   public CoordinatorMonitor(String name, Listener listener) {
@@ -62,20 +65,29 @@ public final class CoordinatorMonitor implements PortEvents {
       if (ieee != UNKNOWN_64 && ieee != 0) {
         addresses.put(nwk, new IeeeAddress(String.format("%016X", ieee)));
       }
-    } else if (type == MODEM_STATUS && frameData.length >= 2) {
-      int status = frameData[1] & 0xFF;
-      switch (status) {
-        case 0x00, 0x01 -> {
-          dongleResets.incrementAndGet();
-          String reason = status == 0 ? "hardware reset" : "watchdog reset";
-          listener.dongleReset("modem status " + String.format("%02X", status) + " " + reason);
-        }
-        case 0x06 -> {
-          coordinatorStarts.incrementAndGet();
-          listener.coordinatorStarted();
-        }
-        default -> log.info("{}: dongle modem status {}", name, String.format("%02X", status));
+    }
+  }
+
+  /** Modem status is acted on once the library has seen it too (its startup depends on it). */
+  @Override
+  public void handled(byte[] frameData) {
+    if ((frameData[0] & 0xFF) != MODEM_STATUS || frameData.length < 2) {
+      return;
+    }
+    int status = frameData[1] & 0xFF;
+    switch (status) {
+      case 0x00, 0x01 -> {
+        lastResetAt = sequence.incrementAndGet();
+        dongleResets.incrementAndGet();
+        String reason = status == 0 ? "hardware reset" : "watchdog reset";
+        listener.dongleReset("modem status " + String.format("%02X", status) + " " + reason);
       }
+      case 0x06 -> {
+        lastStartAt = sequence.incrementAndGet();
+        coordinatorStarts.incrementAndGet();
+        listener.coordinatorStarted();
+      }
+      default -> log.info("{}: dongle modem status {}", name, String.format("%02X", status));
     }
   }
 
@@ -104,6 +116,20 @@ public final class CoordinatorMonitor implements PortEvents {
   /** The IEEE address last seen sending from {@code nwk}, or null. */
   public IeeeAddress ieeeOf(int nwk) {
     return addresses.get(nwk);
+  }
+
+  /** A point in the dongle's status history, for {@link #startedAfterResetSince}. */
+  public long mark() {
+    return sequence.incrementAndGet();
+  }
+
+  /**
+   * Whether, since {@code mark}, the dongle reset (modem status 00/01) and then reported
+   * "coordinator started" (06), and the library has handled both.
+   */
+  public boolean startedAfterResetSince(long mark) {
+    long reset = lastResetAt;
+    return reset > mark && lastStartAt > reset;
   }
 
   /** How many times the dongle said "coordinator started" (modem status 06). */

@@ -28,10 +28,14 @@ public abstract class GuardedZigbeePort implements ZigBeePort {
   private final PortEvents events;
   private final Backoff backoff;
   private final XBeeFrameGuard guard;
-  private final BlockingQueue<byte[]> frames = new LinkedBlockingQueue<>(MAX_QUEUED_FRAMES);
+  private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>(MAX_QUEUED_FRAMES);
   private final Object writeLock = new Object();
-  private byte[] current = new byte[0];
+  private Frame current;
   private int currentPosition;
+
+  /** A frame as the dongle sent it and as the library reads it. */
+  private record Frame(byte[] frameData, byte[] wire) {}
+
   private volatile boolean connected;
   private volatile boolean closed;
   private volatile String lastError = "";
@@ -47,7 +51,7 @@ public abstract class GuardedZigbeePort implements ZigBeePort {
               @Override
               public void frame(byte[] frameData) {
                 events.frame(frameData);
-                if (!frames.offer(XBeeFrameGuard.encode(frameData))) {
+                if (!frames.offer(new Frame(frameData, XBeeFrameGuard.encode(frameData)))) {
                   events.dropped(
                       XBeeFrameGuard.Drop.BAD_LENGTH,
                       "receive queue full (" + MAX_QUEUED_FRAMES + " frames): the library stalls");
@@ -201,9 +205,13 @@ public abstract class GuardedZigbeePort implements ZigBeePort {
 
   @Override
   public int read(int timeout) {
-    if (currentPosition >= current.length) {
+    if (current != null && currentPosition >= current.wire().length) {
+      events.handled(current.frameData());
+      current = null;
+    }
+    if (current == null) {
       try {
-        byte[] next = frames.poll(timeout, TimeUnit.MILLISECONDS);
+        Frame next = frames.poll(timeout, TimeUnit.MILLISECONDS);
         if (next == null) {
           return -1;
         }
@@ -214,13 +222,13 @@ public abstract class GuardedZigbeePort implements ZigBeePort {
         return -1;
       }
     }
-    return current[currentPosition++] & 0xFF;
+    return current.wire()[currentPosition++] & 0xFF;
   }
 
   @Override
   public void purgeRxBuffer() {
     frames.clear();
-    current = new byte[0];
+    current = null;
     currentPosition = 0;
   }
 }

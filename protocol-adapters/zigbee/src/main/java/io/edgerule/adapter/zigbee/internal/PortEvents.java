@@ -5,8 +5,14 @@ package io.edgerule.adapter.zigbee.internal;
  * thread).
  */
 public interface PortEvents {
-  /** A whole, valid XBee frame from the dongle (before the library sees it). */
+  /** A whole, valid XBee frame from the dongle, before the library sees it. */
   void frame(byte[] frameData);
+
+  /**
+   * The library has read and handled {@code frameData}: its parser thread came back for more after
+   * the frame's last byte (it handles a frame on that thread before reading on).
+   */
+  void handled(byte[] frameData);
 
   /** A frame from the dongle that was dropped, and why. */
   void dropped(XBeeFrameGuard.Drop kind, String reason);

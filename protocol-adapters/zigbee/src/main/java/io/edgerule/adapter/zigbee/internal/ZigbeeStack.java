@@ -81,7 +81,7 @@ public final class ZigbeeStack {
    * starts the network (resuming the dongle's network and the stored nodes).
    */
   public void start() throws BringUpException {
-    long startsBefore = monitor.coordinatorStarts();
+    long mark = monitor.mark();
     ZigBeeStatus status = manager.initialize();
     if (status != ZigBeeStatus.SUCCESS) {
       String why = port.lastError().isEmpty() ? "" : ": " + port.lastError();
@@ -107,10 +107,10 @@ public final class ZigbeeStack {
             "the dongle refused channel " + config.channel() + ": " + channel);
       }
     }
-    // Workaround: the XBee driver's startup() fails unless modem status 06 has already arrived,
-    // which a real dongle sends some time after the reset that initialize() does.
+    // Workaround: the XBee driver's startup() fails unless modem status 06 has already been
+    // handled, which a real dongle sends some time after the reset that initialize() does.
     long deadline = System.nanoTime() + COORDINATOR_START_TIMEOUT.toNanos();
-    while (monitor.coordinatorStarts() == startsBefore) {
+    while (!monitor.startedAfterResetSince(mark)) {
       if (System.nanoTime() > deadline) {
         throw new BringUpException(
             "the dongle on "
