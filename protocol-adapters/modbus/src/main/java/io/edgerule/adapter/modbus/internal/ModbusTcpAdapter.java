@@ -39,7 +39,13 @@ public final class ModbusTcpAdapter implements ProtocolAdapter {
             .toList();
     this.releaseThreads = threads.lease();
     ModbusLink link =
-        new TcpLink(config.host(), config.port(), config.timeout(), threads, context.scheduler());
+        new TcpLink(
+            config.host(),
+            config.port(),
+            config.timeout(),
+            threads,
+            context.scheduler(),
+            context.blockingIo());
     this.poller =
         new DevicePoller(
             settings(config),

@@ -14,6 +14,7 @@ import java.util.List;
 final class Devices {
   private final String name;
   private final int port;
+  private String host = "127.0.0.1";
   private Duration poll = Duration.ofMillis(100);
   private Duration timeout = Duration.ofMillis(500);
   private int retries = 0;
@@ -28,6 +29,11 @@ final class Devices {
 
   static Devices tcp(String name, int port) {
     return new Devices(name, port);
+  }
+
+  Devices host(String h) {
+    host = h;
+    return this;
   }
 
   Devices poll(Duration d) {
@@ -73,19 +79,7 @@ final class Devices {
 
   ModbusTcpDeviceConfig build() {
     return new ModbusTcpDeviceConfig(
-        name,
-        "127.0.0.1",
-        port,
-        1,
-        poll,
-        timeout,
-        retries,
-        reconnect,
-        null,
-        null,
-        null,
-        null,
-        integrity,
+        name, host, port, 1, poll, timeout, retries, reconnect, null, null, null, null, integrity,
         points);
   }
 }

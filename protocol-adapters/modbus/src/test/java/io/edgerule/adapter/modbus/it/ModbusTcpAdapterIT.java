@@ -378,6 +378,28 @@ class ModbusTcpAdapterIT {
   }
 
   @Test
+  void hostNamesAreResolvedAndUnknownOnesNamed() throws Exception {
+    ModbusTcpSimulator sim = plainSim();
+    sim.unit().setHoldingRegister(0, 5);
+    gateway.start(
+        Devices.tcp("named", sim.port())
+            .host("localhost")
+            .point("a", HOLDING_REGISTER, 0, UINT16)
+            .build(),
+        samples);
+    gateway.start(
+        Devices.tcp("nowhere", 502)
+            .host("no-such-host.invalid")
+            .point("b", HOLDING_REGISTER, 0, UINT16)
+            .build(),
+        samples);
+    assertEquals(PointValue.of(5L), samples.await(point("a"), WAIT, "a via localhost").value());
+    assertEquals(
+        Quality.bad("unknown host 'no-such-host.invalid'"),
+        samples.await(point("b"), Duration.ofSeconds(15), "b").quality());
+  }
+
+  @Test
   void aSilentDeviceIsBadWithTimeoutAfterItsRetries() throws Exception {
     ModbusTcpSimulator sim = plainSim();
     var device =

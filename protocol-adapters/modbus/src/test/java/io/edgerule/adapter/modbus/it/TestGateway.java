@@ -54,11 +54,15 @@ final class TestGateway implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     adapters.forEach(ProtocolAdapter::close);
     scheduler.shutdownNow();
     blockingIo.shutdownNow();
-    scheduler.awaitTermination(2, TimeUnit.SECONDS);
+    try {
+      scheduler.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Polls {@code condition} until it holds or {@code timeout} passes (poll-with-deadline). */
