@@ -299,9 +299,9 @@ public final class OpcUaSimulator implements AutoCloseable {
     this.delayMillis = delay.toMillis();
   }
 
-  /** Client certificates the server refused because they were not trusted. */
+  /** Client certificates the server refused because they were not trusted (each once). */
   public List<X509Certificate> rejectedClientCertificates() {
-    return rejected.getRejectedCertificates();
+    return List.copyOf(new LinkedHashSet<>(rejected.getRejectedCertificates()));
   }
 
   /** Trusts a client certificate from the next connection on. */

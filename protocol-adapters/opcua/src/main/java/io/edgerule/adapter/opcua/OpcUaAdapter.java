@@ -74,6 +74,7 @@ public final class OpcUaAdapter implements ProtocolAdapter {
   private Future<?> retry;
   private int attempt;
   private String lastError = "";
+  private String lastLogged = "";
 
   OpcUaAdapter(
       OpcUaDeviceConfig config, AdapterContext context, OpcUaPki pki, MiloResources resources) {
@@ -154,6 +155,7 @@ public final class OpcUaAdapter implements ProtocolAdapter {
           phase = Phase.UP;
           attempt = 0;
           lastError = "";
+          lastLogged = "";
           count("connects");
           log.info("{}: connected to {}", name(), config.endpoint());
         }
@@ -184,8 +186,18 @@ public final class OpcUaAdapter implements ProtocolAdapter {
       phase = Phase.DOWN;
       markAllBad(reason);
       scheduleRetry();
+      logProblem(reason);
     }
-    log.warn("{}: {}", name(), reason);
+  }
+
+  /** Called with the lock held: a failure that repeats at every retry is logged once. */
+  private void logProblem(String reason) {
+    if (reason.equals(lastLogged)) {
+      log.debug("{}: {} (attempt {})", name(), reason, attempt);
+    } else {
+      log.warn("{}: {}", name(), reason);
+      lastLogged = reason;
+    }
   }
 
   /** Called with the lock held. */
@@ -270,8 +282,8 @@ public final class OpcUaAdapter implements ProtocolAdapter {
         phase = Phase.DOWN;
         markAllBad(reason);
         scheduleRetry();
+        logProblem(reason);
       }
-      log.warn("{}: {}", name(), reason);
       // Closing blocks for up to 2 s; never on Milo's callback thread.
       context.blockingIo().execute(connection::close);
     }

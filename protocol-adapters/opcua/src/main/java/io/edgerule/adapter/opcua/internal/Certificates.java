@@ -40,7 +40,7 @@ public final class Certificates {
 
   public static CertificateInfo describe(X509Certificate certificate, Path file) {
     return new CertificateInfo(
-        certificate.getSubjectX500Principal().getName(),
+        subject(certificate),
         thumbprint(certificate),
         applicationUri(certificate),
         certificate.getNotBefore().toInstant(),
@@ -57,13 +57,57 @@ public final class Certificates {
     }
   }
 
+  /**
+   * The subject as people read it: the CN first, then the other attributes, {@code CN=PLC 1,
+   * O=Plant} (Java's RFC 2253 form lists them in reverse).
+   */
+  public static String subject(X509Certificate certificate) {
+    List<String> parts = rdns(certificate.getSubjectX500Principal().getName());
+    List<String> ordered = new ArrayList<>();
+    for (String p : parts) {
+      if (p.regionMatches(true, 0, "CN=", 0, 3)) {
+        ordered.add(0, p);
+      }
+    }
+    for (String p : parts) {
+      if (!p.regionMatches(true, 0, "CN=", 0, 3)) {
+        ordered.add(p);
+      }
+    }
+    return String.join(", ", ordered);
+  }
+
+  /** Splits an RFC 2253 name at the commas that separate attributes (not escaped ones). */
+  private static List<String> rdns(String dn) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < dn.length(); i++) {
+      char c = dn.charAt(i);
+      if (c == '\\' && i + 1 < dn.length()) {
+        cur.append(c).append(dn.charAt(++i));
+      } else if (c == '"') {
+        quoted = !quoted;
+        cur.append(c);
+      } else if (c == ',' && !quoted) {
+        out.add(cur.toString().trim());
+        cur.setLength(0);
+      } else {
+        cur.append(c);
+      }
+    }
+    if (cur.length() > 0) {
+      out.add(cur.toString().trim());
+    }
+    return out;
+  }
+
   /** The CN of the subject, or the whole subject when it has no CN. */
   public static String commonName(X509Certificate certificate) {
     String dn = certificate.getSubjectX500Principal().getName();
-    for (String part : dn.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")) {
-      String p = part.trim();
+    for (String p : rdns(dn)) {
       if (p.regionMatches(true, 0, "CN=", 0, 3)) {
-        return p.substring(3);
+        return p.substring(3).replace("\\", "");
       }
     }
     return dn;

@@ -3,6 +3,7 @@ package io.edgerule.adapter.opcua.internal;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
@@ -10,6 +11,7 @@ import org.eclipse.milo.opcua.stack.core.security.CertificateQuarantine;
 import org.eclipse.milo.opcua.stack.core.security.CertificateValidator;
 import org.eclipse.milo.opcua.stack.core.security.DefaultClientCertificateValidator;
 import org.eclipse.milo.opcua.stack.core.security.TrustListManager;
+import org.eclipse.milo.opcua.stack.core.util.validation.ValidationCheck;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +37,13 @@ public final class ServerCertificateValidator implements CertificateValidator {
     this.trusted = trusted;
     this.issuers = issuers;
     this.rejected = rejected;
-    this.milo = new DefaultClientCertificateValidator(trustList, new Quarantine());
+    // Expired or not-yet-valid server certificates are refused (Milo only warns by default);
+    // host name checks stay off: the gateway often reaches a PLC by an address not in its SAN.
+    this.milo =
+        new DefaultClientCertificateValidator(
+            trustList,
+            Set.of(ValidationCheck.APPLICATION_URI, ValidationCheck.VALIDITY),
+            new Quarantine());
   }
 
   @Override
