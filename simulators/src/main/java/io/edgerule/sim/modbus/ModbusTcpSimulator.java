@@ -117,6 +117,50 @@ public final class ModbusTcpSimulator implements AutoCloseable {
     return List.copyOf(units.values());
   }
 
+  // the default unit's image, for short tests; see SimUnit for the rest
+
+  public int holdingRegister(int address) {
+    return unit().holdingRegister(address);
+  }
+
+  public void setHoldingRegister(int address, int value) {
+    unit().setHoldingRegister(address, value);
+  }
+
+  public int inputRegister(int address) {
+    return unit().inputRegister(address);
+  }
+
+  public void setInputRegister(int address, int value) {
+    unit().setInputRegister(address, value);
+  }
+
+  public boolean coil(int address) {
+    return unit().coil(address);
+  }
+
+  public void setCoil(int address, boolean value) {
+    unit().setCoil(address, value);
+  }
+
+  public boolean discreteInput(int address) {
+    return unit().discreteInput(address);
+  }
+
+  public void setDiscreteInput(int address, boolean value) {
+    unit().setDiscreteInput(address, value);
+  }
+
+  /** The float32 in holding registers {@code address} and {@code address + 1} (big-endian). */
+  public float float32(int address) {
+    return unit().float32(SimTable.HOLDING_REGISTER, address);
+  }
+
+  /** Writes a float32 to holding registers {@code address}, {@code address + 1} (big-endian). */
+  public void setFloat32(int address, float value) {
+    unit().setFloat32(SimTable.HOLDING_REGISTER, address, value);
+  }
+
   /** Advances every unit's generators and models by one tick of simulated time. */
   public void tick() {
     double dt = config.tick().toNanos() / 1e9;

@@ -63,9 +63,10 @@ class ModbusTcpSimulatorIT {
         c.readHoldingRegisters(1, new ReadHoldingRegistersRequest(0, 2)).registers());
     c.writeSingleCoil(1, new WriteSingleCoilRequest(5, true));
     c.writeMultipleRegisters(1, new WriteMultipleRegistersRequest(8, 2, new byte[] {0, 1, 0, 2}));
-    assertTrue(sim.unit().coil(5));
-    assertEquals(1, sim.unit().holdingRegister(8));
-    assertEquals(2, sim.unit().holdingRegister(9));
+    assertTrue(sim.coil(5));
+    assertEquals(1, sim.holdingRegister(8));
+    assertEquals(2, sim.holdingRegister(9));
+    assertEquals(123.456f, sim.float32(0));
     assertArrayEquals(new byte[] {0x20}, c.readCoils(1, new ReadCoilsRequest(0, 8)).coils());
 
     var e =
