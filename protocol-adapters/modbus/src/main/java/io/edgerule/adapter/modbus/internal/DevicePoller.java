@@ -533,6 +533,7 @@ public final class DevicePoller implements AutoCloseable {
       }
     }
     plan = List.copyOf(newPlan);
+    pendingReads.removeIf(block::equals); // e.g. queued again by a write's read-back
     for (int i = singles.size() - 1; i >= 0; i--) {
       pendingReads.addFirst(singles.get(i));
     }
