@@ -261,8 +261,13 @@ public final class DevicePoller implements AutoCloseable {
     state = State.CONNECTING;
     counters.increment(CONNECT_ATTEMPTS);
     int attemptEpoch = ++epoch;
-    link.connect()
-        .whenComplete((v, error) -> serial.execute(() -> onConnected(attemptEpoch, error)));
+    CompletionStage<Void> connected;
+    try {
+      connected = link.connect();
+    } catch (RuntimeException e) { // e.g. an executor already shut down
+      connected = CompletableFuture.failedFuture(e);
+    }
+    connected.whenComplete((v, error) -> serial.execute(() -> onConnected(attemptEpoch, error)));
   }
 
   private void onConnected(int attemptEpoch, Throwable error) {
