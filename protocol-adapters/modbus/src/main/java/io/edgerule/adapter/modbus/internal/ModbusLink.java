@@ -18,7 +18,9 @@ import java.util.function.Consumer;
  *       recognisable there (a {@link java.io.IOException}, {@link java.net.ConnectException} or
  *       {@link LinkDownException}), so the poller reconnects; anything else only marks the
  *       request's points BAD. A link may queue requests (a serial bus allows one outstanding
- *       request); the poller never has more than one request outstanding per device.
+ *       request); it then times each response from when its request goes on the wire, not from when
+ *       it was queued. The poller never has more than one request outstanding per device, and
+ *       applies no timeout of its own.
  *   <li>A poller calls {@link #connect} before it sends and {@link #disconnect} after a link-down
  *       failure, then {@link #connect} again after its backoff. A link shared by several pollers (a
  *       bus) may treat these as "open the port if it is not open".
