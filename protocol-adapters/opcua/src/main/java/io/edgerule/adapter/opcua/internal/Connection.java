@@ -73,6 +73,19 @@ public final class Connection implements AutoCloseable {
     void onItemProblem(Connection connection, PointBinding point, String reason);
 
     void onLost(Connection connection, String reason);
+
+    /** For one-shot uses (browsing) that subscribe to nothing. */
+    Events IGNORE =
+        new Events() {
+          @Override
+          public void onData(Connection c, PointBinding p, DataValue v) {}
+
+          @Override
+          public void onItemProblem(Connection c, PointBinding p, String reason) {}
+
+          @Override
+          public void onLost(Connection c, String reason) {}
+        };
   }
 
   /** A connection attempt failed; the message is meant for the operator. */
@@ -409,6 +422,11 @@ public final class Connection implements AutoCloseable {
     if (lost.compareAndSet(false, true)) {
       events.onLost(this, reason);
     }
+  }
+
+  /** The Milo client of this session, for browsing. */
+  public OpcUaClient client() {
+    return client;
   }
 
   public boolean isLost() {
