@@ -140,6 +140,10 @@ class ZigbeeTcpIT {
       }
       assertEquals(2, sim.totalJoins());
       ZigbeeRig.await(() -> !sim.permitJoinOpen(), ZigbeeRig.WAIT, "joining closed");
+      ZigbeeRig.await(
+          () -> libraryThreads().isEmpty(),
+          Duration.ofSeconds(15),
+          "the Zigbee library's threads stop on close: " + libraryThreads());
 
       ZigbeeCoordinatorAdapter notStarted = new ZigbeeCoordinatorAdapter(config, ctx.context);
       assertTrue(
@@ -157,6 +161,25 @@ class ZigbeeTcpIT {
         assertFalse(sim.permitJoinOpen(), "the restart did not open joining");
       }
     }
+  }
+
+  /** Threads the zsmartsystems library makes for itself (it takes no thread factory). */
+  private static List<String> libraryThreads() {
+    List<String> prefixes =
+        List.of(
+            "NetworkManager-",
+            "TransactionManager-",
+            "NotificationService-",
+            "DatabaseManager-",
+            "XBeeDongle-",
+            "XBeeFrameExecutor-",
+            "XBeeTimer-",
+            "XBeeFrameHandler");
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(n -> prefixes.stream().anyMatch(n::startsWith))
+        .toList();
   }
 
   @Test

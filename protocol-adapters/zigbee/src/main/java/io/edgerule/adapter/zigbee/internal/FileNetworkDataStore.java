@@ -160,7 +160,7 @@ public final class FileNetworkDataStore implements ZigBeeNetworkDataStore {
     dao.setIeeeAddress(address);
     String nwk = p.getProperty("nwk");
     if (nwk != null) {
-      dao.setNetworkAddress(Integer.parseInt(nwk, 16));
+      dao.setNetworkAddress(hex("nwk", nwk));
     }
     if (p.getProperty("node.logical_type") != null) {
       Map<String, Integer> fields = new HashMap<>();
@@ -186,11 +186,11 @@ public final class FileNetworkDataStore implements ZigBeeNetworkDataStore {
       ep.setEndpointId(Integer.parseInt(id.trim()));
       String profile = p.getProperty(prefix + "profile");
       if (profile != null) {
-        ep.setProfileId(Integer.parseInt(profile, 16));
+        ep.setProfileId(hex(prefix + "profile", profile));
       }
       String device = p.getProperty(prefix + "device");
       if (device != null) {
-        ep.setDeviceId(Integer.parseInt(device, 16));
+        ep.setDeviceId(hex(prefix + "device", device));
       }
       String version = p.getProperty(prefix + "version");
       if (version != null) {
@@ -245,10 +245,18 @@ public final class FileNetworkDataStore implements ZigBeeNetworkDataStore {
     List<Integer> ids = new ArrayList<>();
     for (String s : text.split(",")) {
       if (!s.isBlank()) {
-        ids.add(Integer.parseInt(s.trim(), 16));
+        ids.add(hex("cluster id", s.trim()));
       }
     }
     return ids;
+  }
+
+  private static int hex(String key, String value) {
+    try {
+      return Integer.parseInt(value, 16);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " '" + value + "' is not a hex number", e);
+    }
   }
 
   private static String join(int[] values, String format) {
