@@ -219,6 +219,29 @@ public final class ModbusTcpSimulator implements AutoCloseable {
     if (server != null) {
       return;
     }
+    // The old listening socket closes asynchronously, and the kernel may briefly keep the port: a
+    // restart on the same port retries for a while instead of failing on the first EADDRINUSE.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (true) {
+      try {
+        bind();
+        return;
+      } catch (IllegalStateException e) {
+        boolean inUse = e.getCause() instanceof java.net.BindException;
+        if (!inUse || port == 0 || System.nanoTime() > deadline) {
+          throw e;
+        }
+        try {
+          Thread.sleep(50); // retry interval, bounded by the deadline
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void bind() {
     CountDownLatch bound = new CountDownLatch(1);
     AtomicInteger boundPort = new AtomicInteger();
     NettyTcpServerTransport transport =
@@ -230,16 +253,18 @@ public final class ModbusTcpSimulator implements AutoCloseable {
               b.setExecutor(requestThread);
               b.setBootstrapCustomizer(
                   bootstrap ->
-                      bootstrap.handler(
-                          new ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void channelActive(ChannelHandlerContext ctx) {
-                              boundPort.set(
-                                  ((InetSocketAddress) ctx.channel().localAddress()).getPort());
-                              bound.countDown();
-                              ctx.fireChannelActive();
-                            }
-                          }));
+                      bootstrap
+                          .option(io.netty.channel.ChannelOption.SO_REUSEADDR, true)
+                          .handler(
+                              new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void channelActive(ChannelHandlerContext ctx) {
+                                  boundPort.set(
+                                      ((InetSocketAddress) ctx.channel().localAddress()).getPort());
+                                  bound.countDown();
+                                  ctx.fireChannelActive();
+                                }
+                              }));
             });
     ModbusTcpServer s = ModbusTcpServer.create(transport, services);
     try {
