@@ -330,13 +330,23 @@ public final class OpcUaSimulator implements AutoCloseable {
 
   /**
    * Sets a variable as if the process (or an operator on the PLC) changed it, e.g. {@code
-   * write("Tank/TemperatureSetpoint", 80.0)}. The value must have the node's Java type (Double,
-   * Float, Boolean, UShort, Integer, String).
+   * write("Tank/Level", 85.0f)} or {@code write("Tank/TemperatureSetpoint", 80.0)}. Process values
+   * (Tank/Level, Tank/Temperature, Line/Counter) are set in the plant model, which goes on from
+   * there. The value must have the node's Java type (Double, Float, Boolean, UShort, Integer,
+   * String).
    */
   public synchronized void write(String path, Object value) {
     UaVariableNode node = node(path);
     if (node == null) {
       throw new IllegalArgumentException("no variable " + path + " (or the simulator is stopped)");
+    }
+    switch (path) {
+      case "Tank/Level" -> model.level = ((Number) value).floatValue();
+      case "Tank/Temperature" -> model.temperature = ((Number) value).doubleValue();
+      case "Line/Counter" -> model.lineCounter = ((Number) value).intValue();
+      default -> {
+        // setpoints and the rest: the node holds the value
+      }
     }
     node.setValue(new DataValue(new Variant(value), StatusCode.GOOD, DateTime.now()));
   }

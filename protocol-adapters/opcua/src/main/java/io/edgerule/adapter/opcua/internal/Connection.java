@@ -269,7 +269,7 @@ public final class Connection implements AutoCloseable {
           + own.info().describe()
           + " on the server (the file is "
           + own.certificateFile()
-          + "); the gateway retries on its own";
+          + ")";
     }
     if (status == StatusCodes.Bad_IdentityTokenRejected
         || status == StatusCodes.Bad_IdentityTokenInvalid

@@ -89,18 +89,19 @@ public final class TreeWalker {
     }
   }
 
-  private record VariableInfo(String dataType, boolean writable) {}
+  private record VariableInfo(String dataType, boolean array, boolean writable) {}
 
   private BrowseNode expand(Found node, VariableInfo info, int depth)
       throws UaException, ExecutionException, InterruptedException {
     String dataType = info == null ? "" : info.dataType();
+    boolean array = info != null && info.array();
     boolean writable = info != null && info.writable();
     boolean open =
         depth < maxDepth
             && count < maxNodes
             && (depth == 0 || node.id().getNamespaceIndex().intValue() != 0);
     if (!open) {
-      return leaf(node, dataType, writable, false);
+      return leaf(node, dataType, array, writable);
     }
     List<Found> children = children(node.id());
     List<Found> fresh = new ArrayList<>();
@@ -126,21 +127,23 @@ public final class TreeWalker {
         node.displayName(),
         node.nodeClass().name(),
         dataType,
+        array,
         writable,
         out,
         !truncated);
   }
 
-  private static BrowseNode leaf(Found node, String dataType, boolean writable, boolean expanded) {
+  private static BrowseNode leaf(Found node, String dataType, boolean array, boolean writable) {
     return new BrowseNode(
         NodeIdText.format(node.id()),
         node.browseName(),
         node.displayName(),
         node.nodeClass().name(),
         dataType,
+        array,
         writable,
         List.of(),
-        expanded);
+        false);
   }
 
   private List<Found> children(NodeId parent) throws ExecutionException, InterruptedException {
@@ -183,11 +186,12 @@ public final class TreeWalker {
     for (Found v : variables) {
       ids.add(rv(v.id(), AttributeId.DataType));
       ids.add(rv(v.id(), AttributeId.UserAccessLevel));
+      ids.add(rv(v.id(), AttributeId.ValueRank));
     }
     List<DataValue> values = read(ids);
     List<NodeId> unknownTypes = new ArrayList<>();
     for (int i = 0; i < variables.size(); i++) {
-      Object t = values.get(2 * i).value().value();
+      Object t = values.get(3 * i).value().value();
       if (t instanceof NodeId typeId
           && !OpcUaDataType.isBuiltin(typeId)
           && !typeNames.containsKey(typeId)
@@ -208,16 +212,18 @@ public final class TreeWalker {
       }
     }
     for (int i = 0; i < variables.size(); i++) {
-      Object t = values.get(2 * i).value().value();
+      Object t = values.get(3 * i).value().value();
       String type =
           t instanceof NodeId typeId
               ? OpcUaDataType.isBuiltin(typeId)
                   ? OpcUaDataType.fromNodeId(typeId).name()
                   : typeNames.get(typeId)
               : "";
-      Object access = values.get(2 * i + 1).value().value();
+      Object access = values.get(3 * i + 1).value().value();
       boolean writable = access instanceof UByte b && (b.intValue() & 0x02) != 0;
-      out.put(variables.get(i).id(), new VariableInfo(type, writable));
+      Object rank = values.get(3 * i + 2).value().value();
+      boolean array = rank instanceof Integer r && r >= 0;
+      out.put(variables.get(i).id(), new VariableInfo(type, array, writable));
     }
     return out;
   }
