@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 
 /** One adapter under test with its recorder, and the waits the Zigbee ITs share. */
 final class ZigbeeRig implements AutoCloseable {
@@ -65,11 +64,11 @@ final class ZigbeeRig implements AutoCloseable {
         s -> s.point().equals(id) && value.equals(s.value()), WAIT, point + " = " + value);
   }
 
-  /** A sample of {@code point} that arrives after this call and matches. */
-  PointSample awaitNext(String point, Predicate<PointSample> match, String what)
-      throws InterruptedException {
+  /** A sample {@code point = value} among those received from index {@code from} on. */
+  PointSample awaitAfter(int from, String point, PointValue value) throws InterruptedException {
     PointId id = PointId.parse(point);
-    return sink.await(sink.size(), s -> s.point().equals(id) && match.test(s), WAIT, what);
+    return sink.await(
+        from, s -> s.point().equals(id) && value.equals(s.value()), WAIT, point + " = " + value);
   }
 
   PointSample awaitBad(String point, String reasonPart) throws InterruptedException {

@@ -224,7 +224,12 @@ public final class DeviceSession {
   /** Marks every point BAD with {@code reason} (device left, coordinator offline...). */
   public void gone(String reason) {
     goneReason = reason;
-    table.badAll(id -> id.device().equals(name), reason, clock.instant());
+    Quality bad = Quality.bad(reason);
+    for (Binding b : bindings.values()) {
+      if (b.spec().readable()) {
+        table.quality(b.id(), bad, clock.instant());
+      }
+    }
   }
 
   /** Why the device is considered gone, or null while it is heard from. */

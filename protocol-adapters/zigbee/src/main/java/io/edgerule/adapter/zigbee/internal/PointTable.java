@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 
 /**
  * The points an adapter offers (growing as devices are discovered) and the last sample of each, so
@@ -60,16 +59,6 @@ public final class PointTable {
       return;
     }
     emit(new PointSample(id, null, quality, time));
-  }
-
-  /** {@link #quality} BAD for every readable point matching {@code which}. */
-  public void badAll(Predicate<PointId> which, String reason, Instant time) {
-    Quality bad = Quality.bad(reason);
-    for (PointInfo info : points.values()) {
-      if (which.test(info.id()) && last.containsKey(info.id())) {
-        quality(info.id(), bad, time);
-      }
-    }
   }
 
   private void emit(PointSample sample) {
