@@ -81,7 +81,33 @@ public final class ZigbeeSimCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
+    Running running = start(spec.commandLine().getOut());
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  running.close();
+                  stop.countDown();
+                },
+                "zigbee-sim-shutdown"));
+    stop.await();
+    return 0;
+  }
+
+  /** A started simulator and, with {@code --pty}, its socat cable. */
+  record Running(ZigbeeSimulator simulator, SocatPty cable) implements AutoCloseable {
+    @Override
+    public void close() {
+      simulator.close();
+      if (cable != null) {
+        cable.close();
+      }
+    }
+  }
+
+  /** Starts the simulator the options describe and prints how to point a gateway at it. */
+  Running start(PrintWriter out) throws Exception {
     List<VirtualDevice> virtualDevices = new ArrayList<>();
     int index = 1;
     for (String kind : devices) {
@@ -100,7 +126,12 @@ public final class ZigbeeSimCommand implements Callable<Integer> {
     String gatewayPort;
     if (pty != null) {
       cable = SocatPty.create(Path.of(pty + "-dongle"), pty);
-      sim = builder.startSerial(cable.dongleEnd().toString(), baud);
+      try {
+        sim = builder.startSerial(cable.dongleEnd().toString(), baud);
+      } catch (Exception e) {
+        cable.close();
+        throw e;
+      }
       gatewayPort = cable.hostEnd().toString();
     } else if (serial != null) {
       sim = builder.startSerial(serial, baud);
@@ -115,20 +146,6 @@ public final class ZigbeeSimCommand implements Callable<Integer> {
       out.printf("  device %s (%s) waits to join%n", d.ieeeHex(), d.kind().shortName());
     }
     out.flush();
-    CountDownLatch stop = new CountDownLatch(1);
-    SocatPty cableToClose = cable;
-    Thread hook =
-        new Thread(
-            () -> {
-              sim.close();
-              if (cableToClose != null) {
-                cableToClose.close();
-              }
-              stop.countDown();
-            },
-            "zigbee-sim-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    stop.await();
-    return 0;
+    return new Running(sim, cable);
   }
 }

@@ -4,16 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgerule.adapter.AdapterHealth;
 import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.PointInfo;
 import io.edgerule.adapter.PointValue;
+import io.edgerule.adapter.ValueType;
+import io.edgerule.adapter.WriteCommand;
 import io.edgerule.adapter.WriteResult;
 import io.edgerule.sim.zigbee.VirtualDevice;
 import io.edgerule.sim.zigbee.ZigbeeSimulator;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,7 +87,7 @@ class ZigbeeTcpIT {
           points.contains(
               new PointInfo(
                   PointId.parse("hall_light/on_off"),
-                  io.edgerule.adapter.ValueType.BOOL,
+                  ValueType.BOOL,
                   true,
                   "zcl 0x0006/0x0000 endpoint 1")),
           "points() grew with the discovered devices: " + points);
@@ -159,6 +164,55 @@ class ZigbeeTcpIT {
         assertTrue(light.isOn());
         assertEquals(2, sim.totalJoins(), "no device joined again");
         assertFalse(sim.permitJoinOpen(), "the restart did not open joining");
+      }
+    }
+  }
+
+  @Test
+  void aDongleThatIsNotThereYetIsRetriedUntilItIs() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort(); // free now; nothing listens there until the simulator starts
+    }
+    try (TestContext ctx = new TestContext(state)) {
+      ZigbeeCoordinatorConfig config =
+          ZigbeeRig.config("tcp://127.0.0.1:" + port, NAMES, Duration.ofMinutes(5), null);
+      Recorder sink = new Recorder();
+      try (ZigbeeCoordinatorAdapter adapter = new ZigbeeCoordinatorAdapter(config, ctx.context)) {
+        adapter.start(sink).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        sink.await(
+            s ->
+                s.point().equals(PointId.parse("zigbee/online"))
+                    && PointValue.of(false).equals(s.value()),
+            ZigbeeRig.WAIT,
+            "online = false while the dongle is absent");
+        var coordinator = adapter.health().devices().get(0);
+        assertEquals(AdapterHealth.State.DOWN, coordinator.state());
+        assertTrue(
+            coordinator.lastError().contains("did not initialise")
+                && coordinator.lastError().contains("tcp 127.0.0.1:" + port),
+            coordinator.lastError());
+        WriteResult refused =
+            adapter
+                .write(
+                    new WriteCommand(
+                        PointId.parse("zigbee/permit_join"), PointValue.of(60L), "test"))
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        assertEquals(WriteResult.Status.TIMEOUT, refused.status());
+        assertTrue(refused.detail().startsWith("coordinator offline"), refused.detail());
+
+        try (ZigbeeSimulator sim =
+            ZigbeeSimulator.builder().device(VirtualDevice.light(LIGHT)).startTcp(port)) {
+          sink.await(
+              s ->
+                  s.point().equals(PointId.parse("zigbee/online"))
+                      && PointValue.of(true).equals(s.value()),
+              ZigbeeRig.WAIT,
+              "online once the dongle is there");
+          assertEquals(AdapterHealth.State.UP, adapter.health().state());
+          assertTrue(sim.framesFromHost() > 0);
+        }
       }
     }
   }

@@ -38,6 +38,7 @@ public final class ReceiveGuard implements ZigBeeTransportReceive {
   private static final int DEVICE_ANNOUNCE = 0x0013;
 
   private final ZigBeeNetworkManager manager;
+  private final ZigBeeTransportReceive delegate;
   private final IntFunction<IeeeAddress> addressBook;
   private final IntConsumer heard;
 
@@ -47,7 +48,17 @@ public final class ReceiveGuard implements ZigBeeTransportReceive {
    */
   public ReceiveGuard(
       ZigBeeNetworkManager manager, IntFunction<IeeeAddress> addressBook, IntConsumer heard) {
+    this(manager, manager, addressBook, heard);
+  }
+
+  /** As above, passing what the driver reports to {@code delegate} instead of the manager. */
+  ReceiveGuard(
+      ZigBeeNetworkManager manager,
+      ZigBeeTransportReceive delegate,
+      IntFunction<IeeeAddress> addressBook,
+      IntConsumer heard) {
     this.manager = manager;
+    this.delegate = delegate;
     this.addressBook = addressBook;
     this.heard = heard;
   }
@@ -68,7 +79,7 @@ public final class ReceiveGuard implements ZigBeeTransportReceive {
         manager.updateNode(node);
       }
     }
-    manager.receiveCommand(frame);
+    delegate.receiveCommand(frame);
   }
 
   /** The IEEE address in a ZDO Device_annce payload: sequence, NWK (2), IEEE (8, LSB first). */
@@ -88,17 +99,17 @@ public final class ReceiveGuard implements ZigBeeTransportReceive {
     if (state == ZigBeeTransportProgressState.TX_ACK) {
       return; // synthetic on XBee; the real outcome follows as RX_ACK or RX_NAK
     }
-    manager.receiveCommandState(msgTag, state);
+    delegate.receiveCommandState(msgTag, state);
   }
 
   @Override
   public void setTransportState(ZigBeeTransportState state) {
-    manager.setTransportState(state);
+    delegate.setTransportState(state);
   }
 
   @Override
   public void nodeStatusUpdate(ZigBeeNodeStatus status, Integer networkAddress, IeeeAddress ieee) {
-    manager.nodeStatusUpdate(status, networkAddress, ieee);
+    delegate.nodeStatusUpdate(status, networkAddress, ieee);
   }
 
   private static String hex(int value) {

@@ -11,13 +11,18 @@ import com.zsmartsystems.zigbee.ZigBeeEndpointAddress;
 import com.zsmartsystems.zigbee.ZigBeeNetworkManager;
 import com.zsmartsystems.zigbee.ZigBeeNetworkState;
 import com.zsmartsystems.zigbee.ZigBeeNode;
+import com.zsmartsystems.zigbee.ZigBeeNodeStatus;
 import com.zsmartsystems.zigbee.ZigBeeStatus;
 import com.zsmartsystems.zigbee.aps.ZigBeeApsFrame;
 import com.zsmartsystems.zigbee.serialization.DefaultDeserializer;
 import com.zsmartsystems.zigbee.serialization.DefaultSerializer;
 import com.zsmartsystems.zigbee.transport.ZigBeeTransportProgressState;
+import com.zsmartsystems.zigbee.transport.ZigBeeTransportReceive;
+import com.zsmartsystems.zigbee.transport.ZigBeeTransportState;
 import com.zsmartsystems.zigbee.zdo.command.IeeeAddressRequest;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -175,5 +180,41 @@ class LibraryWorkaroundsTest {
     assertEquals(new IeeeAddress("00124B0000000004"), ReceiveGuard.announcedAddress(announce));
     new ReceiveGuard(manager, nwk -> null, nwk -> {}).receiveCommand(announce);
     assertEquals(new IeeeAddress("00124B0000000004"), manager.getNode(0x3A7C).getIeeeAddress());
+  }
+
+  @Test
+  void guardPassesOnlyTheRealTransmitOutcome() {
+    List<String> passed = new ArrayList<>();
+    ZigBeeTransportReceive recorder =
+        new ZigBeeTransportReceive() {
+          @Override
+          public void receiveCommand(ZigBeeApsFrame apsFrame) {
+            passed.add("frame");
+          }
+
+          @Override
+          public void setTransportState(ZigBeeTransportState state) {
+            passed.add(state.name());
+          }
+
+          @Override
+          public void nodeStatusUpdate(
+              ZigBeeNodeStatus deviceStatus, Integer networkAddress, IeeeAddress ieeeAddress) {
+            passed.add(deviceStatus.name());
+          }
+
+          @Override
+          public void receiveCommandState(int msgTag, ZigBeeTransportProgressState state) {
+            passed.add(msgTag + " " + state);
+          }
+        };
+    ReceiveGuard guard = new ReceiveGuard(manager, recorder, nwk -> null, nwk -> {});
+    // what ZigBeeDongleXBee reports for one frame: a made-up TX_ACK, then the 0x8B outcome
+    guard.receiveCommandState(7, ZigBeeTransportProgressState.TX_ACK);
+    guard.receiveCommandState(7, ZigBeeTransportProgressState.RX_ACK);
+    guard.receiveCommandState(8, ZigBeeTransportProgressState.TX_ACK);
+    guard.receiveCommandState(8, ZigBeeTransportProgressState.RX_NAK);
+    guard.setTransportState(ZigBeeTransportState.ONLINE);
+    assertEquals(List.of("7 RX_ACK", "8 RX_NAK", "ONLINE"), passed);
   }
 }
