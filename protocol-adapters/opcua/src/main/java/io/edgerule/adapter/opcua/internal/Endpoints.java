@@ -73,9 +73,26 @@ public final class Endpoints {
               + " users; it accepts: "
               + String.join(", ", tokenTypes(secured.get(0))));
     }
-    return usable.stream()
-        .max(Comparator.comparingInt(e -> e.getSecurityLevel().intValue()))
-        .orElseThrow();
+    EndpointDescription best =
+        usable.stream()
+            .max(Comparator.comparingInt(e -> e.getSecurityLevel().intValue()))
+            .orElseThrow();
+    if (identity == OpcUaIdentity.Type.USERNAME && policy == SecurityPolicyName.NONE) {
+      // Milo uses the endpoint's first UserName token policy; on a None endpoint a token policy
+      // without its own security policy means the password would cross the network in clear.
+      UserTokenPolicy token =
+          java.util.Arrays.stream(best.getUserIdentityTokens())
+              .filter(t -> t.getTokenType() == UserTokenType.UserName)
+              .findFirst()
+              .orElseThrow();
+      String uri = token.getSecurityPolicyUri();
+      if (uri == null || uri.isEmpty() || SecurityPolicyName.NONE.uri().equals(uri)) {
+        throw new NoMatchingEndpoint(
+            "the server's None endpoint would receive the password in clear text; use a secure"
+                + " security_policy");
+      }
+    }
+    return best;
   }
 
   /**

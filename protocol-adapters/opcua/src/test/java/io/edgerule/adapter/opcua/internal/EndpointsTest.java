@@ -98,6 +98,32 @@ class EndpointsTest {
   }
 
   @Test
+  void aPasswordIsNeverSentInClearText() throws Exception {
+    UserTokenPolicy clear = new UserTokenPolicy("u", UserTokenType.UserName, null, null, null);
+    UserTokenPolicy encrypted =
+        new UserTokenPolicy(
+            "u", UserTokenType.UserName, null, null, SecurityPolicyName.BASIC256SHA256.uri());
+    var e =
+        assertThrows(
+            Endpoints.NoMatchingEndpoint.class,
+            () ->
+                Endpoints.select(
+                    List.of(endpoint(SecurityPolicyName.NONE, MessageSecurityMode.None, 0, clear)),
+                    SecurityPolicyName.NONE,
+                    SecurityMode.NONE,
+                    OpcUaIdentity.Type.USERNAME));
+    assertEquals(
+        "the server's None endpoint would receive the password in clear text; use a secure"
+            + " security_policy",
+        e.getMessage());
+    Endpoints.select(
+        List.of(endpoint(SecurityPolicyName.NONE, MessageSecurityMode.None, 0, encrypted)),
+        SecurityPolicyName.NONE,
+        SecurityMode.NONE,
+        OpcUaIdentity.Type.USERNAME);
+  }
+
+  @Test
   void theConfiguredAddressReplacesTheAdvertisedHost() {
     EndpointDescription e = Endpoints.withAddress(OFFERED.get(0), "10.0.0.5", 4841);
     assertEquals("opc.tcp://10.0.0.5:4841", e.getEndpointUrl());
