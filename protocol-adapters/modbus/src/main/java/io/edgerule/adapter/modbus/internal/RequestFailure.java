@@ -40,6 +40,9 @@ public sealed interface RequestFailure {
   /** Names a failed request's or connect's cause. */
   static RequestFailure classify(Throwable error, Duration timeout, String endpoint) {
     Throwable t = unwrap(error);
+    if (t instanceof RequestFailedException f) {
+      return f.failure();
+    }
     if (t instanceof ModbusResponseException e) {
       return new DeviceException(e.getFunctionCode(), e.getExceptionCode());
     }
