@@ -72,6 +72,8 @@ public final class OpcUaAdapter implements ProtocolAdapter {
   private Phase phase = Phase.CREATED;
   private Connection current;
   private Future<?> retry;
+  private boolean retryScheduled;
+  private long attemptSeq;
   private int attempt;
   private String lastError = "";
   private String lastLogged = "";
@@ -131,10 +133,12 @@ public final class OpcUaAdapter implements ProtocolAdapter {
 
   /** One connection attempt; on failure, everything goes BAD and the next one is scheduled. */
   private void connect() {
+    long me;
     synchronized (lock) {
       if (phase == Phase.STOPPED) {
         return;
       }
+      me = ++attemptSeq;
     }
     count("connect_attempts");
     Connection connection = null;
@@ -161,22 +165,24 @@ public final class OpcUaAdapter implements ProtocolAdapter {
         }
       }
     } catch (Connection.ConnectException e) {
-      failed(connection, e.getMessage());
+      failed(me, connection, e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      failed(connection, "interrupted");
+      failed(me, connection, "interrupted");
     } catch (Exception e) {
       log.warn("{}: unexpected failure while connecting", name(), e);
-      failed(connection, "unexpected failure while connecting: " + e);
+      failed(me, connection, "unexpected failure while connecting: " + e);
     }
   }
 
-  private void failed(Connection connection, String reason) {
+  private void failed(long attemptId, Connection connection, String reason) {
     if (connection != null) {
       connection.close();
     }
     synchronized (lock) {
-      if (phase == Phase.STOPPED) {
+      // A session lost while it was being set up was already handled by onLost, and a newer
+      // attempt may be running: this one's failure is old news then.
+      if (phase == Phase.STOPPED || attemptId != attemptSeq || retryScheduled) {
         return;
       }
       if (current == connection) {
@@ -200,8 +206,12 @@ public final class OpcUaAdapter implements ProtocolAdapter {
     }
   }
 
-  /** Called with the lock held. */
+  /** Called with the lock held; at most one retry is pending at a time. */
   private void scheduleRetry() {
+    if (retryScheduled) {
+      return;
+    }
+    retryScheduled = true;
     long delay = config.reconnect().delay(attempt++).toMillis();
     retry =
         context
@@ -209,6 +219,7 @@ public final class OpcUaAdapter implements ProtocolAdapter {
             .schedule(
                 () -> {
                   synchronized (lock) {
+                    retryScheduled = false;
                     if (phase == Phase.STOPPED) {
                       return;
                     }

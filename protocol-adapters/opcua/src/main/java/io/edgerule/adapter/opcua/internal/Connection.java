@@ -476,9 +476,10 @@ public final class Connection implements AutoCloseable {
     } catch (Variants.ConversionException e) {
       return CompletableFuture.completedFuture(WriteResult.rejected(command, e.getMessage()));
     }
+    // Milo's transport fails the request with Bad_Timeout after request_timeout (on the wheel
+    // timer); no JDK-wide CompletableFuture timeout thread is needed.
     return client
         .writeValuesAsync(List.of(target.nodeId()), List.of(DataValue.valueOnly(variant)))
-        .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
         .handle(
             (statuses, e) -> {
               if (e != null) {
