@@ -38,6 +38,12 @@ class ZigbeeGatewayIT {
   private static final long MOTION = 0x00124B0001ABCD02L;
   private static final long LIGHT = 0x00124B0001ABCD04L;
 
+  static {
+    // the daemon's tests run with logback's default (DEBUG); the Zigbee library is very chatty
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("com.zsmartsystems"))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
+  }
+
   @TempDir Path tmp;
 
   /** The rule from its WebAssembly text, with wat2wasm (Debian package "wabt"). */
