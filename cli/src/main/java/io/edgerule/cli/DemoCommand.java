@@ -1,5 +1,6 @@
 package io.edgerule.cli;
 
+import io.edgerule.adapter.opcua.OpcUaPki;
 import io.edgerule.daemon.Gateway;
 import io.edgerule.daemon.cli.ExitCodes;
 import io.edgerule.daemon.cli.Factories;
@@ -10,6 +11,9 @@ import io.edgerule.daemon.config.DurationText;
 import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.sim.modbus.ModbusSimConfig;
 import io.edgerule.sim.modbus.ModbusTcpSimulator;
+import io.edgerule.sim.opcua.OpcUaSimulator;
+import io.edgerule.sim.zigbee.VirtualDevice;
+import io.edgerule.sim.zigbee.ZigbeeSimulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -43,7 +47,15 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true)
 public final class DemoCommand implements Callable<Integer> {
   private static final List<String> RULE_FILES =
-      List.of("overtemp.wasm", "overtemp.yaml", "pump.wasm", "pump.yaml");
+      List.of(
+          "overtemp.wasm",
+          "overtemp.yaml",
+          "pump.wasm",
+          "pump.yaml",
+          "motion_light.wasm",
+          "motion_light.yaml");
+  static final long HALL_MOTION = 0x00124B0001ABCD02L;
+  static final long HALL_LIGHT = 0x00124B0001ABCD04L;
 
   @Spec CommandSpec spec;
 
@@ -87,9 +99,24 @@ public final class DemoCommand implements Callable<Integer> {
     DemoLog log = new DemoLog(out, Clock.systemUTC());
     try (EmbeddedBroker broker = EmbeddedBroker.start(work.resolve("broker"), mqttPort);
         ModbusTcpSimulator plant =
-            ModbusTcpSimulator.start(ModbusSimConfig.tankPlant(portOr(5020), 42))) {
+            ModbusTcpSimulator.start(ModbusSimConfig.tankPlant(portOr(5020), 42));
+        ZigbeeSimulator zigbee =
+            ZigbeeSimulator.builder()
+                .device(VirtualDevice.motionSensor(HALL_MOTION).autoMotion(Duration.ofSeconds(12)))
+                .device(VirtualDevice.light(HALL_LIGHT))
+                .startTcp(0);
+        OpcUaSimulator line =
+            OpcUaSimulator.builder()
+                .port(portOr(4840))
+                .pkiDir(work.resolve("opcua-server-pki"))
+                .trustAllClients(true)
+                .start()) {
+      // The certificate exchange an operator does with `edgerule opcua trust`, done up front so the
+      // demo connects securely at once.
+      OpcUaPki.open(work.resolve("state")).trustCertificate(line.certificate());
       Path configFile = work.resolve("gateway.yaml");
-      Files.writeString(configFile, demoConfig(plant.port(), broker.uri()));
+      Files.writeString(
+          configFile, demoConfig(plant.port(), zigbee.tcpPort(), line.endpointUrl(), broker.uri()));
       GatewayConfig config;
       try {
         config = new ConfigLoader(Factories.installed()).load(configFile);
@@ -108,6 +135,16 @@ public final class DemoCommand implements Callable<Integer> {
           plant.port());
       out.printf("  rules    overtemp (WAT): alarm above 80 C, clear below 75 C%n");
       out.printf("           pump (C): pump on at level >= 80 %%, off at <= 20 %%%n");
+      out.printf(
+          "           motion_light (WAT): hall light on while the motion sensor sees someone%n");
+      out.printf(
+          "  zigbee   XBee coordinator on tcp://127.0.0.1:%d: hall_motion (motion sensor),"
+              + " hall_light (light); they join within a few seconds%n",
+          zigbee.tcpPort());
+      out.printf(
+          "  opcua    %s: line (tank temperature, pump speed, line state), Basic256Sha256"
+              + " SignAndEncrypt%n",
+          line.endpointUrl());
       out.printf("  config   %s%n", configFile);
       out.println(
           runFor == null
@@ -142,7 +179,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  static String demoConfig(int modbusPort, String brokerUri) {
+  static String demoConfig(int modbusPort, int zigbeePort, String opcuaEndpoint, String brokerUri) {
     return """
         # Written by `edgerule demo`: a complete gateway config you can copy and adapt.
         gateway:
@@ -160,14 +197,29 @@ public final class DemoCommand implements Callable<Integer> {
               - {name: temperature, table: holding_register, address: 0, type: float32, deadband: 0.05}
               - {name: level, table: holding_register, address: 2, type: float32, deadband: 0.1}
               - {name: pump, table: coil, address: 0, type: bool, writable: true}
+          - protocol: zigbee
+            name: zigbee
+            port: tcp://127.0.0.1:%d
+            permit_join: 300s
+            devices: {%016x: hall_motion, %016x: hall_light}
+          - protocol: opcua
+            name: line
+            endpoint: %s
+            security_policy: basic256sha256
+            security_mode: sign_and_encrypt
+            points:
+              - {name: temperature, node_id: "ns=2;s=Tank/Temperature", deadband: {type: absolute, value: 0.2}}
+              - {name: pump_speed, node_id: "ns=2;s=Pump/Speed", type: int64}
+              - {name: state, node_id: "ns=2;s=Line/State", type: string}
         rules:
           - {name: overtemp, wasm: rules/overtemp.wasm}
           - {name: pump, wasm: rules/pump.wasm}
+          - {name: motion_light, wasm: rules/motion_light.wasm}
         mqtt:
           broker: %s
         pipeline:
           health_interval: 10s
         """
-        .formatted(modbusPort, brokerUri);
+        .formatted(modbusPort, zigbeePort, HALL_MOTION, HALL_LIGHT, opcuaEndpoint, brokerUri);
   }
 }

@@ -43,10 +43,15 @@ final class DemoLog implements GatewayListener {
           "plant",
           String.format(
               Locale.ROOT,
-              "temperature %s C   level %s %%   pump %s",
+              "tank %s C %s %% pump %s | line %s C %s rpm %s | hall motion %s light %s",
               number("tank/temperature"),
               number("tank/level"),
-              onOff("tank/pump")));
+              onOff("tank/pump"),
+              number("line/temperature"),
+              text("line/pump_speed"),
+              text("line/state"),
+              onOff("hall_motion/occupancy"),
+              onOff("hall_light/on_off")));
     }
   }
 
@@ -103,6 +108,11 @@ final class DemoLog implements GatewayListener {
   private String number(String point) {
     PointValue v = last.get(point);
     return v == null ? "?" : String.format(Locale.ROOT, "%5.1f", v.asDouble());
+  }
+
+  private String text(String point) {
+    PointValue v = last.get(point);
+    return v == null ? "?" : v.toString();
   }
 
   private String onOff(String point) {

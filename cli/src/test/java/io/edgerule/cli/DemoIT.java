@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The README's demo: within 30 s it shows an alarm reaching the broker and a pump write. */
+/**
+ * The README's demo: within 30 s it shows an alarm reaching the broker, a pump write over Modbus
+ * and a Zigbee light switched by the motion rule.
+ */
 class DemoIT {
   @TempDir Path tmp;
 
@@ -29,6 +32,11 @@ class DemoIT {
     assertTrue(log.contains("\"active\":true"), log);
     assertTrue(log.contains("write tank/pump = true"), log);
     assertTrue(log.contains("device  tank/pump = true  OK"), log);
+    assertTrue(log.contains("write hall_light/on_off = true"), log);
+    assertTrue(log.contains("device  hall_light/on_off = true  OK"), log);
+    assertTrue(
+        log.matches("(?s).*\\| line +\\d+\\.\\d C \\d+ rpm [A-Z]+ \\|.*"),
+        "OPC-UA values shown: " + log);
     assertTrue(log.contains("edgerule demo: stopped"), log);
   }
 }
