@@ -13,13 +13,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code edgerule sim modbus}: serves a simulated Modbus TCP device until Ctrl-C. */
+/**
+ * {@code edgerule sim modbus}: serves a simulated Modbus TCP device, or an RTU slave bus on a
+ * serial port or over TCP, until Ctrl-C.
+ */
 @Command(
     name = "modbus",
     description = {
-      "Serve a simulated Modbus TCP device (slave) until Ctrl-C.",
-      "Either the demo tank (--plant tank) or a register map from the options below; unmapped"
-          + " addresses answer exception 02."
+      "Serve a simulated Modbus TCP device (slave), or with --rtu / --rtu-tcp a Modbus RTU slave"
+          + " bus, until Ctrl-C.",
+      "Either the demo tank (--plant tank) or a register map from the options below, on every"
+          + " --unit; unmapped addresses answer exception 02."
     },
     mixinStandardHelpOptions = true,
     footer = {
@@ -28,6 +32,12 @@ import picocli.CommandLine.Spec;
       "  edgerule sim modbus --plant tank --port 5020",
       "  edgerule sim modbus --holding-registers 0-9 --coils 0-7 \\",
       "      --gen ir:0:float32=sine(20,5,50) --gen hr:10:uint16=ramp(0,1,0,100)",
+      "  socat -d -d pty,raw,echo=0,link=/tmp/sim pty,raw,echo=0,link=/tmp/gw &",
+      "  edgerule sim modbus --rtu /tmp/sim --baud 9600 --parity none --unit 1,2,3 \\",
+      "      --holding-registers 0-9 --fault 3:silent      # the gateway opens /tmp/gw",
+      "  edgerule sim modbus --rtu-tcp 4001 --plant tank   # like a serial device server",
+      "Faults (RTU only, on every answer of the unit): UNIT:silent UNIT:crc UNIT:garbage",
+      "  UNIT:delay=MS UNIT:exception=TABLE:ADDRESS:CODE (e.g. 2:exception=hr:7:4)",
       "Generator kinds: const(v) ramp(start,step,min,max) sine(center,amplitude,period_ticks)",
       "  walk(start,max_step,min,max[,seed]) step(before,after,at_tick) script(v1,v2,...)"
     })
@@ -51,9 +61,47 @@ public final class SimModbusCommand implements Callable<Integer> {
 
   @Option(
       names = "--unit",
-      description = "Unit id of the register map (default ${DEFAULT-VALUE}).",
+      split = ",",
+      paramLabel = "ID",
+      description =
+          "Unit id(s) serving the register map, e.g. 1,2,3 (default 1); each gets its own copy.")
+  List<Integer> units = new ArrayList<>();
+
+  @Option(
+      names = "--rtu",
+      paramLabel = "PATH",
+      description = "Serve an RTU slave bus on this serial port (or socat pty end) instead of TCP.")
+  String rtu;
+
+  @Option(
+      names = "--rtu-tcp",
+      paramLabel = "PORT",
+      description = "Serve RTU frames over TCP on this port (like a serial device server).")
+  Integer rtuTcp;
+
+  @Option(
+      names = "--baud",
+      description = "RTU serial baud rate (default ${DEFAULT-VALUE}).",
+      defaultValue = "19200")
+  int baud;
+
+  @Option(
+      names = "--parity",
+      description = "RTU serial parity: none, even, odd (default ${DEFAULT-VALUE}).",
+      defaultValue = "even")
+  String parity;
+
+  @Option(
+      names = "--stop-bits",
+      description = "RTU serial stop bits: 1 or 2 (default ${DEFAULT-VALUE}).",
       defaultValue = "1")
-  int unit;
+  int stopBits;
+
+  @Option(
+      names = "--fault",
+      paramLabel = "SPEC",
+      description = "An RTU fault on every answer of a unit, UNIT:KIND[=ARG]; see below.")
+  List<String> faults = new ArrayList<>();
 
   @Option(names = "--coils", paramLabel = "RANGE", description = "Coils to serve, e.g. 0-15.")
   List<String> coils = new ArrayList<>();
@@ -103,9 +151,23 @@ public final class SimModbusCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     PrintWriter out = spec.commandLine().getOut();
-    ModbusTcpSimulator sim;
+    AutoCloseable sim;
+    List<String> description;
     try {
-      sim = ModbusTcpSimulator.start(config);
+      if (rtu != null || rtuTcp != null) {
+        ModbusRtuSimulator rtuSim =
+            rtu != null
+                ? ModbusRtuSimulator.serial(rtu, baud, parityChar(), stopBits, config)
+                : ModbusRtuSimulator.tcp(config);
+        applyFaults(rtuSim.faults());
+        sim = rtuSim;
+        description = rtuSim.describe();
+        faults.forEach(f -> description.add("  fault " + f));
+      } else {
+        ModbusTcpSimulator tcpSim = ModbusTcpSimulator.start(config);
+        sim = tcpSim;
+        description = tcpSim.describe();
+      }
     } catch (IllegalStateException e) {
       spec.commandLine().getErr().println("edgerule sim modbus: " + e.getMessage());
       return 1;
@@ -114,12 +176,16 @@ public final class SimModbusCommand implements Callable<Integer> {
     Thread hook =
         new Thread(
             () -> {
-              sim.close();
+              try {
+                sim.close();
+              } catch (Exception e) {
+                // stopping anyway
+              }
               stopped.countDown();
             },
             "sim-modbus-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    sim.describe().forEach(out::println);
+    description.forEach(out::println);
     out.println("Serving until Ctrl-C.");
     out.flush();
     stopped.await();
@@ -127,14 +193,22 @@ public final class SimModbusCommand implements Callable<Integer> {
   }
 
   ModbusSimConfig config() {
-    if (unit < 0 || unit > 255) {
-      throw new IllegalArgumentException("--unit must be 0..255, got " + unit);
+    List<Integer> ids = units.isEmpty() ? List.of(1) : units;
+    for (int unit : ids) {
+      if (unit < 0 || unit > 255) {
+        throw new IllegalArgumentException("--unit must be 0..255, got " + unit);
+      }
     }
     if (tickMillis < 1) {
       throw new IllegalArgumentException("--tick-ms must be >= 1");
     }
+    checkRtuOptions();
+    int listen = rtuTcp != null ? rtuTcp : port;
     ModbusSimConfig.Builder builder =
-        ModbusSimConfig.builder().bindAddress(bind).port(port).tick(Duration.ofMillis(tickMillis));
+        ModbusSimConfig.builder()
+            .bindAddress(bind)
+            .port(listen)
+            .tick(Duration.ofMillis(tickMillis));
     boolean map =
         !coils.isEmpty()
             || !discreteInputs.isEmpty()
@@ -150,7 +224,11 @@ public final class SimModbusCommand implements Callable<Integer> {
       if (!plant.equals("tank")) {
         throw new IllegalArgumentException("unknown plant '" + plant + "': the only one is tank");
       }
-      return builder.unit(unit, u -> u.model(new TankPlant(seed))).build();
+      for (int unit : ids) {
+        long unitSeed = seed + unit - ids.get(0); // the first unit keeps --seed
+        builder.unit(unit, u -> u.model(new TankPlant(unitSeed)));
+      }
+      return builder.build();
     }
     if (!map) {
       throw new IllegalArgumentException(
@@ -166,7 +244,94 @@ public final class SimModbusCommand implements Callable<Integer> {
       GeneratorSpec gen = GeneratorSpec.parse(g);
       steps.add(u -> u.generate(gen.table(), gen.address(), gen.encoding(), gen.generator()));
     }
-    return builder.unit(unit, u -> steps.forEach(s -> s.accept(u))).build();
+    for (int unit : ids) {
+      builder.unit(unit, u -> steps.forEach(s -> s.accept(u)));
+    }
+    return builder.build();
+  }
+
+  private void checkRtuOptions() {
+    if (rtu != null && rtuTcp != null) {
+      throw new IllegalArgumentException("give --rtu PATH or --rtu-tcp PORT, not both");
+    }
+    if (rtuTcp != null && (rtuTcp < 0 || rtuTcp > 65535)) {
+      throw new IllegalArgumentException("--rtu-tcp must be 0..65535, got " + rtuTcp);
+    }
+    if (baud < 300 || baud > 4_000_000) {
+      throw new IllegalArgumentException("--baud must be 300..4000000, got " + baud);
+    }
+    if (stopBits != 1 && stopBits != 2) {
+      throw new IllegalArgumentException("--stop-bits must be 1 or 2, got " + stopBits);
+    }
+    parityChar();
+    if (!faults.isEmpty() && rtu == null && rtuTcp == null) {
+      throw new IllegalArgumentException("--fault needs --rtu or --rtu-tcp");
+    }
+    applyFaults(new RtuFaults()); // parses every spec now, so mistakes exit with code 2
+  }
+
+  char parityChar() {
+    return switch (parity.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "none", "n" -> 'N';
+      case "even", "e" -> 'E';
+      case "odd", "o" -> 'O';
+      default ->
+          throw new IllegalArgumentException(
+              "--parity must be none, even or odd, got '" + parity + "'");
+    };
+  }
+
+  /** Applies every {@code --fault UNIT:KIND[=ARG]} to {@code target}, for good. */
+  void applyFaults(RtuFaults target) {
+    for (String spec : faults) {
+      String[] unitAndKind = spec.split(":", 2);
+      int unit;
+      try {
+        unit = Integer.parseInt(unitAndKind[0].trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "--fault '" + spec + "': expected UNIT:KIND, e.g. 3:silent");
+      }
+      String kind = unitAndKind.length > 1 ? unitAndKind[1].trim() : "";
+      String arg = "";
+      int eq = kind.indexOf('=');
+      if (eq >= 0) {
+        arg = kind.substring(eq + 1);
+        kind = kind.substring(0, eq);
+      }
+      switch (kind) {
+        case "silent" -> target.silence(unit);
+        case "crc" -> target.corruptCrc(unit, RtuFaults.ALWAYS);
+        case "garbage" -> target.garbageBefore(unit, RtuFaults.ALWAYS);
+        case "delay" -> {
+          try {
+            target.delay(unit, Duration.ofMillis(Long.parseLong(arg)), RtuFaults.ALWAYS);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                "--fault '" + spec + "': delay needs milliseconds, e.g. 2:delay=300");
+          }
+        }
+        case "exception" -> {
+          String[] p = arg.split(":");
+          try {
+            target.exception(
+                unit, SimTable.parse(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]));
+          } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                "--fault '"
+                    + spec
+                    + "': exception needs TABLE:ADDRESS:CODE, e.g. 2:exception=hr:7:4");
+          }
+        }
+        default ->
+            throw new IllegalArgumentException(
+                "--fault '"
+                    + spec
+                    + "': unknown kind '"
+                    + kind
+                    + "'; use silent, crc, garbage, delay=MS or exception=TABLE:ADDRESS:CODE");
+      }
+    }
   }
 
   private static void addRanges(

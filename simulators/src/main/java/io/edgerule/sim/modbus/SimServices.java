@@ -61,6 +61,13 @@ final class SimServices implements ModbusServices {
     }
   }
 
+  /** Logs a request that was answered without the services (a fault the RTU simulator forced). */
+  void record(int unitId, int functionCode, int address, int quantity) {
+    synchronized (log) {
+      log.add(new SimRequest(clock.instant(), unitId, functionCode, address, quantity));
+    }
+  }
+
   private SimUnit unit(int unitId, FunctionCode fc, int address, int quantity)
       throws ModbusResponseException, UnknownUnitIdException {
     synchronized (log) {

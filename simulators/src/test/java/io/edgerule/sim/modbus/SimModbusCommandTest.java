@@ -91,4 +91,64 @@ class SimModbusCommandTest {
     sim.getSubcommands().get("modbus").usage(new PrintWriter(help));
     assertTrue(help.toString().contains("--plant"));
   }
+
+  @Test
+  void rtuBusOptions() {
+    SimModbusCommand c =
+        parse(
+            "--rtu",
+            "/tmp/sim",
+            "--unit",
+            "1,2,3",
+            "--holding-registers",
+            "0-9",
+            "--parity",
+            "none",
+            "--baud",
+            "9600",
+            "--fault",
+            "3:silent",
+            "--fault",
+            "2:delay=300",
+            "--fault",
+            "1:exception=hr:7:4");
+    ModbusSimConfig config = c.config();
+    assertEquals(java.util.List.of(1, 2, 3), java.util.List.copyOf(config.units().keySet()));
+    assertEquals('N', c.parityChar());
+    RtuFaults faults = new RtuFaults();
+    c.applyFaults(faults);
+    assertTrue(faults.next(3).silent());
+    assertEquals(java.time.Duration.ofMillis(300), faults.next(2).delay());
+    assertEquals(java.time.Duration.ofMillis(300), faults.next(2).delay(), "on every answer");
+    assertEquals(4, faults.exceptionFor(1, SimTable.HOLDING_REGISTER, 7, 1));
+    assertEquals(4001, parse("--rtu-tcp", "4001", "--plant", "tank").config().port());
+  }
+
+  @Test
+  void rtuMistakesAreExplained() {
+    String both =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> parse("--rtu", "/tmp/x", "--rtu-tcp", "1", "--coils", "0").config())
+            .getMessage();
+    assertTrue(both.contains("not both"), both);
+    String tcpFault =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> parse("--coils", "0", "--fault", "1:silent").config())
+            .getMessage();
+    assertTrue(tcpFault.contains("--fault needs --rtu or --rtu-tcp"), tcpFault);
+    String kind =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> parse("--rtu", "/tmp/x", "--coils", "0", "--fault", "1:fire").config())
+            .getMessage();
+    assertTrue(kind.contains("unknown kind 'fire'"), kind);
+    String parity =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> parse("--rtu", "/tmp/x", "--coils", "0", "--parity", "mark").config())
+            .getMessage();
+    assertTrue(parity.contains("--parity must be none, even or odd"), parity);
+  }
 }
