@@ -131,7 +131,8 @@ public final class ConfigLoader {
     List<RuleConfig> rules = c.rules().stream().map(r -> r.resolveAgainst(dir)).toList();
     GatewaySection gateway =
         new GatewaySection(c.gateway().id(), dir.resolve(c.gateway().stateDir()));
-    return new GatewayConfig(gateway, c.devices(), rules, c.mqtt(), c.pipeline(), c.ruleLimits());
+    List<DeviceConfig> devices = c.devices().stream().map(d -> d.resolvePaths(dir)).toList();
+    return new GatewayConfig(gateway, devices, rules, c.mqtt(), c.pipeline(), c.ruleLimits());
   }
 
   private static void checkUnique(GatewayConfig config, YamlLocations where, Path file)

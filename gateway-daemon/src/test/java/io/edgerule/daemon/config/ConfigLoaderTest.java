@@ -237,4 +237,24 @@ class ConfigLoaderTest {
             .contains("tcp://host:port"));
     assertEquals(0, fail("").line());
   }
+
+  @Test
+  void devicePathsAreResolvedAgainstTheConfigFolder() throws Exception {
+    ConfigLoader real = new ConfigLoader(io.edgerule.daemon.cli.Factories.installed());
+    GatewayConfig c =
+        real.parse(
+            """
+            gateway: {id: gw}
+            devices:
+              - protocol: opcua
+                name: plc
+                endpoint: opc.tcp://127.0.0.1:4840
+                identity: {type: username, username: gw, password_file: secrets/plc.pw}
+                points:
+                  - {name: t, node_id: "ns=2;s=T"}
+            """,
+            FILE);
+    var plc = (io.edgerule.adapter.opcua.OpcUaDeviceConfig) c.devices().get(0);
+    assertEquals(Path.of("/etc/edgerule/secrets/plc.pw"), plc.identity().passwordFile());
+  }
 }

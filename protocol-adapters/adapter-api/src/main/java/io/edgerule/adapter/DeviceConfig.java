@@ -10,4 +10,13 @@ package io.edgerule.adapter;
 public interface DeviceConfig {
   /** The device name: the first segment of every point id of this device. */
   String name();
+
+  /**
+   * This config with its relative file paths (certificates, keys, password files) resolved against
+   * {@code dir}, the folder of the config file, so a config means the same whatever the working
+   * directory. Configs without file paths return themselves.
+   */
+  default DeviceConfig resolvePaths(java.nio.file.Path dir) {
+    return this;
+  }
 }

@@ -51,6 +51,21 @@ public record OpcUaDeviceConfig(
     List<OpcUaPointConfig> points)
     implements DeviceConfig {
 
+  /** Identity files (password file, user certificate and key) resolved against {@code dir}. */
+  @Override
+  public OpcUaDeviceConfig resolvePaths(java.nio.file.Path dir) {
+    return new OpcUaDeviceConfig(
+        name,
+        endpoint,
+        securityPolicy,
+        securityMode,
+        identity == null ? null : identity.resolvePaths(dir),
+        publishingInterval,
+        requestTimeout,
+        reconnect,
+        points);
+  }
+
   public static final Duration DEFAULT_PUBLISHING_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 

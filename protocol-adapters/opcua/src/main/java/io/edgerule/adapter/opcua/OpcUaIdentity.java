@@ -92,6 +92,17 @@ public record OpcUaIdentity(
     return new OpcUaIdentity(Type.USERNAME, username, password, null, null, null);
   }
 
+  /** This identity with relative file paths resolved against {@code dir}. */
+  public OpcUaIdentity resolvePaths(Path dir) {
+    return new OpcUaIdentity(
+        type,
+        username,
+        password,
+        passwordFile == null ? null : dir.resolve(passwordFile),
+        certificate == null ? null : dir.resolve(certificate),
+        privateKey == null ? null : dir.resolve(privateKey));
+  }
+
   public static OpcUaIdentity x509(Path certificate, Path privateKey) {
     return new OpcUaIdentity(Type.X509, null, null, null, certificate, privateKey);
   }
