@@ -163,6 +163,23 @@ class GatewayIT {
         unit.setFloat32(SimTable.HOLDING_REGISTER, 2, 10f);
         Poll.until(() -> !unit.coil(0), WAIT, "pump coil switched off by the pump rule");
 
+        // An operator's write through the MQTT command topic (`edgerule write`) reaches the device.
+        java.io.StringWriter cliOut = new java.io.StringWriter();
+        picocli.CommandLine cli =
+            new picocli.CommandLine(new io.edgerule.daemon.cli.EdgeruleCommand());
+        cli.setOut(new java.io.PrintWriter(cliOut, true));
+        assertEquals(
+            0,
+            cli.execute("write", "-c", configFile.toString(), "tank/pump", "true"),
+            cliOut.toString());
+        assertTrue(cliOut.toString().contains("tank/pump = true: OK"), cliOut.toString());
+        Poll.until(() -> unit.coil(0), WAIT, "pump coil switched on by `edgerule write`");
+        assertEquals(
+            1,
+            cli.execute("write", "-c", configFile.toString(), "tank/temperature", "1.5"),
+            "read-only point refused");
+        unit.setCoil(0, false);
+
         // Telemetry and state are published.
         probe.await(m -> m.topic().equals("edgerule/it-gw/telemetry/tank/level"), WAIT);
         MqttProbe.Message state =

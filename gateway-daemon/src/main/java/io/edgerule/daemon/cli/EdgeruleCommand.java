@@ -9,5 +9,10 @@ import picocli.CommandLine.Command;
         "Rule engine for IoT gateways: field protocols in, sandboxed WebAssembly rules, actions out.",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {RunCommand.class, CheckCommand.class, OpcuaCommand.class})
+    subcommands = {
+      RunCommand.class,
+      CheckCommand.class,
+      WritePointCommand.class,
+      OpcuaCommand.class
+    })
 public final class EdgeruleCommand {}
