@@ -1,7 +1,5 @@
 package io.edgerule.daemon.cli;
 
-import io.edgerule.daemon.config.ConfigException;
-import io.edgerule.daemon.config.ConfigLoader;
 import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.daemon.config.RuleConfig;
 import io.edgerule.sandbox.RuleEngine;
@@ -9,6 +7,7 @@ import io.edgerule.sandbox.RuleManifest;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,13 +39,11 @@ public final class CheckCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    GatewayConfig cfg;
-    try {
-      cfg = new ConfigLoader(Factories.installed()).load(config);
-    } catch (ConfigException e) {
-      err.println("edgerule: invalid config: " + e.getMessage());
+    Optional<GatewayConfig> loaded = ConfigFiles.load(config, err);
+    if (loaded.isEmpty()) {
       return ExitCodes.CONFIG;
     }
+    GatewayConfig cfg = loaded.get();
     out.printf(
         "config %s: OK (%d devices, %d rules)%n", config, cfg.devices().size(), cfg.rules().size());
     int failed = 0;

@@ -2,11 +2,10 @@ package io.edgerule.daemon.cli;
 
 import io.edgerule.daemon.Gateway;
 import io.edgerule.daemon.GatewayListener;
-import io.edgerule.daemon.config.ConfigException;
-import io.edgerule.daemon.config.ConfigLoader;
 import io.edgerule.daemon.config.GatewayConfig;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -32,13 +31,11 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    GatewayConfig cfg;
-    try {
-      cfg = new ConfigLoader(Factories.installed()).load(config);
-    } catch (ConfigException e) {
-      spec.commandLine().getErr().println("edgerule: invalid config: " + e.getMessage());
+    Optional<GatewayConfig> loaded = ConfigFiles.load(config, spec.commandLine().getErr());
+    if (loaded.isEmpty()) {
       return ExitCodes.CONFIG;
     }
+    GatewayConfig cfg = loaded.get();
     CountDownLatch stop = new CountDownLatch(1);
     Signals.onTermination(stop::countDown);
     try (Gateway gateway =

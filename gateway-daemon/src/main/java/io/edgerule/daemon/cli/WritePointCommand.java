@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgerule.adapter.PointId;
-import io.edgerule.daemon.config.ConfigException;
-import io.edgerule.daemon.config.ConfigLoader;
 import io.edgerule.daemon.config.DurationText;
 import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.daemon.mqtt.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -70,13 +69,11 @@ public final class WritePointCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    GatewayConfig cfg;
-    try {
-      cfg = new ConfigLoader(Factories.installed()).load(config);
-    } catch (ConfigException e) {
-      err.println("edgerule: invalid config: " + e.getMessage());
+    Optional<GatewayConfig> loaded = ConfigFiles.load(config, err);
+    if (loaded.isEmpty()) {
       return ExitCodes.CONFIG;
     }
+    GatewayConfig cfg = loaded.get();
     if (cfg.mqtt() == null) {
       err.println("edgerule: " + config + " has no 'mqtt:' section: the gateway takes no commands");
       return ExitCodes.FAILURE;
