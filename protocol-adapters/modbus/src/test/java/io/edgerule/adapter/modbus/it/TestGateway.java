@@ -2,6 +2,8 @@ package io.edgerule.adapter.modbus.it;
 
 import io.edgerule.adapter.AdapterContext;
 import io.edgerule.adapter.ProtocolAdapter;
+import io.edgerule.adapter.modbus.ModbusRtuAdapterFactory;
+import io.edgerule.adapter.modbus.ModbusRtuDeviceConfig;
 import io.edgerule.adapter.modbus.ModbusTcpAdapterFactory;
 import io.edgerule.adapter.modbus.ModbusTcpDeviceConfig;
 import java.nio.file.Path;
@@ -45,6 +47,23 @@ final class TestGateway implements AutoCloseable {
     List<ProtocolAdapter> made = new ModbusTcpAdapterFactory().create(List.of(devices), context);
     adapters.addAll(made);
     return made;
+  }
+
+  /** The {@code modbus-rtu} factory's adapters for {@code devices} (one per bus), not started. */
+  List<ProtocolAdapter> createRtu(ModbusRtuDeviceConfig... devices) {
+    List<ProtocolAdapter> made = new ModbusRtuAdapterFactory().create(List.of(devices), context);
+    adapters.addAll(made);
+    return made;
+  }
+
+  /** One RTU bus with {@code devices} on it, started. */
+  ProtocolAdapter startRtu(Samples sink, ModbusRtuDeviceConfig... devices) {
+    List<ProtocolAdapter> made = createRtu(devices);
+    if (made.size() != 1) {
+      throw new IllegalArgumentException("expected one bus, got " + made.size());
+    }
+    made.get(0).start(sink).toCompletableFuture().join();
+    return made.get(0);
   }
 
   ProtocolAdapter start(ModbusTcpDeviceConfig device, Samples sink) {
