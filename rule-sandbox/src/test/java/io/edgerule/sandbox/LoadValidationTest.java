@@ -307,6 +307,22 @@ class LoadValidationTest extends EngineFixture {
   }
 
   @Test
+  void aFailingInitsLogLinesAreInTheMessage() {
+    assertEquals(
+        "rule 't': er_init returned status -1 (0 means success); it logged: tank/x is not granted",
+        loadError(
+            Wat.module(
+                MARKER,
+                MEMORY,
+                BUFFER,
+                EVENTS_OK,
+                "(import \"gw\" \"log\" (func $log (param i32 i32 i32)))",
+                "(data (i32.const 0) \"tank/x is not granted\")",
+                "(func (export \"er_init\") (result i32)"
+                    + " (call $log (i32.const 4) (i32.const 0) (i32.const 21)) (i32.const -1))")));
+  }
+
+  @Test
   void trapInInitOrStartFailsTheLoad() {
     assertEquals(
         "rule 't': start section + er_init trapped: trapped on unreachable instruction",

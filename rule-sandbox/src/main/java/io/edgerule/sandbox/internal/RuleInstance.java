@@ -13,6 +13,7 @@ import io.edgerule.sandbox.RuleLimits;
 import io.edgerule.sandbox.RuleManifest;
 import java.time.Clock;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * One live instance of a rule module and the host state bound to it (id tables, staged actions, the
@@ -89,8 +90,19 @@ public final class RuleInstance {
       instance.initialize(false);
       int status = (int) init.apply()[0];
       if (status != Abi.OK) {
+        // The rule's own log lines usually say why; they would be lost with the instance.
+        String said =
+            host.stage().commit().stream()
+                .filter(a -> a instanceof RuleAction.Log)
+                .map(a -> ((RuleAction.Log) a).message())
+                .collect(Collectors.joining(" | "));
         throw new RuleAbort(
-            FailureKind.ABI, Abi.INIT + " returned status " + status + " (0 means success)");
+            FailureKind.ABI,
+            Abi.INIT
+                + " returned status "
+                + status
+                + " (0 means success)"
+                + (said.isEmpty() ? "" : "; it logged: " + said));
       }
       return host.stage().commit();
     } finally {
