@@ -42,6 +42,7 @@ public final class Watchdog {
     private Thread thread; // guarded by this
     private long deadline; // guarded by this
     private boolean fired; // guarded by this
+    private boolean retired; // guarded by this: unregistered while a call was running
   }
 
   /** Nanoseconds since this watchdog was made: never near overflow, so plain comparisons work. */
@@ -55,7 +56,17 @@ public final class Watchdog {
     return slot;
   }
 
+  /**
+   * Forgets a slot. A call still running on it stays guarded until it stops (a rule unloaded while
+   * a batch runs must still be interrupted at its deadline).
+   */
   public void unregister(Slot slot) {
+    synchronized (slot) {
+      if (slot.thread != null) {
+        slot.retired = true;
+        return;
+      }
+    }
     slots.remove(slot);
   }
 
@@ -90,10 +101,22 @@ public final class Watchdog {
    *     interrupt flag ({@link Thread#interrupted()})
    */
   public boolean stop(Slot slot) {
+    boolean fired;
+    boolean retired;
     synchronized (slot) {
       slot.thread = null;
-      return slot.fired;
+      fired = slot.fired;
+      retired = slot.retired;
     }
+    if (retired) {
+      slots.remove(slot);
+    }
+    return fired;
+  }
+
+  /** How many slots the watchdog scans (for tests). */
+  public int slotCount() {
+    return slots.size();
   }
 
   /** How many checks have been scheduled so far (for tests of the cost model). */

@@ -1,5 +1,6 @@
 package io.edgerule.sandbox.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,6 +117,19 @@ class WatchdogTest {
     slowThread.join(10_000);
     assertTrue(fastMs < 300, "the 20 ms call was interrupted after " + fastMs + " ms");
     assertTrue(slowMs.get() >= 400, "the 400 ms call ran " + slowMs.get() + " ms");
+  }
+
+  @Test
+  void aCallStaysGuardedWhenItsSlotIsUnregisteredMidCall() {
+    Watchdog.Slot slot = watchdog.register();
+    long start = System.nanoTime();
+    watchdog.start(slot, TimeUnit.MILLISECONDS.toNanos(20));
+    watchdog.unregister(slot); // e.g. the rule is unloaded while its batch runs
+    long ms = spinUntilInterrupted(start);
+    assertTrue(watchdog.stop(slot));
+    assertTrue(Thread.interrupted());
+    assertTrue(ms < 1000, "still interrupted at the deadline, after " + ms + " ms");
+    assertEquals(0, watchdog.slotCount(), "and forgotten once the call ended");
   }
 
   @Test
