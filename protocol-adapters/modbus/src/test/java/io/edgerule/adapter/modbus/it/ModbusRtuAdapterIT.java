@@ -130,6 +130,14 @@ class ModbusRtuAdapterIT {
     return of(device, pointName).and(s -> s.quality().isGood());
   }
 
+  /** A GOOD sample of the point of {@code bad}, taken after it. */
+  private static Predicate<PointSample> goodAfter(PointSample bad) {
+    return s ->
+        s.point().equals(bad.point())
+            && s.quality().isGood()
+            && s.sourceTime().isAfter(bad.sourceTime());
+  }
+
   private static Predicate<PointSample> bad(String device, String reason) {
     return s -> s.point().device().equals(device) && s.quality().equals(Quality.bad(reason));
   }
@@ -182,10 +190,10 @@ class ModbusRtuAdapterIT {
 
     // exception response: the real code, and back when the device stops refusing
     sim.faults().exception(1, SimTable.INPUT_REGISTER, 0, 4);
-    samples.await(bad("boiler", "exception 04 SLAVE_DEVICE_FAILURE"), WAIT, "exception 04");
+    PointSample refused =
+        samples.await(bad("boiler", "exception 04 SLAVE_DEVICE_FAILURE"), WAIT, "exception 04");
     sim.faults().clear(1);
-    samples.clear();
-    samples.await(good("boiler", "ir0"), WAIT, "ir0 GOOD again");
+    samples.await(goodAfter(refused), WAIT, "GOOD again after the exception");
     assertTrue(counter(adapter, "boiler", "exceptions") >= 1);
 
     // CRC errors: two in a row beat the one retry
@@ -194,15 +202,7 @@ class ModbusRtuAdapterIT {
         samples.await(bad("boiler", "CRC error in the response of unit 1"), WAIT, "CRC error");
     assertEquals(2, counter(adapter, "boiler", "crc_errors"));
     assertEquals(2, counter(adapter, busName, "crc_errors"));
-    samples.clear();
-    samples.awaitAll(
-        all ->
-            all.stream()
-                    .filter(s -> s.point().device().equals("boiler"))
-                    .allMatch(s -> s.quality().isGood())
-                && all.stream().anyMatch(s -> s.point().device().equals("boiler")),
-        WAIT,
-        "boiler GOOD after the CRC errors");
+    samples.await(goodAfter(crc), WAIT, "GOOD after the CRC errors");
 
     // garbage before answers: nothing lost, bytes counted
     long garbage = counter(adapter, "boiler", "garbage_bytes");
@@ -214,21 +214,28 @@ class ModbusRtuAdapterIT {
         samples.all().stream().allMatch(s -> s.quality().isGood()),
         "garbage before an answer must not lose it: " + samples.all());
 
-    // late answers: BAD with a hint, counted, never taken for the next request
+    // late answers: BAD, counted, never taken for the next request. (Whether the answer lands in
+    // the drain after the timeout, which adds "the unit answered late" to the reason, or just
+    // after it, is a matter of 100 ms on a loaded machine; RtuTransactionTest pins the drain.)
+    long lateBefore = counter(adapter, busName, "late_responses");
     sim.faults().delay(1, Duration.ofMillis(300), 2);
     PointSample late =
         samples.await(
-            bad("boiler", "timeout after 200 ms (the unit answered late: raise the timeout)"),
+            s ->
+                s.point().device().equals("boiler")
+                    && s.quality().reason().startsWith("timeout after 200 ms"),
             WAIT,
             "late answers");
-    TestGateway.await(() -> counter(adapter, "boiler", "late_responses") == 2, WAIT, "2 late");
+    TestGateway.await(
+        () -> counter(adapter, busName, "late_responses") >= lateBefore + 2, WAIT, "2 late");
     assertEquals(0, counter(adapter, "boiler", "stopped_answering"), "slow is not dead");
-    samples.clear();
-    samples.await(good("boiler", late.point().point()), WAIT, "GOOD after the late answers");
+    samples.await(goodAfter(late), WAIT, "GOOD after the late answers");
 
     // a dead unit: its points go BAD, the other unit keeps going, and it comes back
     sim.faults().silence(2);
-    samples.await(bad("meter", "unit 2 not answering (timeout after 200 ms)"), WAIT, "meter dead");
+    PointSample dead =
+        samples.await(
+            bad("meter", "unit 2 not answering (timeout after 200 ms)"), WAIT, "meter dead");
     assertEquals(1, counter(adapter, "meter", "stopped_answering"));
     assertEquals(AdapterHealth.State.DOWN, health(adapter, "meter").state());
     assertEquals(AdapterHealth.State.DEGRADED, adapter.health().state());
@@ -238,8 +245,7 @@ class ModbusRtuAdapterIT {
         WAIT,
         "boiler polled meanwhile");
     sim.faults().answer(2);
-    samples.clear();
-    samples.await(good("meter", "count"), WAIT, "meter back");
+    samples.await(goodAfter(dead), WAIT, "meter back");
     assertTrue(counter(adapter, "meter", "reconnects") >= 1);
 
     // noise between requests: counted on the bus, no point hurt
@@ -315,10 +321,10 @@ class ModbusRtuAdapterIT {
     assertEquals("modbus-rtu:tcp://127.0.0.1:" + port, adapter.name());
 
     sim.stopLine(); // the device server reboots
-    samples.await(
-        of("meter", "count").and(s -> !s.quality().isGood()), WAIT, "BAD while it is away");
+    PointSample away =
+        samples.await(
+            of("meter", "count").and(s -> !s.quality().isGood()), WAIT, "BAD while it is away");
     sim.startLine();
-    samples.clear();
-    samples.await(good("meter", "count"), WAIT, "GOOD when it is back");
+    samples.await(goodAfter(away), WAIT, "GOOD when it is back");
   }
 }
