@@ -246,20 +246,22 @@ public final class RtuBus implements AutoCloseable {
     try {
       Job job;
       while ((job = take()) != null) {
-        if (job instanceof OpenJob o) {
-          open(o);
-        } else {
-          exchange((RequestJob) job);
+        try {
+          if (job instanceof OpenJob o) {
+            open(o);
+          } else {
+            exchange((RequestJob) job);
+          }
+        } catch (RuntimeException e) { // a bug must cost one request, not the bus
+          log.error("{}: {} failed", endpoint(), job, e);
+          if (job instanceof OpenJob o) {
+            clearPendingOpen();
+            o.done().completeExceptionally(e);
+          } else {
+            ((RequestJob) job).done().completeExceptionally(e);
+          }
         }
       }
-    } catch (RuntimeException e) {
-      log.error("{}: bus thread failed", endpoint(), e);
-      List<Job> dropped;
-      synchronized (lock) {
-        closed = true;
-        dropped = takeAll();
-      }
-      fail(dropped, "bus thread failed: " + e);
     } finally {
       open = false;
       port.close();
@@ -419,6 +421,11 @@ public final class RtuBus implements AutoCloseable {
     }
     if (x.late() != null) {
       counters.increment(BusCounter.LATE_RESPONSES);
+      log.debug(
+          "{}: a frame from unit {} came {} ms after the request, past the timeout",
+          endpoint(),
+          x.late().unitId(),
+          x.late().afterNanos() / 1_000_000);
     }
     counters.add(BusCounter.GARBAGE_BYTES, x.garbageBytes());
     counters.add(BusCounter.FOREIGN_FRAMES, x.foreignFrames());
