@@ -171,15 +171,28 @@ public final class RuleEngine implements AutoCloseable {
     }
   }
 
-  /** Instantiates and initialises; throws RuleLoadException with what went wrong. */
+  /** Instantiates and initialises at load; throws RuleLoadException with what went wrong. */
   private RuleInstance startInstance(Rule rule) {
+    GuardedCall.Result<RuleInstance> result = tryStart(rule);
+    if (result instanceof GuardedCall.Ok<RuleInstance> ok) {
+      return ok.value();
+    }
+    if (result instanceof GuardedCall.Fault<RuleInstance> f) {
+      throw new RuleLoadException(rule.name(), rule.source().orElse(null), f.message());
+    }
+    Thread.currentThread().interrupt(); // keep the host's interrupt for its caller
+    throw new RuleLoadException(
+        rule.name(), rule.source().orElse(null), "interrupted by the host during init");
+  }
+
+  /** A fresh instance through the start section and er_init, under the init deadline. */
+  private GuardedCall.Result<RuleInstance> tryStart(Rule rule) {
     RuleInstance instance;
     try {
       instance =
           RuleInstance.create(rule.compiled, rule.checked, rule.manifest(), rule.limits(), clock);
     } catch (RuntimeException e) {
-      throw new RuleLoadException(
-          rule.name(), rule.source().orElse(null), "cannot instantiate: " + e.getMessage(), e);
+      return new GuardedCall.Fault<>(FailureKind.TRAP, "cannot instantiate: " + e.getMessage());
     }
     GuardedCall.Result<List<RuleAction>> result;
     try {
@@ -192,18 +205,16 @@ public final class RuleEngine implements AutoCloseable {
               "limits.init_deadline",
               instance::initialize);
     } catch (IllegalStateException e) {
-      throw new RuleLoadException(rule.name(), rule.source().orElse(null), e.getMessage());
+      return new GuardedCall.Fault<>(FailureKind.RESOURCE, e.getMessage());
     }
     if (result instanceof GuardedCall.Ok<List<RuleAction>> ok) {
       logInitLines(rule, ok.value());
-      return instance;
+      return new GuardedCall.Ok<>(instance);
     }
     if (result instanceof GuardedCall.Fault<List<RuleAction>> f) {
-      throw new RuleLoadException(rule.name(), rule.source().orElse(null), f.message());
+      return new GuardedCall.Fault<>(f.kind(), f.message());
     }
-    Thread.currentThread().interrupt(); // keep the host's interrupt for its caller
-    throw new RuleLoadException(
-        rule.name(), rule.source().orElse(null), "interrupted by the host during init");
+    return new GuardedCall.Interrupted<>();
   }
 
   private static void logInitLines(Rule rule, List<RuleAction> actions) {
@@ -257,16 +268,16 @@ public final class RuleEngine implements AutoCloseable {
     }
     RuleInstance instance = rule.instance;
     if (instance == null) {
-      try {
-        instance = startInstance(rule);
-        rule.instance = instance;
-      } catch (RuleLoadException e) {
-        if (Thread.currentThread().isInterrupted()) {
-          return new Skipped("interrupted by the host while re-initialising the rule");
-        }
+      GuardedCall.Result<RuleInstance> started = tryStart(rule);
+      if (started instanceof GuardedCall.Fault<RuleInstance> f) {
         return fault(
-            rule, FailureKind.TRAP, "re-initialisation after a fault failed: " + e.problem(), e);
+            rule, f.kind(), "re-initialisation after a fault failed: " + f.message(), null);
       }
+      if (started instanceof GuardedCall.Interrupted<RuleInstance>) {
+        return new Skipped("interrupted by the host while re-initialising the rule");
+      }
+      instance = ((GuardedCall.Ok<RuleInstance>) started).value();
+      rule.instance = instance;
     }
     RuleInstance running = instance;
     GuardedCall.Result<List<RuleAction>> result;

@@ -137,6 +137,36 @@ class QuarantineTest extends EngineFixture {
   }
 
   @Test
+  void aFailedReinitialisationIsAFaultOfItsOwnKind() {
+    // er_init loops forever once the clock has passed T0 + 1 s; er_on_events always traps.
+    long limit = Events.T0.toEpochMilli() + 1000;
+    Rule rule =
+        engine.load(
+            "reinit",
+            Wat.module(
+                Wat.MARKER,
+                Wat.MEMORY,
+                Wat.BUFFER,
+                "(import \"gw\" \"now_ms\" (func $now (result i64)))",
+                "(func (export \"er_init\") (result i32)"
+                    + " (if (i64.gt_s (call $now) (i64.const "
+                    + limit
+                    + ")) (then (loop $l (br $l)))) (i32.const 0))",
+                "(func (export \"er_on_events\") (param i32 i32) (result i32) unreachable)"),
+            named("reinit", "limits: {init_deadline: 50ms}"));
+    assertEquals(
+        FailureKind.TRAP, assertInstanceOf(Failed.class, engine.evaluate(rule, ONE)).kind());
+    clock.advance(Duration.ofSeconds(2));
+    Failed f = assertInstanceOf(Failed.class, engine.evaluate(rule, ONE));
+    assertEquals(FailureKind.DEADLINE, f.kind());
+    assertEquals(
+        "re-initialisation after a fault failed: start section + er_init did not finish within"
+            + " 50ms (limits.init_deadline)",
+        f.message());
+    assertEquals(2, rule.faultCount());
+  }
+
+  @Test
   void anInterruptFromTheHostIsNotAFault() {
     Rule pump = example("pump");
     Thread.currentThread().interrupt();

@@ -30,7 +30,10 @@ class GuardedCallTest {
   }
 
   private GuardedCall.Fault<String> fault(Supplier<String> body, FailureKind kind) {
-    GuardedCall.Fault<String> f = assertInstanceOf(GuardedCall.Fault.class, run(body));
+    GuardedCall.Result<String> result = run(body);
+    if (!(result instanceof GuardedCall.Fault<String> f)) {
+      throw new AssertionError("expected a fault, got " + result);
+    }
     assertEquals(kind, f.kind(), f.message());
     return f;
   }
