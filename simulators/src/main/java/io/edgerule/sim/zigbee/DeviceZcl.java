@@ -35,7 +35,7 @@ final class DeviceZcl {
       } else if (request.isClusterSpecific()) {
         response = clusterCommand(device, cluster, request);
       } else {
-        response = globalCommand(cluster, request);
+        response = globalCommand(device, cluster, request);
       }
     } catch (IllegalArgumentException e) {
       response = defaultResponse(request, ZclFrame.INVALID_VALUE);
@@ -74,7 +74,8 @@ final class DeviceZcl {
         false);
   }
 
-  private static ZclFrame globalCommand(SimCluster cluster, ZclFrame request) {
+  private static ZclFrame globalCommand(
+      VirtualDevice device, SimCluster cluster, ZclFrame request) {
     WireReader in = new WireReader(request.payload());
     return switch (request.commandId()) {
       case ZclFrame.READ_ATTRIBUTES -> {
@@ -93,7 +94,8 @@ final class DeviceZcl {
         yield response(request, ZclFrame.READ_ATTRIBUTES_RESPONSE, out.toByteArray());
       }
       case ZclFrame.WRITE_ATTRIBUTES -> writeAttributes(cluster, request, in);
-      case ZclFrame.CONFIGURE_REPORTING -> configureReporting(cluster, request, in);
+      case ZclFrame.CONFIGURE_REPORTING ->
+          configureReporting(cluster, request, in, device.refusesReporting());
       case ZclFrame.DEFAULT_RESPONSE -> null;
       default -> defaultResponse(request, ZclFrame.UNSUP_GENERAL_COMMAND);
     };
@@ -127,7 +129,8 @@ final class DeviceZcl {
     return response(request, ZclFrame.WRITE_ATTRIBUTES_RESPONSE, payload);
   }
 
-  private static ZclFrame configureReporting(SimCluster cluster, ZclFrame request, WireReader in) {
+  private static ZclFrame configureReporting(
+      SimCluster cluster, ZclFrame request, WireReader in, boolean refuse) {
     WireWriter failures = new WireWriter();
     boolean failed = false;
     while (in.remaining() > 0) {
@@ -147,6 +150,8 @@ final class DeviceZcl {
         status = ZclFrame.UNSUPPORTED_ATTRIBUTE;
       } else if (a.type != type) {
         status = ZclFrame.INVALID_DATA_TYPE;
+      } else if (refuse) {
+        status = ZclFrame.UNREPORTABLE_ATTRIBUTE;
       } else {
         // a maximum of 0xFFFF switches reporting of this attribute off (ZCL 2.5.7.1.6)
         a.reporting = max != SimAttribute.REPORTING_OFF;

@@ -102,7 +102,9 @@ public final class VirtualDevice {
 
   private boolean temperatureDrifts = true;
   private boolean humidityDrifts = true;
+  private boolean powerFluctuates = true;
   private double powerDrawWatts = 60.0;
+  private boolean refusesReporting;
   private long autoMotionPeriodMillis;
   private long lastDriftMillis;
   private long lastMotionToggleMillis;
@@ -260,10 +262,20 @@ public final class VirtualDevice {
     require(ILLUMINANCE).get(ATTR_MEASURED_VALUE).set(luxToZcl(lux));
   }
 
-  /** The load a smart plug powers when on (W). */
+  /**
+   * The load a smart plug powers when on (W), steady from now on: the plug then measures exactly
+   * this (to its 0.1 W resolution) and stops the ±0.2 W fluctuation an unset plug shows, so a test
+   * can expect an exact reading.
+   */
   public synchronized void setPowerDraw(double watts) {
+    powerFluctuates = false;
     powerDrawWatts = watts;
     updatePlugMeasurements();
+  }
+
+  /** The active power the plug measures now (W, 0.1 W resolution). */
+  public synchronized double activePower() {
+    return require(ELECTRICAL_MEASUREMENT).get(ATTR_ACTIVE_POWER).longValue() / 10.0;
   }
 
   /** Motion comes and goes by itself: occupied for a third of every period (for the demo). */
@@ -271,6 +283,19 @@ public final class VirtualDevice {
     require(OCCUPANCY);
     autoMotionPeriodMillis = period.toMillis();
     return this;
+  }
+
+  /**
+   * Fault: the device answers Configure Reporting with UNREPORTABLE_ATTRIBUTE (0x8C) for every
+   * attribute, as devices that can only be polled do; reads, writes and commands still work.
+   */
+  public synchronized VirtualDevice refuseReporting() {
+    refusesReporting = true;
+    return this;
+  }
+
+  synchronized boolean refusesReporting() {
+    return refusesReporting;
   }
 
   public synchronized boolean isOn() {
@@ -442,7 +467,9 @@ public final class VirtualDevice {
       long phase = (now / (autoMotionPeriodMillis / 3)) % 3;
       setOccupied(phase == 0);
     }
-    if (kind == Kind.SMART_PLUG && isOn()) {
+    if (kind == Kind.SMART_PLUG && powerFluctuates && isOn()) {
+      // an unset load wobbles like a real one (mains, thermostat): ±0.2 W, below the 0.5 W a
+      // gateway typically asks to be told about
       SimAttribute p = clusters.get(ELECTRICAL_MEASUREMENT).get(ATTR_ACTIVE_POWER);
       p.set(Math.round(powerDrawWatts * 10) + random.nextInt(5) - 2);
     }

@@ -31,6 +31,7 @@ public record ZclFrame(
   public static final int UNSUPPORTED_ATTRIBUTE = 0x86;
   public static final int INVALID_VALUE = 0x87;
   public static final int READ_ONLY = 0x88;
+  public static final int UNREPORTABLE_ATTRIBUTE = 0x8C;
   public static final int INVALID_DATA_TYPE = 0x8D;
 
   public boolean isClusterSpecific() {

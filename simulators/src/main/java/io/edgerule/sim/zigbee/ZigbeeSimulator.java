@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class ZigbeeSimulator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ZigbeeSimulator.class);
   private static final long TICK_MILLIS = 100;
+  private static final long CALL_TIMEOUT_SECONDS = 15;
 
   private final ScheduledExecutorService executor;
   private final SimLink link;
@@ -46,6 +47,7 @@ public final class ZigbeeSimulator implements AutoCloseable {
   private final XBeeFrameDecoder decoder = new XBeeFrameDecoder(true);
   private final long startNanos = System.nanoTime();
   private long badFramesFromHost;
+  private boolean dropOnNextHostFrame;
 
   private ZigbeeSimulator(Builder b, SimLink link) {
     this.link = link;
@@ -110,6 +112,12 @@ public final class ZigbeeSimulator implements AutoCloseable {
 
   private void onBytes(byte[] bytes) {
     for (Result r : decoder.feed(bytes)) {
+      if (r instanceof Result.Frame && dropOnNextHostFrame) {
+        dropOnNextHostFrame = false;
+        log.info("dropping the host's connection with its frame unanswered");
+        ((TcpSimLink) link).dropConnection();
+        return; // the rest of what came with it is lost too
+      }
       if (r instanceof Result.Frame f) {
         XBeeFrame frame;
         try {
@@ -249,16 +257,33 @@ public final class ZigbeeSimulator implements AutoCloseable {
     tcp.dropConnection();
   }
 
+  /**
+   * Fault (TCP only): the connection drops when the next frame from the host arrives, and that
+   * frame is lost unanswered, as when ser2net restarts in the middle of a request.
+   */
+  public void dropConnectionOnNextHostFrame() {
+    if (!(link instanceof TcpSimLink)) {
+      throw new IllegalStateException("dropConnectionOnNextHostFrame needs a TCP simulator");
+    }
+    call(
+        () -> {
+          dropOnNextHostFrame = true;
+          return null;
+        });
+  }
+
   private <T> T call(Callable<T> task) {
     try {
-      return executor.submit(task).get(5, TimeUnit.SECONDS);
+      // generous: on a loaded machine the simulator's thread may wait a while for a core
+      return executor.submit(task).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("simulator task failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      throw new IllegalStateException("simulator thread did not answer in 5 s", e);
+      throw new IllegalStateException(
+          "simulator thread did not answer in " + CALL_TIMEOUT_SECONDS + " s", e);
     }
   }
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -185,5 +187,55 @@ class VirtualDeviceTest {
     ApsFrame read =
         plug.handleZcl(1, 1, 0x0B04, bytes(0x00, 0x02, 0x00, 0x0B, 0x05)).get(0); // active power
     assertArrayEquals(bytes(0x18, 0x02, 0x01, 0x0B, 0x05, 0x00, 0x29, 0xE8, 0x03), read.payload());
+  }
+
+  @Test
+  void aPlugWithASetLoadMeasuresExactlyThatLoad() {
+    VirtualDevice plug = VirtualDevice.smartPlug(0x00124B0000000003L);
+    plug.joined(0x2222);
+    plug.setPowerDraw(1800);
+    plug.handleZcl(1, 1, 0x0006, bytes(0x01, 0x01, 0x01)); // On
+    for (long now = 0; now <= 30_000; now += 100) {
+      plug.tick(now);
+      assertEquals(1800.0, plug.activePower(), "at " + now + " ms");
+    }
+  }
+
+  @Test
+  void anUnsetPlugFluctuatesWithinTwoTenthsOfAWatt() {
+    VirtualDevice plug = VirtualDevice.smartPlug(0x00124B0000000003L); // 60 W by default
+    plug.joined(0x2222);
+    plug.handleZcl(1, 1, 0x0006, bytes(0x01, 0x01, 0x01)); // On
+    Set<Double> seen = new TreeSet<>();
+    for (long now = 0; now <= 30_000; now += 100) {
+      plug.tick(now);
+      double watts = plug.activePower();
+      assertTrue(watts >= 59.8 && watts <= 60.2, watts + " W at " + now + " ms");
+      seen.add(watts);
+    }
+    assertTrue(seen.size() > 1, "the reading moves: " + seen);
+  }
+
+  @Test
+  void configuresReportingUnlessItRefusesTo() {
+    byte[] configureOnOff =
+        bytes(
+            0x00, 0x05, 0x06, // ZCL: global, client to server; sequence 5; Configure Reporting
+            0x00, // direction: the device reports
+            0x00, 0x00, // attribute 0x0000 OnOff
+            0x10, // boolean
+            0x01, 0x00, // minimum interval 1 s
+            0x2C, 0x01); // maximum interval 300 s
+    ApsFrame ok = light.handleZcl(1, 1, 0x0006, configureOnOff).get(0);
+    assertArrayEquals(bytes(0x18, 0x05, 0x07, 0x00), ok.payload()); // all SUCCESS
+    assertTrue(light.isReportingConfigured(0x0006, 0x0000));
+
+    VirtualDevice pollOnly = VirtualDevice.light(0x00124B0000000005L).refuseReporting();
+    pollOnly.joined(0x4444);
+    ApsFrame refused = pollOnly.handleZcl(1, 1, 0x0006, configureOnOff).get(0);
+    assertArrayEquals(
+        bytes(0x18, 0x05, 0x07, 0x8C, 0x00, 0x00, 0x00), // UNREPORTABLE_ATTRIBUTE, dir 0, 0x0000
+        refused.payload());
+    assertFalse(pollOnly.isReportingConfigured(0x0006, 0x0000));
   }
 }

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ZigbeeSimulatorIT {
   private static final long LIGHT = 0x00124B0000000004L;
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(30); // a loaded 2-core CI machine
 
   @TempDir Path tmp;
 
@@ -183,6 +183,37 @@ class ZigbeeSimulatorIT {
       host.send(new AtCommand(8, "SL", new byte[0]));
       host.await(AtResponse.class, r -> r.frameId() == 8, "SL after a corrupt frame");
       assertEquals(1, sim.badFramesFromHost());
+    }
+  }
+
+  @Test
+  void dropsTheConnectionWithAFrameUnansweredWhenAsked() throws Exception {
+    try (ZigbeeSimulator sim = ZigbeeSimulator.builder().startTcp(0)) {
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), sim.tcpPort())) {
+        socket.setSoTimeout((int) WAIT.toMillis());
+        sim.dropConnectionOnNextHostFrame();
+        socket
+            .getOutputStream()
+            .write(XBeeApiCodec.encode(new AtCommand(9, "SH", new byte[0]).frameData(), true));
+        InputStream in = socket.getInputStream();
+        XBeeFrameDecoder decoder = new XBeeFrameDecoder(true);
+        byte[] buf = new byte[256];
+        int n;
+        while ((n = in.read(buf)) >= 0) { // until the simulator closes the connection
+          for (XBeeFrameDecoder.Result r : decoder.feed(buf, 0, n)) {
+            if (r instanceof XBeeFrameDecoder.Result.Frame f) {
+              assertTrue(
+                  !(XBeeFrame.parse(f.frameData()) instanceof AtResponse),
+                  "the frame in flight is not answered");
+            }
+          }
+        }
+      }
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), sim.tcpPort());
+          Host host = new Host(socket.getInputStream(), socket.getOutputStream(), socket)) {
+        host.send(new AtCommand(10, "SH", new byte[0]));
+        host.await(AtResponse.class, r -> r.frameId() == 10, "SH on the next connection");
+      }
     }
   }
 
