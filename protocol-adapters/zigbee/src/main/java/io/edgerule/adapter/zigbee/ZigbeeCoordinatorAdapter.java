@@ -250,6 +250,11 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
                   TimeUnit.MILLISECONDS);
     }
     checkNetworkIdentity(s.manager());
+    // The library tells node listeners about the nodes it restored only later, from its own
+    // thread pool: attach them now, so that "online" means a stored device can be written to.
+    for (ZigBeeNode node : s.manager().getNodes()) {
+      onNode(node);
+    }
     table.good(onlinePoint, PointValue.of(true), context.clock().instant());
     table.good(permitJoinPoint, PointValue.of(0L), context.clock().instant());
     if (!config.permitJoin().isZero()) {
@@ -408,23 +413,26 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
       if (session.node() == null || session.goneReason() != null) {
         continue;
       }
+      // silence first: a device whose reporting setup keeps failing (one that can only be
+      // polled) must still be found gone when it leaves
+      if (session.silence().compareTo(config.offlineAfter()) > 0) {
+        if (busy.putIfAbsent(session.ieee(), true) == null) {
+          runBlocking(
+              () -> {
+                try {
+                  probe(s, session);
+                } finally {
+                  busy.remove(session.ieee());
+                }
+              });
+        }
+        continue;
+      }
       if (!session.isConfigured()) {
         Long last = lastConfigureNanos.get(session.ieee());
         if (last == null || System.nanoTime() - last > RECONFIGURE_AFTER.toNanos()) {
           configureLater(session);
         }
-        continue;
-      }
-      if (session.silence().compareTo(config.offlineAfter()) > 0
-          && busy.putIfAbsent(session.ieee(), true) == null) {
-        runBlocking(
-            () -> {
-              try {
-                probe(s, session);
-              } finally {
-                busy.remove(session.ieee());
-              }
-            });
       }
     }
   }
@@ -668,9 +676,8 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
           d.goneReason() != null
               ? AdapterHealth.State.DOWN
               : d.isConfigured() ? AdapterHealth.State.UP : AdapterHealth.State.STARTING;
-      devices.add(
-          new DeviceHealth(
-              d.name(), state, d.goneReason() == null ? "" : d.goneReason(), d.counters()));
+      String why = d.goneReason() != null ? d.goneReason() : d.setupProblems();
+      devices.add(new DeviceHealth(d.name(), state, why, d.counters()));
     }
     AdapterHealth.State overall =
         closed

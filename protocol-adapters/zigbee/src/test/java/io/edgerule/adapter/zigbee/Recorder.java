@@ -28,16 +28,18 @@ final class Recorder implements EventSink {
     return samples.size();
   }
 
-  /** Waits for a sample, received after index {@code from}, that matches. */
-  synchronized PointSample await(
-      int from, Predicate<PointSample> match, Duration timeout, String what)
+  /**
+   * Waits for a sample, received at index {@code from} or later, that matches, and returns its
+   * index (so that a test can wait for what must come after it). Woken by every new sample.
+   */
+  synchronized int awaitIndex(int from, Predicate<PointSample> match, Duration timeout, String what)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     int checked = from;
     while (true) {
       for (; checked < samples.size(); checked++) {
         if (match.test(samples.get(checked))) {
-          return samples.get(checked);
+          return checked;
         }
       }
       long left = deadline - System.nanoTime();
@@ -46,6 +48,13 @@ final class Recorder implements EventSink {
       }
       wait(Math.max(1, left / 1_000_000));
     }
+  }
+
+  /** Waits for a sample, received at index {@code from} or later, that matches. */
+  synchronized PointSample await(
+      int from, Predicate<PointSample> match, Duration timeout, String what)
+      throws InterruptedException {
+    return samples.get(awaitIndex(from, match, timeout, what));
   }
 
   PointSample await(Predicate<PointSample> match, Duration timeout, String what)

@@ -15,7 +15,11 @@ import java.util.function.BooleanSupplier;
 
 /** One adapter under test with its recorder, and the waits the Zigbee ITs share. */
 final class ZigbeeRig implements AutoCloseable {
-  static final Duration WAIT = Duration.ofSeconds(30);
+  /**
+   * How long one awaited event may take: far above what any step needs on an idle machine (a few
+   * seconds at most, see the docs), so that a loaded 2-core CI machine does not fail a test.
+   */
+  static final Duration WAIT = Duration.ofSeconds(60);
 
   final ZigbeeCoordinatorAdapter adapter;
   final Recorder sink = new Recorder();
@@ -64,10 +68,10 @@ final class ZigbeeRig implements AutoCloseable {
         s -> s.point().equals(id) && value.equals(s.value()), WAIT, point + " = " + value);
   }
 
-  /** A sample {@code point = value} among those received from index {@code from} on. */
-  PointSample awaitAfter(int from, String point, PointValue value) throws InterruptedException {
+  /** Index of the first sample {@code point = value} received at index {@code from} or later. */
+  int awaitAfter(int from, String point, PointValue value) throws InterruptedException {
     PointId id = PointId.parse(point);
-    return sink.await(
+    return sink.awaitIndex(
         from, s -> s.point().equals(id) && value.equals(s.value()), WAIT, point + " = " + value);
   }
 
@@ -75,9 +79,29 @@ final class ZigbeeRig implements AutoCloseable {
     return sink.await(Recorder.bad(point, reasonPart), WAIT, point + " BAD '" + reasonPart + "'");
   }
 
+  /** Index of the first BAD sample of {@code point} with the reason, from index {@code from} on. */
+  int awaitBadAfter(int from, String point, String reasonPart) throws InterruptedException {
+    return sink.awaitIndex(
+        from, Recorder.bad(point, reasonPart), WAIT, point + " BAD '" + reasonPart + "'");
+  }
+
+  /** Index of the first GOOD sample of {@code point} from index {@code from} on. */
+  int awaitGoodAfter(int from, String point) throws InterruptedException {
+    return sink.awaitIndex(from, Recorder.good(point), WAIT, point + " GOOD");
+  }
+
+  /** A coordinator health counter. */
   long counter(String name) {
     AdapterHealth health = adapter.health();
     return health.devices().get(0).counters().getOrDefault(name, 0L);
+  }
+
+  /** The health of one device by its name. */
+  AdapterHealth.DeviceHealth deviceHealth(String device) {
+    return adapter.health().devices().stream()
+        .filter(d -> d.device().equals(device))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no health for " + device));
   }
 
   /** Polls {@code condition} until it holds or the deadline passes. */

@@ -40,6 +40,7 @@ public final class CoordinatorMonitor implements PortEvents {
   private final AtomicLong truncatedFrames = new AtomicLong();
   private final AtomicLong badLengths = new AtomicLong();
   private final AtomicLong reconnects = new AtomicLong();
+  private final AtomicLong requestsLost = new AtomicLong();
   private final AtomicLong dongleResets = new AtomicLong();
   private final AtomicLong coordinatorStarts = new AtomicLong();
   private final AtomicLong sequence = new AtomicLong();
@@ -103,6 +104,11 @@ public final class CoordinatorMonitor implements PortEvents {
   }
 
   @Override
+  public void requestLost(String description) {
+    requestsLost.incrementAndGet();
+  }
+
+  @Override
   public void connected(String description) {
     listener.lineUp(description);
   }
@@ -149,6 +155,7 @@ public final class CoordinatorMonitor implements PortEvents {
     c.put("truncated_frames", truncatedFrames.get());
     c.put("bad_lengths", badLengths.get());
     c.put("reconnects", reconnects.get());
+    c.put("requests_lost", requestsLost.get());
     c.put("dongle_resets", dongleResets.get());
     return c;
   }

@@ -16,6 +16,7 @@ import com.zsmartsystems.zigbee.zcl.clusters.levelcontrol.MoveToLevelWithOnOffCo
 import com.zsmartsystems.zigbee.zcl.clusters.onoff.OffCommand;
 import com.zsmartsystems.zigbee.zcl.clusters.onoff.OnCommand;
 import com.zsmartsystems.zigbee.zcl.clusters.onoff.ToggleCommand;
+import com.zsmartsystems.zigbee.zcl.field.AttributeStatusRecord;
 import com.zsmartsystems.zigbee.zcl.field.WriteAttributeStatusRecord;
 import com.zsmartsystems.zigbee.zcl.protocol.ZclDataType;
 import io.edgerule.adapter.PointId;
@@ -82,6 +83,7 @@ public final class DeviceSession {
   private volatile long lastHeardNanos = System.nanoTime();
   private volatile String goneReason;
   private volatile boolean configured;
+  private volatile String setupProblems = "";
 
   public DeviceSession(IeeeAddress ieee, String name, PointTable table, Clock clock) {
     this.ieee = ieee;
@@ -241,17 +243,19 @@ public final class DeviceSession {
 
   /**
    * Blocking: reads the scaling attributes, binds the reported clusters to the coordinator,
-   * configures reporting and reads every readable point once.
+   * configures reporting and reads every readable point once. Stops at the first request the device
+   * does not answer (it is away or gone: asking on would only hold the device busy for one timeout
+   * per request); the adapter tries again later.
    *
    * @return the problems met (empty when the device took everything)
    */
   public List<String> configure(
       IeeeAddress coordinator, int minSeconds, int maxSeconds, Duration timeout) {
     ZigBeeNode n = node;
-    List<String> problems = new ArrayList<>();
+    Setup setup = new Setup(timeout);
     if (n == null) {
-      problems.add("not discovered yet");
-      return problems;
+      setup.problems.add("not discovered yet");
+      return setup.problems;
     }
     Map<ZclCluster, List<Binding>> byCluster = new LinkedHashMap<>();
     for (Binding b : bindings.values()) {
@@ -262,41 +266,96 @@ public final class DeviceSession {
       }
     }
     for (Map.Entry<ZclCluster, List<Binding>> e : byCluster.entrySet()) {
-      ZclCluster cluster = e.getKey();
-      String where = String.format("cluster 0x%04X", cluster.getClusterId());
-      if (cluster.getClusterId() == ClusterCatalog.ELECTRICAL_MEASUREMENT) {
-        await(
-                cluster.readAttributes(ClusterCatalog.SCALING_ATTRIBUTES),
-                timeout,
-                where + " scaling")
-            .ifPresent(problems::add);
-      }
-      boolean reported = e.getValue().stream().anyMatch(b -> b.spec().reported());
-      if (reported) {
-        await(cluster.bind(coordinator, 1), timeout, where + " bind").ifPresent(problems::add);
-      }
-      List<Integer> readable = new ArrayList<>();
-      for (Binding b : e.getValue()) {
-        PointSpec spec = b.spec();
-        if (spec.reported()) {
-          Future<CommandResult> f =
-              cluster.setReporting(
-                  spec.attributeId(), minSeconds, maxSeconds, spec.reportableChange());
-          awaitReporting(f, timeout, b.id()).ifPresent(problems::add);
-        }
-        if (spec.readable()) {
-          readable.add(spec.attributeId());
-        }
-      }
-      if (!readable.isEmpty()) {
-        await(cluster.readAttributes(readable), timeout, where + " read").ifPresent(problems::add);
+      if (!configureCluster(e.getKey(), e.getValue(), coordinator, minSeconds, maxSeconds, setup)) {
+        break;
       }
     }
-    configured = problems.isEmpty();
-    return problems;
+    configured = setup.problems.isEmpty();
+    setupProblems = String.join("; ", setup.problems);
+    return setup.problems;
   }
 
-  /** Blocking: reads every readable point once (after the coordinator was away). */
+  /** What the last {@link #configure} could not do ("" when it did everything or never ran). */
+  public String setupProblems() {
+    return setupProblems;
+  }
+
+  /** One cluster's setup; false when the device stopped answering. */
+  private static boolean configureCluster(
+      ZclCluster cluster,
+      List<Binding> points,
+      IeeeAddress coordinator,
+      int minSeconds,
+      int maxSeconds,
+      Setup setup) {
+    String where = String.format("cluster 0x%04X", cluster.getClusterId());
+    if (cluster.getClusterId() == ClusterCatalog.ELECTRICAL_MEASUREMENT
+        && !setup.step(
+            cluster.readAttributes(ClusterCatalog.SCALING_ATTRIBUTES), where + " scaling")) {
+      return false;
+    }
+    boolean reported = points.stream().anyMatch(b -> b.spec().reported());
+    if (reported && !setup.step(cluster.bind(coordinator, 1), where + " bind")) {
+      return false;
+    }
+    List<Integer> readable = new ArrayList<>();
+    for (Binding b : points) {
+      PointSpec spec = b.spec();
+      if (spec.reported()) {
+        Future<CommandResult> f =
+            cluster.setReporting(
+                spec.attributeId(), minSeconds, maxSeconds, spec.reportableChange());
+        if (!setup.reportingStep(f, b.id())) {
+          return false;
+        }
+      }
+      if (spec.readable()) {
+        readable.add(spec.attributeId());
+      }
+    }
+    return readable.isEmpty() || setup.step(cluster.readAttributes(readable), where + " read");
+  }
+
+  /** The problems met setting a device up, one request at a time. */
+  private static final class Setup {
+    final List<String> problems = new ArrayList<>();
+    private final Duration timeout;
+
+    Setup(Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    /** Waits for one request; false when the device did not answer it. */
+    boolean step(Future<CommandResult> future, String what) {
+      Answer a = await(future, timeout, what);
+      a.problem().ifPresent(problems::add);
+      return a.answered();
+    }
+
+    /** As {@link #step}, and a refusal in the Configure Reporting answer is a problem too. */
+    boolean reportingStep(Future<CommandResult> future, PointId point) {
+      Answer a = await(future, timeout, point + " configure reporting");
+      if (a.problem().isPresent()) {
+        problems.add(a.problem().get());
+        return a.answered();
+      }
+      try {
+        reportingRefused(point, future.get().getResponse()).ifPresent(problems::add);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } catch (ExecutionException | CancellationException e) {
+        problems.add(point + " configure reporting: no answer");
+        return false;
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Blocking: reads every readable point once (after the coordinator was away); stops at the first
+   * read the device does not answer.
+   */
   public void readAll(Duration timeout) {
     ZigBeeNode n = node;
     if (n == null) {
@@ -310,10 +369,13 @@ public final class DeviceSession {
         byCluster.computeIfAbsent(cluster, c -> new ArrayList<>()).add(b.spec().attributeId());
       }
     }
-    byCluster.forEach(
-        (cluster, ids) ->
-            await(cluster.readAttributes(ids), timeout, "read")
-                .ifPresent(p -> log.info("{}: {}", name, p)));
+    for (Map.Entry<ZclCluster, List<Integer>> e : byCluster.entrySet()) {
+      Answer a = await(e.getKey().readAttributes(e.getValue()), timeout, "read");
+      a.problem().ifPresent(p -> log.info("{}: {}", name, p));
+      if (!a.answered()) {
+        return; // away or gone: the silence check finds out which
+      }
+    }
   }
 
   // ---- writes ----
@@ -420,46 +482,55 @@ public final class DeviceSession {
     return WriteResult.ok(command);
   }
 
-  private static Optional<String> await(
-      Future<CommandResult> future, Duration timeout, String what) {
+  /** What became of one request: {@code answered} is false when the device did not answer. */
+  private record Answer(Optional<String> problem, boolean answered) {
+    static final Answer OK = new Answer(Optional.empty(), true);
+
+    static Answer problem(String problem, boolean answered) {
+      return new Answer(Optional.of(problem), answered);
+    }
+  }
+
+  private static Answer await(Future<CommandResult> future, Duration timeout, String what) {
     if (future == null) {
-      return Optional.of(what + ": not sent (the network is stopping)");
+      return Answer.problem(what + ": not sent (the network is stopping)", false);
     }
     try {
       CommandResult r = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (r == null || r.isTimeout()) {
-        return Optional.of(what + ": no answer");
+        return Answer.problem(what + ": no answer", false);
       }
       if (r.isError()) {
-        return Optional.of(what + ": status " + r.getStatusCode());
+        return Answer.problem(what + ": status " + r.getStatusCode(), true);
       }
-      return Optional.empty();
+      return Answer.OK;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return Optional.of(what + ": interrupted");
+      return Answer.problem(what + ": interrupted", false);
     } catch (ExecutionException | CancellationException | TimeoutException e) {
       future.cancel(true);
-      return Optional.of(what + ": no answer");
+      return Answer.problem(what + ": no answer", false);
     }
   }
 
-  private static Optional<String> awaitReporting(
-      Future<CommandResult> future, Duration timeout, PointId point) {
-    Optional<String> problem = await(future, timeout, point + " configure reporting");
-    if (problem.isPresent()) {
-      return problem;
+  /**
+   * Whether a Configure Reporting answer refuses: either one status for everything or, when not all
+   * succeeded, one record per attribute (ZCL 2.5.8.1), e.g. UNREPORTABLE_ATTRIBUTE from a device
+   * that can only be polled. The library gives the records with a null status.
+   */
+  static Optional<String> reportingRefused(PointId point, Object response) {
+    if (!(response instanceof ConfigureReportingResponse c)) {
+      return Optional.empty();
     }
-    try {
-      Object response = future.get().getResponse();
-      if (response instanceof ConfigureReportingResponse c
-          && c.getStatus() != null
-          && c.getStatus() != ZclStatus.SUCCESS) {
-        return Optional.of(point + " configure reporting: " + c.getStatus());
+    if (c.getStatus() != null && c.getStatus() != ZclStatus.SUCCESS) {
+      return Optional.of(point + " configure reporting: " + c.getStatus());
+    }
+    if (c.getRecords() != null) {
+      for (AttributeStatusRecord r : c.getRecords()) {
+        if (r.getStatus() != null && r.getStatus() != ZclStatus.SUCCESS) {
+          return Optional.of(point + " configure reporting: " + r.getStatus());
+        }
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | CancellationException e) {
-      return Optional.of(point + " configure reporting: no answer");
     }
     return Optional.empty();
   }

@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * only whole, valid frames for the library. A lost line is reopened with backoff; the library just
  * sees a quiet port meanwhile. Subclasses provide the line: serial (jSerialComm) or TCP.
  *
+ * <p>A request the library sent whose answer the lost line took with it is answered with a failure
+ * (see {@link PendingRequest}), so that the library does not hold its next requests for 10 s.
+ *
  * <p>The library's {@code open()} returns a bare boolean; the reason is kept in {@link
  * #lastError()}.
  */
@@ -28,6 +31,8 @@ public abstract class GuardedZigbeePort implements ZigBeePort {
   private final PortEvents events;
   private final Backoff backoff;
   private final XBeeFrameGuard guard;
+  private final XBeeFrameGuard outbound;
+  private final PendingRequest pending = new PendingRequest();
   private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>(MAX_QUEUED_FRAMES);
   private final Object writeLock = new Object();
   private Frame current;
@@ -51,6 +56,7 @@ public abstract class GuardedZigbeePort implements ZigBeePort {
               @Override
               public void frame(byte[] frameData) {
                 events.frame(frameData);
+                pending.received(frameData);
                 if (!frames.offer(new Frame(frameData, XBeeFrameGuard.encode(frameData)))) {
                   events.dropped(
                       XBeeFrameGuard.Drop.BAD_LENGTH,
@@ -61,6 +67,19 @@ public abstract class GuardedZigbeePort implements ZigBeePort {
               @Override
               public void dropped(XBeeFrameGuard.Drop kind, String reason) {
                 events.dropped(kind, reason);
+              }
+            });
+    this.outbound =
+        new XBeeFrameGuard(
+            new XBeeFrameGuard.Listener() {
+              @Override
+              public void frame(byte[] frameData) {
+                pending.sent(frameData);
+              }
+
+              @Override
+              public void dropped(XBeeFrameGuard.Drop kind, String reason) {
+                log.debug("the library wrote a frame the guard cannot read: {}", reason);
               }
             });
   }
@@ -153,6 +172,7 @@ public abstract class GuardedZigbeePort implements ZigBeePort {
         lastError = e.getMessage() == null ? e.toString() : e.getMessage();
         closeLine();
         events.disconnected(lastError);
+        answerLostRequest("the line was lost");
       }
     }
   }
@@ -186,15 +206,36 @@ public abstract class GuardedZigbeePort implements ZigBeePort {
       bytes[i] = (byte) values[i];
     }
     synchronized (writeLock) {
+      outbound.feed(bytes, 0, bytes.length);
       if (!connected) {
         log.debug("{} is not connected: {} bytes not sent", describe(), bytes.length);
+        answerLostRequest("not sent: " + describe() + " is not connected");
         return;
       }
       try {
         writeLine(bytes);
       } catch (IOException | RuntimeException e) {
         log.warn("write to {} failed: {}", describe(), e.getMessage());
+        answerLostRequest("not sent: " + e.getMessage());
       }
+    }
+  }
+
+  /** Gives the library a failure answer to the request the dongle will not answer now. */
+  private void answerLostRequest(String why) {
+    String request = pending.describe();
+    byte[] answer = pending.lost();
+    if (answer == null) {
+      return;
+    }
+    log.info(
+        "{}: request {} will get no answer ({}); the library is told it failed",
+        describe(),
+        request,
+        why);
+    events.requestLost(request + ": " + why);
+    if (!frames.offer(new Frame(answer, XBeeFrameGuard.encode(answer)))) {
+      log.warn("{}: receive queue full, the library waits for its own timeout", describe());
     }
   }
 

@@ -17,6 +17,12 @@ public interface PortEvents {
   /** A frame from the dongle that was dropped, and why. */
   void dropped(XBeeFrameGuard.Drop kind, String reason);
 
+  /**
+   * A request the library sent will get no answer from the dongle (the line was lost); the port has
+   * answered it with a failure.
+   */
+  void requestLost(String description);
+
   /** The line (re)opened. */
   void connected(String description);
 
