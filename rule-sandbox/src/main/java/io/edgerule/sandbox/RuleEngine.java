@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -232,7 +233,8 @@ public final class RuleEngine implements AutoCloseable {
    */
   public RuleOutcome evaluate(Rule rule, List<PointEvent> batch) {
     Objects.requireNonNull(batch, "batch");
-    return call(rule, Abi.ON_EVENTS, instance -> instance.onEvents(batch));
+    return call(
+        rule, Abi.ON_EVENTS, instance -> instance.prepare(batch) > 0, RuleInstance::deliver);
   }
 
   /**
@@ -245,11 +247,18 @@ public final class RuleEngine implements AutoCloseable {
     if (!rule.checked.hasTick()) {
       throw new IllegalStateException("rule '" + rule.name() + "' has no tick");
     }
-    return call(rule, Abi.ON_TICK, RuleInstance::onTick);
+    return call(rule, Abi.ON_TICK, instance -> true, RuleInstance::onTick);
   }
 
+  /**
+   * @param prepare host work before the call, outside the deadline; false: nothing to run
+   * @param body the rule's call, under the deadline
+   */
   private RuleOutcome call(
-      Rule rule, String export, Function<RuleInstance, List<RuleAction>> body) {
+      Rule rule,
+      String export,
+      Predicate<RuleInstance> prepare,
+      Function<RuleInstance, List<RuleAction>> body) {
     Objects.requireNonNull(rule, "rule");
     if (rule.unloaded) {
       return new Skipped("rule '" + rule.name() + "' is unloaded");
@@ -280,6 +289,9 @@ public final class RuleEngine implements AutoCloseable {
       rule.instance = instance;
     }
     RuleInstance running = instance;
+    if (!prepare.test(running)) {
+      return new Committed(List.of()); // nothing in the batch is for this rule
+    }
     GuardedCall.Result<List<RuleAction>> result;
     try {
       result =

@@ -105,6 +105,14 @@ class ExampleRulesTest extends EngineFixture {
   }
 
   @Test
+  void aBatchWithNothingForTheRuleDoesNotRunIt() {
+    Rule rule = example("spin"); // would overrun if called
+    RuleOutcome out = engine.evaluate(rule, List.of(Events.f64("tank/temperature", 1)));
+    assertEquals(List.of(), assertInstanceOf(Committed.class, out).actions());
+    assertEquals(0, rule.faultCount());
+  }
+
+  @Test
   void spinIsStoppedAtItsDeadline() {
     Rule rule = example("spin");
     long start = System.nanoTime();

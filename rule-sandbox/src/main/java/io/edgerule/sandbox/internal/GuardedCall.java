@@ -54,13 +54,15 @@ public final class GuardedCall {
         Thread.interrupted(); // ours: clear it so the caller's thread can be reused
       }
     }
-    if (overran) {
+    if (failure == null) {
+      // Returned normally: commit, even if a host stall (GC pause, busy CPU) pushed the end past
+      // the deadline. The deadline stops calls that are still running; this one was not.
+      return new Ok<>(value);
+    }
+    if (overran && has(failure, ChicoryInterruptedException.class)) {
       return new Fault<>(
           FailureKind.DEADLINE,
           what + " did not finish within " + Durations.format(timeout) + " (" + limitName + ")");
-    }
-    if (failure == null) {
-      return new Ok<>(value);
     }
     return classify(failure, what);
   }

@@ -112,15 +112,21 @@ public final class RuleInstance {
   }
 
   /**
-   * Hands one batch to {@code er_on_events}.
+   * Encodes a batch for {@link #deliver} (host work, done before the deadline starts).
+   *
+   * @return how many events are for this rule; 0 means there is nothing to deliver
+   */
+  public int prepare(List<PointEvent> batch) {
+    return encoder.encode(batch, host.points());
+  }
+
+  /**
+   * Hands the prepared batch to {@code er_on_events}.
    *
    * @return the actions to commit; throws (RuleAbort, Chicory exceptions, Errors) on failure
    */
-  public List<RuleAction> onEvents(List<PointEvent> batch) {
-    int count = encoder.encode(batch, host.points());
-    if (count == 0) {
-      return List.of();
-    }
+  public List<RuleAction> deliver() {
+    int count = encoder.count();
     try {
       host.phase(HostFunctions.Phase.CALL);
       int size = encoder.size();

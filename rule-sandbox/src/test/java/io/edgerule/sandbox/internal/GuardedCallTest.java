@@ -1,6 +1,7 @@
 package io.edgerule.sandbox.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
@@ -94,6 +95,50 @@ class GuardedCallTest {
             () -> {
               throw new ChicoryInterruptedException("Thread interrupted");
             }));
+  }
+
+  private static void spinUntilInterrupted() {
+    long giveUp = System.nanoTime() + 5_000_000_000L;
+    while (!Thread.currentThread().isInterrupted() && System.nanoTime() < giveUp) {
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void aCallStillRunningAtTheDeadlineIsADeadlineFault() {
+    GuardedCall.Result<String> r =
+        GuardedCall.run(
+            watchdog,
+            slot,
+            Duration.ofMillis(10),
+            "er_on_events",
+            "limits.deadline",
+            () -> {
+              spinUntilInterrupted(); // what compiled code does at its next backward branch:
+              throw new ChicoryInterruptedException("Thread interrupted");
+            });
+    GuardedCall.Fault<?> f = assertInstanceOf(GuardedCall.Fault.class, r);
+    assertEquals(FailureKind.DEADLINE, f.kind());
+    assertEquals("er_on_events did not finish within 10ms (limits.deadline)", f.message());
+    assertFalse(Thread.currentThread().isInterrupted(), "the watchdog's interrupt is cleared");
+  }
+
+  @Test
+  void aCallThatReturnedNormallyCommitsEvenIfTheDeadlinePassed() {
+    // E.g. a GC pause between the rule's last instruction and the return.
+    GuardedCall.Result<String> r =
+        GuardedCall.run(
+            watchdog,
+            slot,
+            Duration.ofMillis(10),
+            "er_on_events",
+            "limits.deadline",
+            () -> {
+              spinUntilInterrupted();
+              return "late";
+            });
+    assertEquals("late", assertInstanceOf(GuardedCall.Ok.class, r).value());
+    assertFalse(Thread.currentThread().isInterrupted(), "the watchdog's interrupt is cleared");
   }
 
   @Test
