@@ -35,6 +35,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -43,6 +45,10 @@ import java.util.stream.Collectors;
  * gateway.yaml:14:15: devices[0].points[1].type: 'float33' is not one of bool, bit, int16, ...}.
  */
 public final class ConfigLoader {
+  private static final Pattern FIELD_PREFIX =
+      Pattern.compile(
+          "((?:[a-z][a-z0-9_]*|\\[\\d+\\])(?:\\.[a-z][a-z0-9_]*|\\[\\d+\\])*): (.+)",
+          Pattern.DOTALL);
   private final YAMLMapper mapper;
   private final List<String> protocols;
 
@@ -209,9 +215,20 @@ public final class ConfigLoader {
       pos = where.value(path);
       problem = describeInvalidValue(f);
     } else if (e instanceof ValueInstantiationException v) {
-      pos = where.value(path);
       Throwable cause = v.getCause() != null ? v.getCause() : v;
       problem = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+      // A record that names the offending field first ("port: must be ...", "points[2]: ...") is
+      // located at that field rather than at the start of the record.
+      Matcher field = FIELD_PREFIX.matcher(problem);
+      if (field.matches()) {
+        String sub = field.group(1);
+        String full = path.isEmpty() ? sub : sub.startsWith("[") ? path + sub : path + "." + sub;
+        pos = where.key(full);
+        path = full;
+        problem = field.group(2);
+      } else {
+        pos = where.value(path);
+      }
     } else if (e instanceof MismatchedInputException m) {
       pos = where.value(path);
       problem = describeMismatch(m);

@@ -20,9 +20,19 @@ public record GatewayConfig(
 
   public GatewayConfig {
     Objects.requireNonNull(gateway, "'gateway' section is required");
-    devices = devices == null ? List.of() : List.copyOf(devices);
-    rules = rules == null ? List.of() : List.copyOf(rules);
+    devices = devices == null ? List.of() : noEmptyEntries("devices", devices);
+    rules = rules == null ? List.of() : noEmptyEntries("rules", rules);
     pipeline = pipeline == null ? PipelineConfig.DEFAULTS : pipeline;
     ruleLimits = ruleLimits == null ? RuleCeilings.DEFAULTS : ruleLimits;
+  }
+
+  private static <T> List<T> noEmptyEntries(String section, List<T> entries) {
+    for (int i = 0; i < entries.size(); i++) {
+      if (entries.get(i) == null) {
+        throw new IllegalArgumentException(
+            section + "[" + i + "]: empty entry (a '-' with nothing after it)");
+      }
+    }
+    return List.copyOf(entries);
   }
 }

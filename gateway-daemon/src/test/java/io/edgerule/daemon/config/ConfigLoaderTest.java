@@ -257,4 +257,31 @@ class ConfigLoaderTest {
     var plc = (io.edgerule.adapter.opcua.OpcUaDeviceConfig) c.devices().get(0);
     assertEquals(Path.of("/etc/edgerule/secrets/plc.pw"), plc.identity().passwordFile());
   }
+
+  @Test
+  void emptyListEntriesAndFieldNamedProblemsPointAtTheirLine() {
+    ConfigException rules = fail("gateway: {id: gw}\nrules:\n  - {name: a, wasm: a.wasm}\n  -\n");
+    assertEquals(4, rules.line(), rules.getMessage());
+    assertTrue(rules.problem().startsWith("rules[1]: empty entry"), rules.problem());
+    ConfigException devices = fail("gateway: {id: gw}\ndevices: [null]\n");
+    assertTrue(devices.problem().startsWith("devices[0]: empty entry"), devices.problem());
+
+    ConfigLoader real = new ConfigLoader(io.edgerule.daemon.cli.Factories.installed());
+    ConfigException opcua =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                real.parse(
+                    """
+                    gateway: {id: gw}
+                    devices:
+                      - protocol: opcua
+                        name: plc
+                        endpoint: http://nope
+                        points: [{name: t, node_id: "ns=2;s=T"}]
+                    """,
+                    FILE));
+    assertEquals(5, opcua.line(), opcua.getMessage());
+    assertTrue(opcua.problem().startsWith("devices[0].endpoint: "), opcua.problem());
+  }
 }

@@ -34,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * restart of the gateway resumes the network without re-pairing.
  */
 class ZigbeeGatewayIT {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  /** Far above what a step takes (about 2 s idle), for a loaded 2-core CI machine. */
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
   private static final long MOTION = 0x00124B0001ABCD02L;
   private static final long LIGHT = 0x00124B0001ABCD04L;
 
