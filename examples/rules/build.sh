@@ -29,7 +29,7 @@ done
 for c in "$here"/*.c; do
   name=$(basename "$c" .c)
   clang --target=wasm32 -O2 -nostdlib -ffreestanding -fno-ident \
-    -I "$here/include" \
+    -I "$here/../../sdk/c" \
     -Wall -Wextra -Werror \
     -Wl,--no-entry -Wl,--strip-all \
     -o "$out/$name.wasm" "$c"

@@ -1,5 +1,5 @@
 /*
- * edgerule rule ABI v1 for C (clang --target=wasm32 -nostdlib -Wl,--no-entry).
+ * edgerule rule ABI v1 for C (clang --target=wasm32 -nostdlib -Wl,--no-entry), the C rule SDK.
  * Reference: docs/reference/rule-abi.md. How-to: docs/how-to/write-a-rule.md.
  *
  * In exactly one .c file of a rule, define EDGERULE_IMPLEMENTATION before including this header:
@@ -103,9 +103,50 @@ static inline int er_is_numeric(const er_event *e) {
   return e->value_type == ER_BOOL || e->value_type == ER_INT64 || e->value_type == ER_FLOAT64;
 }
 
+/*
+ * Writes v with `decimals` digits after the point (0..9), rounded half away from zero, e.g.
+ * "-12.50", into buf (room for 32 bytes) and returns the length. No libc needed; |v| beyond 9e18
+ * scaled is clamped. For telemetry payloads.
+ */
+static inline int32_t er_format_fixed(char *buf, double v, int32_t decimals) {
+  int64_t scale = 1;
+  for (int32_t i = 0; i < decimals; i++) {
+    scale *= 10;
+  }
+  int32_t n = 0;
+  if (v < 0) {
+    buf[n++] = '-';
+    v = -v;
+  }
+  double scaled = v * (double)scale + 0.5;
+  uint64_t q = scaled >= 9.0e18 ? (uint64_t)9000000000000000000ull : (uint64_t)scaled;
+  uint64_t whole = q / (uint64_t)scale;
+  uint64_t frac = q % (uint64_t)scale;
+  char digits[24];
+  int32_t d = 0;
+  do {
+    digits[d++] = (char)('0' + whole % 10);
+    whole /= 10;
+  } while (whole != 0);
+  while (d > 0) {
+    buf[n++] = digits[--d];
+  }
+  if (decimals > 0) {
+    buf[n++] = '.';
+    for (int32_t i = decimals - 1; i >= 0; i--) {
+      buf[n + i] = (char)('0' + frac % 10);
+      frac /= 10;
+    }
+    n += decimals;
+  }
+  return n;
+}
+
 /* ---- exports the rule defines ---- */
 ER_EXPORT(er_init) int32_t er_init(void);
 ER_EXPORT(er_on_events) int32_t er_on_events(const er_event *events, int32_t count);
+/* Only if the manifest sets a tick (the host refuses it otherwise). */
+ER_EXPORT(er_on_tick) int32_t er_on_tick(void);
 
 #ifdef EDGERULE_IMPLEMENTATION
 
