@@ -26,11 +26,13 @@ done
 # -O2, no libc (-nostdlib -ffreestanding), no main (--no-entry). --strip-all drops the name,
 # debug and producers sections, so the output depends on the compiler's code generation only (the
 # committed files come from Debian 12's clang/lld 14; another version may generate other code).
+# A 16 KiB stack (clang's default is 64 KiB, a whole page) leaves small rules in one page of
+# memory, so er_buffer can grow into the second within a memory_pages: 2 limit.
 for c in "$here"/*.c; do
   name=$(basename "$c" .c)
   clang --target=wasm32 -O2 -nostdlib -ffreestanding -fno-ident \
     -I "$here/../../sdk/c" \
     -Wall -Wextra -Werror \
-    -Wl,--no-entry -Wl,--strip-all \
+    -Wl,--no-entry -Wl,--strip-all -Wl,-z,stack-size=16384 \
     -o "$out/$name.wasm" "$c"
 done

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       CheckCommand.class,
       WritePointCommand.class,
-      OpcuaCommand.class
+      OpcuaCommand.class,
+      RuleCommand.class
     })
 public final class EdgeruleCommand {}

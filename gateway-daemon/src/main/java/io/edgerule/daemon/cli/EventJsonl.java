@@ -1,0 +1,270 @@
+package io.edgerule.daemon.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgerule.adapter.PointEvent;
+import io.edgerule.adapter.PointId;
+import io.edgerule.adapter.PointValue;
+import io.edgerule.adapter.Quality;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The JSONL event format shared by {@code edgerule rule record} (writes it) and {@code edgerule
+ * rule test} (reads it): one JSON object per line, e.g.
+ *
+ * <pre>{@code
+ * {"time":"2026-11-21T10:00:01Z","point":"tank/level","type":"float64","value":81.5,"quality":"good","source_time":"2026-11-21T10:00:01Z","seq":7}
+ * }</pre>
+ *
+ * <p>Keys: {@code point} (required, {@code device/point}); {@code value} (required unless the
+ * quality is not good); {@code type} ({@code bool, int64, float64, string, bytes}; inferred from
+ * the JSON value when absent; bytes are base64); {@code quality} ({@code good} (default), {@code
+ * uncertain}, {@code bad}); {@code reason} (required for uncertain/bad); {@code time} (when the
+ * gateway received it: drives the virtual clock; defaults to {@code source_time}); {@code
+ * source_time} (the device's time; defaults to {@code time}); {@code seq} (strictly increasing;
+ * defaults to the previous one + 1). Times are ISO-8601 instants or integer epoch milliseconds.
+ * Unknown keys are errors (a typo must not silently change a test).
+ */
+final class EventJsonl {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> KEYS =
+      Set.of("time", "point", "value", "type", "quality", "reason", "source_time", "seq");
+
+  private EventJsonl() {}
+
+  /** A line that could not be read: its 1-based number and what is wrong. */
+  record LineError(int line, String message) {}
+
+  /** Every event of a file, or every error in it (nothing is run if a line is bad). */
+  record Parsed(List<PointEvent> events, List<LineError> errors) {}
+
+  static Parsed parse(List<String> lines) {
+    List<PointEvent> events = new ArrayList<>();
+    List<LineError> errors = new ArrayList<>();
+    long lastSeq = 0;
+    Instant lastTime = null;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      try {
+        PointEvent e = parseLine(line, lastSeq);
+        if (e.sequence() <= lastSeq && !events.isEmpty()) {
+          throw new IllegalArgumentException(
+              "seq " + e.sequence() + " is not greater than the previous event's " + lastSeq);
+        }
+        if (lastTime != null && e.receiveTime().isBefore(lastTime)) {
+          throw new IllegalArgumentException(
+              "time " + e.receiveTime() + " is before the previous event's " + lastTime);
+        }
+        lastSeq = e.sequence();
+        lastTime = e.receiveTime();
+        events.add(e);
+      } catch (IllegalArgumentException e) {
+        errors.add(new LineError(i + 1, e.getMessage()));
+      }
+    }
+    return new Parsed(events, errors);
+  }
+
+  private static PointEvent parseLine(String line, long lastSeq) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(line);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "not valid JSON: " + e.getOriginalMessage().replace('\n', ' '));
+    }
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException("expected a JSON object per line");
+    }
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!KEYS.contains(key)) {
+        throw new IllegalArgumentException(
+            "unknown key '" + key + "' (expected one of: " + String.join(", ", sorted()) + ")");
+      }
+    }
+    JsonNode pointNode = node.get("point");
+    if (pointNode == null || !pointNode.isTextual()) {
+      throw new IllegalArgumentException("'point' is required: a string like \"tank/level\"");
+    }
+    PointId point = PointId.parse(pointNode.asText());
+    Quality quality = quality(node);
+    PointValue value = value(node, quality);
+    Instant time = time(node, "time");
+    Instant sourceTime = time(node, "source_time");
+    if (time == null && sourceTime == null) {
+      throw new IllegalArgumentException("needs 'time' or 'source_time'");
+    }
+    time = time == null ? sourceTime : time;
+    sourceTime = sourceTime == null ? time : sourceTime;
+    long seq = lastSeq + 1;
+    JsonNode seqNode = node.get("seq");
+    if (seqNode != null) {
+      if (!seqNode.canConvertToLong() || !seqNode.isIntegralNumber()) {
+        throw new IllegalArgumentException("'seq' must be an integer, not " + seqNode);
+      }
+      seq = seqNode.asLong();
+    }
+    return new PointEvent(point, value, quality, sourceTime, time, seq);
+  }
+
+  private static List<String> sorted() {
+    return KEYS.stream().sorted().toList();
+  }
+
+  private static Quality quality(JsonNode node) {
+    JsonNode q = node.get("quality");
+    String reason = node.hasNonNull("reason") ? node.get("reason").asText() : "";
+    if (q == null || q.isNull()) {
+      return Quality.GOOD;
+    }
+    return switch (q.asText().toLowerCase(Locale.ROOT)) {
+      case "good" -> Quality.GOOD;
+      case "uncertain", "bad" -> {
+        if (reason.isBlank()) {
+          throw new IllegalArgumentException("quality " + q.asText() + " needs a 'reason'");
+        }
+        yield q.asText().equalsIgnoreCase("bad") ? Quality.bad(reason) : Quality.uncertain(reason);
+      }
+      default ->
+          throw new IllegalArgumentException("'quality' must be good, uncertain or bad, not " + q);
+    };
+  }
+
+  private static PointValue value(JsonNode node, Quality quality) {
+    JsonNode v = node.get("value");
+    JsonNode t = node.get("type");
+    if (v == null || v.isNull()) {
+      if (quality.isGood()) {
+        throw new IllegalArgumentException("a good event needs a 'value'");
+      }
+      return null;
+    }
+    String type = t == null ? inferType(v) : t.asText().toLowerCase(Locale.ROOT);
+    return switch (type) {
+      case "bool" -> {
+        require(v.isBoolean(), "bool", v);
+        yield PointValue.of(v.booleanValue());
+      }
+      case "int64" -> {
+        require(v.isIntegralNumber() && v.canConvertToLong(), "int64", v);
+        yield PointValue.of(v.longValue());
+      }
+      case "float64" -> {
+        require(v.isNumber(), "float64", v);
+        yield PointValue.of(v.doubleValue());
+      }
+      case "string" -> {
+        require(v.isTextual(), "string", v);
+        yield PointValue.of(v.textValue());
+      }
+      case "bytes" -> {
+        require(v.isTextual(), "bytes (base64)", v);
+        try {
+          yield PointValue.of(Base64.getDecoder().decode(v.textValue()));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("'value' is not valid base64: " + e.getMessage());
+        }
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "'type' must be bool, int64, float64, string or bytes, not " + t);
+    };
+  }
+
+  private static String inferType(JsonNode v) {
+    if (v.isBoolean()) {
+      return "bool";
+    }
+    if (v.isIntegralNumber()) {
+      return "int64";
+    }
+    if (v.isNumber()) {
+      return "float64";
+    }
+    if (v.isTextual()) {
+      return "string";
+    }
+    throw new IllegalArgumentException("'value' must be a boolean, number or string, not " + v);
+  }
+
+  private static void require(boolean ok, String type, JsonNode v) {
+    if (!ok) {
+      throw new IllegalArgumentException("'value' " + v + " is not a " + type);
+    }
+  }
+
+  private static Instant time(JsonNode node, String key) {
+    JsonNode t = node.get(key);
+    if (t == null || t.isNull()) {
+      return null;
+    }
+    if (t.isIntegralNumber()) {
+      return Instant.ofEpochMilli(t.longValue());
+    }
+    if (t.isTextual()) {
+      try {
+        return Instant.parse(t.textValue());
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            "'" + key + "' " + t + " is not an ISO-8601 instant like 2026-11-21T10:00:00Z");
+      }
+    }
+    throw new IllegalArgumentException(
+        "'" + key + "' must be an ISO-8601 instant or epoch milliseconds, not " + t);
+  }
+
+  /** One event as a JSONL line (no newline), in the format {@link #parse} reads. */
+  static String format(PointEvent e) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("time", e.receiveTime().toString());
+    o.put("point", e.point().toString());
+    PointValue v = e.value();
+    if (v != null) {
+      Values.put(o, v);
+    }
+    o.put("quality", e.quality().status().name().toLowerCase(Locale.ROOT));
+    if (!e.quality().isGood()) {
+      o.put("reason", e.quality().reason());
+    }
+    o.put("source_time", e.sourceTime().toString());
+    o.put("seq", e.sequence());
+    return o.toString();
+  }
+
+  /** Writes a value as "type" + "value" keys. */
+  static final class Values {
+    private Values() {}
+
+    static void put(ObjectNode o, PointValue v) {
+      if (v instanceof PointValue.Bool b) {
+        o.put("type", "bool");
+        o.put("value", b.value());
+      } else if (v instanceof PointValue.Int64 l) {
+        o.put("type", "int64");
+        o.put("value", l.value());
+      } else if (v instanceof PointValue.Float64 d) {
+        o.put("type", "float64");
+        o.put("value", d.value());
+      } else if (v instanceof PointValue.Text s) {
+        o.put("type", "string");
+        o.put("value", s.value());
+      } else if (v instanceof PointValue.Bytes b) {
+        o.put("type", "bytes");
+        o.put("value", Base64.getEncoder().encodeToString(b.value()));
+      }
+    }
+  }
+}

@@ -1,0 +1,300 @@
+package io.edgerule.daemon.cli;
+
+import io.edgerule.adapter.PointEvent;
+import io.edgerule.adapter.PointPattern;
+import io.edgerule.daemon.Gateway;
+import io.edgerule.daemon.GatewayListener;
+import io.edgerule.daemon.config.DurationText;
+import io.edgerule.daemon.config.GatewayConfig;
+import io.edgerule.sandbox.Rule;
+import io.edgerule.sandbox.RuleEngine;
+import io.edgerule.sandbox.RuleLimits;
+import io.edgerule.sandbox.RuleManifest;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code edgerule rule test|record}: run a rule outside the gateway on recorded events, and record
+ * a gateway's live events. The JSONL formats are in docs/how-to/write-a-rule.md.
+ */
+@Command(
+    name = "rule",
+    description = "Test a rule on recorded events, or record a gateway's live events.",
+    mixinStandardHelpOptions = true,
+    subcommands = {RuleCommand.Test.class, RuleCommand.Record.class})
+public final class RuleCommand {
+
+  /**
+   * {@code edgerule rule test}: loads the rule exactly as the gateway does (same validation and
+   * limits, default gateway ceiling), feeds the events one batch each on a virtual clock and prints
+   * one JSON line per action or failed/skipped outcome. Any bad event line stops the run before the
+   * rule runs (exit 2), listing every bad line with its number.
+   */
+  @Command(
+      name = "test",
+      description =
+          "Run a rule on a JSONL event file with a virtual clock; print each action or error outcome as a JSON line. Exit 0 after a run (even with rule faults), 1 if the rule does not load, 2 for bad input.",
+      mixinStandardHelpOptions = true)
+  public static final class Test implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--wasm", required = true, paramLabel = "FILE", description = "The module.")
+    Path wasm;
+
+    @Option(
+        names = "--manifest",
+        required = true,
+        paramLabel = "FILE",
+        description = "The rule's manifest (its 'module' key is ignored: --wasm is run).")
+    Path manifestFile;
+
+    @Option(
+        names = "--events",
+        required = true,
+        paramLabel = "FILE",
+        description = "Events, one JSON object per line (the format 'rule record' writes).")
+    Path events;
+
+    @Option(
+        names = "--start-time",
+        paramLabel = "INSTANT",
+        description =
+            "The virtual time of er_init, the origin of ticks (ISO-8601, e.g. 2026-11-21T10:00:00Z). Default: the first event's time.")
+    String startTime;
+
+    @Option(
+        names = "--end-time",
+        paramLabel = "INSTANT",
+        description = "Keep ticking after the last event until this time. Default: stop there.")
+    String endTime;
+
+    @Override
+    public Integer call() {
+      logToStderr();
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(events, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        err.printf("%s: cannot read: %s%n", events, e.getMessage());
+        return ExitCodes.CONFIG;
+      }
+      EventJsonl.Parsed parsed = EventJsonl.parse(lines);
+      if (!parsed.errors().isEmpty()) {
+        for (EventJsonl.LineError e : parsed.errors()) {
+          err.printf("%s:%d: %s%n", events, e.line(), e.message());
+        }
+        err.printf("%s: %d bad line(s); nothing was run%n", events, parsed.errors().size());
+        return ExitCodes.CONFIG;
+      }
+      Optional<Instant> start;
+      Optional<Instant> end;
+      try {
+        start = instant("--start-time", startTime);
+        end = instant("--end-time", endTime);
+      } catch (IllegalArgumentException e) {
+        err.println(e.getMessage());
+        return ExitCodes.CONFIG;
+      }
+      RuleManifest manifest;
+      try {
+        manifest = RuleManifest.load(manifestFile);
+      } catch (RuntimeException e) {
+        err.println(e.getMessage());
+        return ExitCodes.CONFIG;
+      }
+      Instant origin =
+          start.orElse(
+              parsed.events().isEmpty()
+                  ? end.orElse(Instant.EPOCH)
+                  : parsed.events().get(0).receiveTime());
+      RuleReplay.VirtualClock clock = new RuleReplay.VirtualClock(origin);
+      ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
+      try (RuleEngine engine = new RuleEngine(RuleLimits.defaults(), watchdog, clock)) {
+        Rule rule;
+        try {
+          rule = engine.load(manifest.name(), wasm, manifest);
+        } catch (RuntimeException e) {
+          err.println(e.getMessage());
+          return ExitCodes.FAILURE;
+        }
+        new RuleReplay(engine, rule, clock, origin, manifest.tickPeriod(), out::println)
+            .run(parsed.events(), end);
+      } finally {
+        watchdog.shutdownNow();
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+
+    /**
+     * Stdout is data here: when run as the program (no logger exists yet), log lines go to stderr.
+     * Embedded (tests), the host's logging setup stays as it is.
+     */
+    private static void logToStderr() {
+      if ("edgerule-logback.xml".equals(System.getProperty("logback.configurationFile"))) {
+        System.setProperty("logback.configurationFile", "edgerule-stderr-logback.xml");
+      }
+    }
+
+    private static Optional<Instant> instant(String option, String text) {
+      if (text == null) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(Instant.parse(text));
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            option + ": '" + text + "' is not an ISO-8601 instant like 2026-11-21T10:00:00Z");
+      }
+    }
+  }
+
+  /**
+   * {@code edgerule rule record}: starts the gateway from a config (devices, rules, MQTT as in
+   * {@code run}) and writes every event it takes in, or those matching {@code --points}, to a JSONL
+   * file until the duration ends or SIGTERM/Ctrl-C.
+   */
+  @Command(
+      name = "record",
+      description =
+          "Run the gateway from a config and record its live events to a JSONL file (for 'rule test').",
+      mixinStandardHelpOptions = true)
+  public static final class Record implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = {"-c", "--config"},
+        required = true,
+        paramLabel = "FILE",
+        description = "The gateway's YAML config.")
+    Path config;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "JSONL output.")
+    Path outFile;
+
+    @Option(
+        names = "--points",
+        paramLabel = "PATTERN",
+        split = ",",
+        description = "Record only points matching these patterns (+ and #). Default: all.")
+    List<String> points;
+
+    @Option(
+        names = "--duration",
+        paramLabel = "DURATION",
+        description = "Stop after this long (e.g. 60s, 5m). Default: until SIGTERM or Ctrl-C.")
+    String duration;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter err = spec.commandLine().getErr();
+      List<PointPattern> patterns;
+      Optional<Duration> limit;
+      try {
+        patterns =
+            points == null
+                ? List.of(PointPattern.parse("#"))
+                : points.stream().map(String::strip).map(PointPattern::parse).toList();
+        limit = duration == null ? Optional.empty() : Optional.of(DurationText.parse(duration));
+      } catch (IllegalArgumentException e) {
+        err.println("edgerule rule record: " + e.getMessage());
+        return ExitCodes.CONFIG;
+      }
+      Optional<GatewayConfig> loaded = ConfigFiles.load(config, err);
+      if (loaded.isEmpty()) {
+        return ExitCodes.CONFIG;
+      }
+      CountDownLatch stop = new CountDownLatch(1);
+      Signals.onTermination(stop::countDown);
+      try (BufferedWriter writer = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8);
+          Recorder recorder = new Recorder(writer, patterns)) {
+        try (Gateway gateway =
+            Gateway.start(loaded.get(), Factories.installed(), recorder, Clock.systemUTC())) {
+          if (limit.isPresent()) {
+            stop.await(limit.get().toMillis(), TimeUnit.MILLISECONDS);
+          } else {
+            stop.await();
+          }
+        }
+        recorder.check();
+        spec.commandLine()
+            .getOut()
+            .printf("recorded %d events to %s%n", recorder.written.get(), outFile);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (IOException | UncheckedIOException e) {
+        err.println("edgerule rule record: cannot write " + outFile + ": " + e.getMessage());
+        return ExitCodes.FAILURE;
+      } catch (Exception e) {
+        err.println("edgerule: cannot start: " + e.getMessage());
+        return ExitCodes.FAILURE;
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  /**
+   * Writes the events a gateway takes in as JSONL lines. Runs on the pipeline's ingress thread: a
+   * buffered write per event, flushed when the recording ends.
+   */
+  static final class Recorder implements GatewayListener, AutoCloseable {
+    private final BufferedWriter writer;
+    private final List<PointPattern> patterns;
+    final AtomicLong written = new AtomicLong();
+    private IOException failure;
+
+    Recorder(BufferedWriter writer, List<PointPattern> patterns) {
+      this.writer = writer;
+      this.patterns = patterns;
+    }
+
+    @Override
+    public synchronized void onEvent(PointEvent event) {
+      if (failure != null || patterns.stream().noneMatch(p -> p.matches(event.point()))) {
+        return;
+      }
+      try {
+        writer.write(EventJsonl.format(event));
+        writer.newLine();
+        written.incrementAndGet();
+      } catch (IOException e) {
+        failure = e; // reported when the recording ends; the gateway keeps running
+      }
+    }
+
+    synchronized void check() throws IOException {
+      if (failure != null) {
+        throw failure;
+      }
+      writer.flush();
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+      writer.flush();
+    }
+  }
+}
