@@ -40,7 +40,14 @@ final class ManifestBinder {
           "max_action_bytes",
           "max_table_elements",
           "quarantine_after",
-          "fault_window");
+          "fault_window",
+          "max_module_bytes",
+          "max_functions",
+          "actions_per_second",
+          "state_bytes",
+          "stack_kib",
+          "readmit_backoff",
+          "readmit_backoff_max");
 
   /** Rule names appear in MQTT topics and file names: one plain segment. */
   private static final Pattern RULE_NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
@@ -130,23 +137,23 @@ final class ManifestBinder {
     }
     Mapping m = mapping(node, "limits");
     checkKeys(m, LIMIT_KEYS, "limits.");
-    int memoryPages = intOr(m, "memory_pages", d.memoryPages(), 1, RuleLimits.MAX_PAGES);
-    Duration deadline = durationOr(m, "deadline", d.deadline());
-    Duration initDeadline = durationOr(m, "init_deadline", d.initDeadline());
-    int maxActions = intOr(m, "max_actions", d.maxActions(), 1, Integer.MAX_VALUE);
-    int maxActionBytes = intOr(m, "max_action_bytes", d.maxActionBytes(), 1, Integer.MAX_VALUE);
-    int maxTable = intOr(m, "max_table_elements", d.maxTableElements(), 0, Integer.MAX_VALUE);
-    int quarantineAfter = intOr(m, "quarantine_after", d.quarantineAfter(), 1, Integer.MAX_VALUE);
-    Duration faultWindow = durationOr(m, "fault_window", d.faultWindow());
-    return new RuleLimits(
-        memoryPages,
-        deadline,
-        initDeadline,
-        maxActions,
-        maxActionBytes,
-        maxTable,
-        quarantineAfter,
-        faultWindow);
+    RuleLimits.Builder b = new RuleLimits.Builder(d);
+    b.memoryPages = intOr(m, "memory_pages", d.memoryPages(), 1, RuleLimits.MAX_PAGES);
+    b.deadline = durationOr(m, "deadline", d.deadline());
+    b.initDeadline = durationOr(m, "init_deadline", d.initDeadline());
+    b.maxActions = intOr(m, "max_actions", d.maxActions(), 1, Integer.MAX_VALUE);
+    b.maxActionBytes = intOr(m, "max_action_bytes", d.maxActionBytes(), 1, Integer.MAX_VALUE);
+    b.maxTableElements = intOr(m, "max_table_elements", d.maxTableElements(), 0, Integer.MAX_VALUE);
+    b.quarantineAfter = intOr(m, "quarantine_after", d.quarantineAfter(), 1, Integer.MAX_VALUE);
+    b.faultWindow = durationOr(m, "fault_window", d.faultWindow());
+    b.maxModuleBytes = intOr(m, "max_module_bytes", d.maxModuleBytes(), 8, Integer.MAX_VALUE);
+    b.maxFunctions = intOr(m, "max_functions", d.maxFunctions(), 1, Integer.MAX_VALUE);
+    b.actionsPerSecond = intOr(m, "actions_per_second", d.actionsPerSecond(), 1, Integer.MAX_VALUE);
+    b.stateBytes = intOr(m, "state_bytes", d.stateBytes(), 0, Integer.MAX_VALUE);
+    b.stackKib = intOr(m, "stack_kib", d.stackKib(), RuleLimits.MIN_STACK_KIB, Integer.MAX_VALUE);
+    b.readmitBackoff = durationOr(m, "readmit_backoff", d.readmitBackoff());
+    b.readmitBackoffMax = durationOr(m, "readmit_backoff_max", d.readmitBackoffMax());
+    return b.build();
   }
 
   // ---- typed accessors that report where the problem is ----

@@ -1,11 +1,16 @@
 package io.edgerule.sandbox;
 
+import io.edgerule.sandbox.internal.ActionRate;
 import io.edgerule.sandbox.internal.CompiledModules;
 import io.edgerule.sandbox.internal.FaultWindow;
 import io.edgerule.sandbox.internal.ModuleValidator;
 import io.edgerule.sandbox.internal.RuleInstance;
+import io.edgerule.sandbox.internal.RuleState;
 import io.edgerule.sandbox.internal.Watchdog;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,6 +26,11 @@ public final class Rule {
   final ModuleValidator.Checked checked;
   final Watchdog.Slot slot;
   final FaultWindow faults;
+  final RuleState state;
+  final ActionRate rate;
+
+  /** False for shadow candidates: their state is a private copy that is never saved. */
+  volatile boolean persistent;
 
   /** The live instance; null after a fault until the next call re-creates it. */
   volatile RuleInstance instance;
@@ -29,6 +39,12 @@ public final class Rule {
   private volatile RuleFault quarantineCause;
   volatile boolean unloaded;
 
+  // Re-admission: guarded by the engine's calls on this rule (one at a time) and volatile for
+  // readers.
+  private volatile Instant readmitAt;
+  private volatile int quarantines; // consecutive, for the backoff
+  volatile Instant lastFaultAt;
+
   Rule(
       String name,
       String source,
@@ -36,7 +52,8 @@ public final class Rule {
       RuleLimits limits,
       CompiledModules.Entry compiled,
       ModuleValidator.Checked checked,
-      Watchdog.Slot slot) {
+      Watchdog.Slot slot,
+      boolean persistent) {
     this.name = name;
     this.source = source;
     this.manifest = manifest;
@@ -45,6 +62,9 @@ public final class Rule {
     this.checked = checked;
     this.slot = slot;
     this.faults = new FaultWindow(limits.quarantineAfter(), limits.faultWindow());
+    this.state = new RuleState(limits.stateBytes());
+    this.rate = new ActionRate(limits.actionsPerSecond());
+    this.persistent = persistent;
   }
 
   public String name() {
@@ -91,14 +111,62 @@ public final class Rule {
         : Optional.empty();
   }
 
+  /** When a quarantined rule will be re-admitted automatically (empty unless quarantined). */
+  public Optional<Instant> readmitAt() {
+    return status == RuleStatus.QUARANTINED ? Optional.ofNullable(readmitAt) : Optional.empty();
+  }
+
+  /** Quarantines in a row (without a clean period between them); sets the backoff. */
+  public int consecutiveQuarantines() {
+    return quarantines;
+  }
+
+  /** The committed persistent state (an immutable snapshot, keys to values). */
+  public Map<String, byte[]> state() {
+    return state.snapshot();
+  }
+
+  /** The backoff for the n-th quarantine in a row: readmit_backoff doubling, capped. */
+  Duration backoff(int n) {
+    Duration d = limits.readmitBackoff();
+    for (int i = 1; i < n && d.compareTo(limits.readmitBackoffMax()) < 0; i++) {
+      d = d.multipliedBy(2);
+    }
+    return d.compareTo(limits.readmitBackoffMax()) > 0 ? limits.readmitBackoffMax() : d;
+  }
+
   void quarantine(RuleFault cause) {
+    quarantines++;
+    readmitAt = cause.at().plus(backoff(quarantines));
     quarantineCause = cause;
     status = RuleStatus.QUARANTINED;
   }
 
+  /** A fault after a clean period of twice the last backoff starts the backoff afresh. */
+  void noteFault(Instant at) {
+    Instant last = lastFaultAt;
+    if (last != null
+        && quarantines > 0
+        && Duration.between(last, at).compareTo(backoff(quarantines).multipliedBy(2)) >= 0) {
+      quarantines = 0;
+    }
+    lastFaultAt = at;
+  }
+
   void activate() {
     quarantineCause = null;
+    readmitAt = null;
     status = RuleStatus.ACTIVE;
+  }
+
+  void disable() {
+    quarantineCause = null;
+    readmitAt = null;
+    status = RuleStatus.DISABLED;
+  }
+
+  void resetBackoff() {
+    quarantines = 0;
   }
 
   @Override

@@ -12,13 +12,16 @@ import io.edgerule.sandbox.internal.Durations;
 import io.edgerule.sandbox.internal.GuardedCall;
 import io.edgerule.sandbox.internal.ModuleValidator;
 import io.edgerule.sandbox.internal.RuleInstance;
+import io.edgerule.sandbox.internal.RuleState;
 import io.edgerule.sandbox.internal.WasmPrescan;
 import io.edgerule.sandbox.internal.Watchdog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +59,7 @@ public final class RuleEngine implements AutoCloseable {
   private final Watchdog watchdog;
   private final CompiledModules compiled = new CompiledModules();
   private final Set<Rule> rules = ConcurrentHashMap.newKeySet();
+  private final RuleStateStore stateStore;
   private volatile boolean closed;
 
   /**
@@ -64,6 +68,19 @@ public final class RuleEngine implements AutoCloseable {
    * @param clock the time rules read through {@code gw.now_ms} and faults are stamped with
    */
   public RuleEngine(RuleLimits hostCaps, ScheduledExecutorService watchdog, Clock clock) {
+    this(hostCaps, watchdog, clock, RuleStateStore.inMemory());
+  }
+
+  /**
+   * @param stateStore where rules' persistent state is restored from at load and saved to after
+   *     each call that changed it (the daemon passes {@link RuleStateStore#directory})
+   */
+  public RuleEngine(
+      RuleLimits hostCaps,
+      ScheduledExecutorService watchdog,
+      Clock clock,
+      RuleStateStore stateStore) {
+    this.stateStore = Objects.requireNonNull(stateStore, "stateStore");
     this.hostCaps = Objects.requireNonNull(hostCaps, "hostCaps");
     this.watchdog = new Watchdog(Objects.requireNonNull(watchdog, "watchdog"));
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -105,20 +122,39 @@ public final class RuleEngine implements AutoCloseable {
 
   /** For the built-in warm-up rule only: its limits are not capped by the host's. */
   Rule loadUncapped(String name, byte[] wasm, RuleManifest manifest) {
-    return load(name, wasm, null, manifest, manifest.limits());
+    return load(name, wasm, null, manifest, manifest.limits(), null);
   }
 
   private Rule load(String name, byte[] wasm, String source, RuleManifest manifest) {
-    return load(name, wasm, source, manifest, manifest.limits().cappedBy(hostCaps));
+    return load(name, wasm, source, manifest, manifest.limits().cappedBy(hostCaps), null);
   }
 
+  /**
+   * @param initialState null: restore from the state store (a persistent rule); else a private copy
+   *     that is never saved (a shadow candidate)
+   */
   private Rule load(
-      String name, byte[] wasm, String source, RuleManifest manifest, RuleLimits limits) {
+      String name,
+      byte[] wasm,
+      String source,
+      RuleManifest manifest,
+      RuleLimits limits,
+      Map<String, byte[]> initialState) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(wasm, "wasm");
     Objects.requireNonNull(manifest, "manifest");
     if (closed) {
       throw new IllegalStateException("the rule engine is closed");
+    }
+    if (wasm.length > limits.maxModuleBytes()) {
+      throw new RuleLoadException(
+          name,
+          source,
+          "the module is "
+              + wasm.length
+              + " bytes; the limit is "
+              + limits.maxModuleBytes()
+              + " (limits.max_module_bytes)");
     }
     String framing = WasmPrescan.problem(wasm);
     if (framing != null) {
@@ -143,9 +179,11 @@ public final class RuleEngine implements AutoCloseable {
     }
     compiled.acquire(entry);
     Watchdog.Slot slot = watchdog.register();
-    Rule rule = new Rule(name, source, manifest, limits, entry, checked, slot);
+    Rule rule =
+        new Rule(name, source, manifest, limits, entry, checked, slot, initialState == null);
     boolean ok = false;
     try {
+      restoreState(rule, initialState);
       rule.instance = startInstance(rule);
       ok = true;
     } finally {
@@ -162,6 +200,26 @@ public final class RuleEngine implements AutoCloseable {
         checked.memoryLimits().maximumPages(),
         Durations.format(limits.deadline()));
     return rule;
+  }
+
+  private void restoreState(Rule rule, Map<String, byte[]> initialState) {
+    Map<String, byte[]> saved;
+    if (initialState != null) {
+      saved = initialState;
+    } else {
+      try {
+        saved = stateStore.load(rule.name());
+      } catch (IOException e) {
+        throw new RuleLoadException(
+            rule.name(), rule.source().orElse(null), "cannot restore its state: " + e.getMessage());
+      }
+    }
+    try {
+      rule.state.replace(saved);
+    } catch (IllegalArgumentException e) {
+      throw new RuleLoadException(
+          rule.name(), rule.source().orElse(null), "cannot restore its state: " + e.getMessage());
+    }
   }
 
   private WasmModule parse(String name, String source, byte[] wasm) {
@@ -191,7 +249,8 @@ public final class RuleEngine implements AutoCloseable {
     RuleInstance instance;
     try {
       instance =
-          RuleInstance.create(rule.compiled, rule.checked, rule.manifest(), rule.limits(), clock);
+          RuleInstance.create(
+              rule.compiled, rule.checked, rule.manifest(), rule.limits(), clock, rule.state);
     } catch (RuntimeException e) {
       return new GuardedCall.Fault<>(FailureKind.TRAP, "cannot instantiate: " + e.getMessage());
     }
@@ -263,6 +322,15 @@ public final class RuleEngine implements AutoCloseable {
     if (rule.unloaded) {
       return new Skipped("rule '" + rule.name() + "' is unloaded");
     }
+    if (rule.status() == RuleStatus.DISABLED) {
+      return new Skipped("rule '" + rule.name() + "' is disabled");
+    }
+    if (rule.status() == RuleStatus.QUARANTINED) {
+      Instant due = rule.readmitAt().orElse(null);
+      if (due != null && !clock.instant().isBefore(due)) {
+        readmit(rule, "automatically after its backoff");
+      }
+    }
     if (rule.status() == RuleStatus.QUARANTINED) {
       return new Skipped(
           "rule '"
@@ -306,8 +374,9 @@ public final class RuleEngine implements AutoCloseable {
       return new Skipped("not run: " + e.getMessage());
     }
     if (result instanceof GuardedCall.Ok<List<RuleAction>> ok) {
-      return new Committed(ok.value());
+      return commit(rule, ok.value());
     }
+    rule.state.discard();
     rule.instance = null; // never run again on memory a failure may have left half-updated
     if (result instanceof GuardedCall.Fault<List<RuleAction>> f) {
       return fault(rule, f.kind(), f.message(), null);
@@ -315,18 +384,56 @@ public final class RuleEngine implements AutoCloseable {
     return new Skipped("interrupted by the host; nothing committed");
   }
 
+  /**
+   * A call returned normally: its actions pass the rate limit and its state changes are saved, or
+   * the call fails and neither its actions nor its state changes are committed.
+   */
+  private RuleOutcome commit(Rule rule, List<RuleAction> actions) {
+    if (!actions.isEmpty() && !rule.rate.tryTake(actions.size(), clock.millis())) {
+      rule.state.discard();
+      return fault(
+          rule,
+          FailureKind.LIMIT,
+          actions.size()
+              + " actions exceed the rule's rate of "
+              + rule.rate.perSecond()
+              + " per second (limits.actions_per_second); none committed",
+          null);
+    }
+    RuleState state = rule.state;
+    if (state.dirty()) {
+      if (rule.persistent) {
+        try {
+          stateStore.save(rule.name(), state.pending());
+        } catch (IOException | RuntimeException e) {
+          state.discard();
+          LOG.error("rule '{}': cannot save its state", rule.name(), e);
+          return fault(
+              rule,
+              FailureKind.RESOURCE,
+              "cannot save the rule's state: " + e.getMessage() + "; none committed",
+              e);
+        }
+      }
+      state.commit();
+    }
+    return new Committed(actions);
+  }
+
   private Failed fault(Rule rule, FailureKind kind, String message, Throwable cause) {
     RuleFault fault = new RuleFault(clock.instant(), kind, message);
+    rule.noteFault(fault.at());
     boolean quarantine = rule.faults.record(fault);
     if (quarantine && rule.status() == RuleStatus.ACTIVE) {
       rule.quarantine(fault);
       LOG.warn(
-          "rule '{}' quarantined: {} faults within {}; last: {} {}",
+          "rule '{}' quarantined: {} faults within {}; last: {} {}; re-admission at {}",
           rule.name(),
           rule.limits().quarantineAfter(),
           Durations.format(rule.limits().faultWindow()),
           kind,
-          message);
+          message,
+          rule.readmitAt().map(Instant::toString).orElse("?"));
     } else {
       LOG.debug("rule '{}' fault: {} {}", rule.name(), kind, message, cause);
     }
@@ -334,19 +441,96 @@ public final class RuleEngine implements AutoCloseable {
   }
 
   /**
-   * Re-admits a quarantined rule: its fault window is cleared and the next call runs on a fresh
-   * instance. Does nothing to an active rule.
+   * Re-admits a quarantined or disabled rule at once (an operator's command): its fault window and
+   * re-admission backoff are cleared and the next call runs on a fresh instance. Does nothing to an
+   * active rule.
    */
   public void enable(Rule rule) {
     if (rule.unloaded) {
       throw new IllegalStateException("rule '" + rule.name() + "' is unloaded");
     }
-    if (rule.status() == RuleStatus.QUARANTINED) {
-      rule.faults.reset();
-      rule.instance = null;
-      rule.activate();
-      LOG.info("rule '{}' re-admitted", rule.name());
+    if (rule.status() != RuleStatus.ACTIVE) {
+      rule.resetBackoff();
+      readmit(rule, "by an operator");
     }
+  }
+
+  private void readmit(Rule rule, String how) {
+    rule.faults.reset();
+    rule.instance = null;
+    rule.activate();
+    LOG.info("rule '{}' re-admitted {}", rule.name(), how);
+  }
+
+  /**
+   * Switches a rule off until {@link #enable} (an operator's command): later calls are skipped, and
+   * it is never re-admitted automatically. A call in flight finishes normally.
+   */
+  public void disable(Rule rule) {
+    if (rule.unloaded) {
+      throw new IllegalStateException("rule '" + rule.name() + "' is unloaded");
+    }
+    if (rule.status() != RuleStatus.DISABLED) {
+      rule.disable();
+      LOG.info("rule '{}' disabled", rule.name());
+    }
+  }
+
+  /**
+   * Prepares a new version of {@code current} for a hot swap, on the caller's thread while {@code
+   * current} keeps running: validates, compiles (or takes from the cache) and initialises it. The
+   * swap itself is {@link #completeSwap}, called between two batches of {@code current}.
+   *
+   * @throws RuleLoadException if the new version cannot be loaded; {@code current} is untouched
+   */
+  public Rule prepareSwap(Rule current, byte[] wasm, String source, RuleManifest manifest) {
+    Objects.requireNonNull(current, "current");
+    return load(
+        current.name(),
+        wasm,
+        source,
+        manifest,
+        manifest.limits().cappedBy(hostCaps),
+        current.state());
+  }
+
+  /**
+   * Switches from {@code current} to {@code next} (from {@link #prepareSwap}): hands over the
+   * committed state, unloads {@code current} and makes {@code next} persistent. Call it on the
+   * rule's thread between batches (no call of either rule in flight). {@code next} re-initialises
+   * at its first call, so its {@code er_init} sees the handed-over state.
+   *
+   * @throws IllegalArgumentException if the state no longer fits the new version's state_bytes
+   */
+  public void completeSwap(Rule current, Rule next) {
+    if (!current.name().equals(next.name())) {
+      throw new IllegalArgumentException(
+          "cannot swap rule '" + current.name() + "' for '" + next.name() + "'");
+    }
+    next.state.replace(current.state());
+    next.persistent = true;
+    next.instance = null;
+    unload(current);
+    LOG.info(
+        "rule '{}' swapped: {} -> {}",
+        next.name(),
+        current.moduleDigest().substring(0, 12),
+        next.moduleDigest().substring(0, 12));
+  }
+
+  /**
+   * Loads a shadow candidate beside {@code active}: it starts from a private copy of the active
+   * rule's state, which is never saved; the caller runs it on the same batches and compares (see
+   * {@link ShadowRun}). Unload it when the trial ends.
+   */
+  public Rule loadShadow(Rule active, byte[] wasm, String source, RuleManifest manifest) {
+    return load(
+        active.name(),
+        wasm,
+        source,
+        manifest,
+        manifest.limits().cappedBy(hostCaps),
+        active.state());
   }
 
   /**

@@ -17,6 +17,16 @@ import java.util.Objects;
  * @param maxTableElements most initial elements of a module's table (and its growth ceiling)
  * @param quarantineAfter this many faults within {@code faultWindow} quarantine the rule
  * @param faultWindow the window faults are counted in
+ * @param maxModuleBytes largest module binary the engine loads
+ * @param maxFunctions most functions (imported and defined) a module may have
+ * @param actionsPerSecond sustained actions per second over batches (a token bucket holding one
+ *     second's worth); a batch whose actions exceed the tokens left fails with LIMIT
+ * @param stateBytes most bytes (keys + values) of persistent state ({@code gw.state_put})
+ * @param stackKib stack size of the threads rules run on, in KiB; the daemon sizes its rule threads
+ *     with the host's value (threads are shared, so a manifest cannot change it)
+ * @param readmitBackoff how long a quarantined rule waits before its first automatic re-admission;
+ *     each further quarantine doubles it
+ * @param readmitBackoffMax the longest wait between automatic re-admissions
  */
 public record RuleLimits(
     int memoryPages,
@@ -26,10 +36,20 @@ public record RuleLimits(
     int maxActionBytes,
     int maxTableElements,
     int quarantineAfter,
-    Duration faultWindow) {
+    Duration faultWindow,
+    int maxModuleBytes,
+    int maxFunctions,
+    int actionsPerSecond,
+    int stateBytes,
+    int stackKib,
+    Duration readmitBackoff,
+    Duration readmitBackoffMax) {
 
   /** Wasm's own ceiling: 65,536 pages of 64 KiB. */
   public static final int MAX_PAGES = 65_536;
+
+  /** Smallest rule thread stack the daemon accepts (KiB). */
+  public static final int MIN_STACK_KIB = 64;
 
   private static final RuleLimits DEFAULTS =
       new RuleLimits(
@@ -40,12 +60,21 @@ public record RuleLimits(
           64 * 1024,
           10_000,
           3,
-          Duration.ofSeconds(60));
+          Duration.ofSeconds(60),
+          8 * 1024 * 1024,
+          50_000,
+          1_000,
+          64 * 1024,
+          1024,
+          Duration.ofSeconds(30),
+          Duration.ofHours(1));
 
   public RuleLimits {
     Objects.requireNonNull(deadline, "deadline");
     Objects.requireNonNull(initDeadline, "initDeadline");
     Objects.requireNonNull(faultWindow, "faultWindow");
+    Objects.requireNonNull(readmitBackoff, "readmitBackoff");
+    Objects.requireNonNull(readmitBackoffMax, "readmitBackoffMax");
     if (memoryPages < 1 || memoryPages > MAX_PAGES) {
       throw new IllegalArgumentException(
           "memory_pages must be between 1 and " + MAX_PAGES + ", not " + memoryPages);
@@ -53,21 +82,45 @@ public record RuleLimits(
     requirePositive("deadline", deadline);
     requirePositive("init_deadline", initDeadline);
     requirePositive("fault_window", faultWindow);
-    if (maxActions < 1) {
-      throw new IllegalArgumentException("max_actions must be at least 1, not " + maxActions);
-    }
-    if (maxActionBytes < 1) {
-      throw new IllegalArgumentException(
-          "max_action_bytes must be at least 1, not " + maxActionBytes);
-    }
-    if (maxTableElements < 0) {
-      throw new IllegalArgumentException(
-          "max_table_elements must not be negative, not " + maxTableElements);
-    }
-    if (quarantineAfter < 1) {
-      throw new IllegalArgumentException(
-          "quarantine_after must be at least 1, not " + quarantineAfter);
-    }
+    requirePositive("readmit_backoff", readmitBackoff);
+    requirePositive("readmit_backoff_max", readmitBackoffMax);
+    requireAtLeast("max_actions", maxActions, 1);
+    requireAtLeast("max_action_bytes", maxActionBytes, 1);
+    requireAtLeast("max_table_elements", maxTableElements, 0);
+    requireAtLeast("quarantine_after", quarantineAfter, 1);
+    requireAtLeast("max_module_bytes", maxModuleBytes, 8);
+    requireAtLeast("max_functions", maxFunctions, 1);
+    requireAtLeast("actions_per_second", actionsPerSecond, 1);
+    requireAtLeast("state_bytes", stateBytes, 0);
+    requireAtLeast("stack_kib", stackKib, MIN_STACK_KIB);
+  }
+
+  /** The first eight limits; the others take their {@link #defaults()}. */
+  public RuleLimits(
+      int memoryPages,
+      Duration deadline,
+      Duration initDeadline,
+      int maxActions,
+      int maxActionBytes,
+      int maxTableElements,
+      int quarantineAfter,
+      Duration faultWindow) {
+    this(
+        memoryPages,
+        deadline,
+        initDeadline,
+        maxActions,
+        maxActionBytes,
+        maxTableElements,
+        quarantineAfter,
+        faultWindow,
+        8 * 1024 * 1024,
+        50_000,
+        1_000,
+        64 * 1024,
+        1024,
+        Duration.ofSeconds(30),
+        Duration.ofHours(1));
   }
 
   private static void requirePositive(String field, Duration d) {
@@ -76,18 +129,26 @@ public record RuleLimits(
     }
   }
 
+  private static void requireAtLeast(String field, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(field + " must be at least " + min + ", not " + value);
+    }
+  }
+
   /**
    * The defaults a manifest gets for every limit it does not set: 16 pages (1 MiB), 100 ms per
    * batch, 1 s for start + init, 64 actions and 64 KiB per batch, 10,000 table elements, quarantine
-   * after 3 faults within 60 s.
+   * after 3 faults within 60 s, modules up to 8 MiB and 50,000 functions, 1,000 actions per second,
+   * 64 KiB of state, 1 MiB thread stacks, re-admission after 30 s doubling up to 1 h.
    */
   public static RuleLimits defaults() {
     return DEFAULTS;
   }
 
   /**
-   * The stricter of this and {@code caps} for every field: the smaller memory, deadlines, action
-   * and table limits and fault count, and the longer fault window.
+   * The stricter of this and {@code caps} for every field: the smaller memory, deadlines, action,
+   * table, module, rate, state and stack limits and fault count, and the longer fault window and
+   * re-admission waits.
    */
   public RuleLimits cappedBy(RuleLimits caps) {
     return new RuleLimits(
@@ -98,94 +159,144 @@ public record RuleLimits(
         Math.min(maxActionBytes, caps.maxActionBytes),
         Math.min(maxTableElements, caps.maxTableElements),
         Math.min(quarantineAfter, caps.quarantineAfter),
-        faultWindow.compareTo(caps.faultWindow) >= 0 ? faultWindow : caps.faultWindow);
+        max(faultWindow, caps.faultWindow),
+        Math.min(maxModuleBytes, caps.maxModuleBytes),
+        Math.min(maxFunctions, caps.maxFunctions),
+        Math.min(actionsPerSecond, caps.actionsPerSecond),
+        Math.min(stateBytes, caps.stateBytes),
+        Math.min(stackKib, caps.stackKib),
+        max(readmitBackoff, caps.readmitBackoff),
+        max(readmitBackoffMax, caps.readmitBackoffMax));
   }
 
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  /** A copy with the fields {@code edit} changes. */
+  private RuleLimits with(java.util.function.Consumer<Builder> edit) {
+    Builder b = new Builder(this);
+    edit.accept(b);
+    return b.build();
+  }
+
   public RuleLimits withMemoryPages(int pages) {
-    return new RuleLimits(
-        pages,
-        deadline,
-        initDeadline,
-        maxActions,
-        maxActionBytes,
-        maxTableElements,
-        quarantineAfter,
-        faultWindow);
+    return with(b -> b.memoryPages = pages);
   }
 
   public RuleLimits withDeadline(Duration d) {
-    return new RuleLimits(
-        memoryPages,
-        d,
-        initDeadline,
-        maxActions,
-        maxActionBytes,
-        maxTableElements,
-        quarantineAfter,
-        faultWindow);
+    return with(b -> b.deadline = d);
   }
 
   public RuleLimits withInitDeadline(Duration d) {
-    return new RuleLimits(
-        memoryPages,
-        deadline,
-        d,
-        maxActions,
-        maxActionBytes,
-        maxTableElements,
-        quarantineAfter,
-        faultWindow);
+    return with(b -> b.initDeadline = d);
   }
 
   public RuleLimits withMaxActions(int n) {
-    return new RuleLimits(
-        memoryPages,
-        deadline,
-        initDeadline,
-        n,
-        maxActionBytes,
-        maxTableElements,
-        quarantineAfter,
-        faultWindow);
+    return with(b -> b.maxActions = n);
   }
 
   public RuleLimits withMaxActionBytes(int n) {
-    return new RuleLimits(
-        memoryPages,
-        deadline,
-        initDeadline,
-        maxActions,
-        n,
-        maxTableElements,
-        quarantineAfter,
-        faultWindow);
+    return with(b -> b.maxActionBytes = n);
   }
 
   public RuleLimits withMaxTableElements(int n) {
-    return new RuleLimits(
-        memoryPages,
-        deadline,
-        initDeadline,
-        maxActions,
-        maxActionBytes,
-        n,
-        quarantineAfter,
-        faultWindow);
+    return with(b -> b.maxTableElements = n);
   }
 
   public RuleLimits withQuarantine(int faults, Duration window) {
-    return new RuleLimits(
-        memoryPages,
-        deadline,
-        initDeadline,
-        maxActions,
-        maxActionBytes,
-        maxTableElements,
-        faults,
-        window);
+    return with(
+        b -> {
+          b.quarantineAfter = faults;
+          b.faultWindow = window;
+        });
+  }
+
+  public RuleLimits withModuleCaps(int bytes, int functions) {
+    return with(
+        b -> {
+          b.maxModuleBytes = bytes;
+          b.maxFunctions = functions;
+        });
+  }
+
+  public RuleLimits withActionsPerSecond(int n) {
+    return with(b -> b.actionsPerSecond = n);
+  }
+
+  public RuleLimits withStateBytes(int n) {
+    return with(b -> b.stateBytes = n);
+  }
+
+  public RuleLimits withStackKib(int n) {
+    return with(b -> b.stackKib = n);
+  }
+
+  public RuleLimits withReadmitBackoff(Duration first, Duration max) {
+    return with(
+        b -> {
+          b.readmitBackoff = first;
+          b.readmitBackoffMax = max;
+        });
+  }
+
+  /** Mutable copy for the with-methods (and the manifest binder). */
+  static final class Builder {
+    int memoryPages;
+    Duration deadline;
+    Duration initDeadline;
+    int maxActions;
+    int maxActionBytes;
+    int maxTableElements;
+    int quarantineAfter;
+    Duration faultWindow;
+    int maxModuleBytes;
+    int maxFunctions;
+    int actionsPerSecond;
+    int stateBytes;
+    int stackKib;
+    Duration readmitBackoff;
+    Duration readmitBackoffMax;
+
+    Builder(RuleLimits l) {
+      memoryPages = l.memoryPages;
+      deadline = l.deadline;
+      initDeadline = l.initDeadline;
+      maxActions = l.maxActions;
+      maxActionBytes = l.maxActionBytes;
+      maxTableElements = l.maxTableElements;
+      quarantineAfter = l.quarantineAfter;
+      faultWindow = l.faultWindow;
+      maxModuleBytes = l.maxModuleBytes;
+      maxFunctions = l.maxFunctions;
+      actionsPerSecond = l.actionsPerSecond;
+      stateBytes = l.stateBytes;
+      stackKib = l.stackKib;
+      readmitBackoff = l.readmitBackoff;
+      readmitBackoffMax = l.readmitBackoffMax;
+    }
+
+    RuleLimits build() {
+      return new RuleLimits(
+          memoryPages,
+          deadline,
+          initDeadline,
+          maxActions,
+          maxActionBytes,
+          maxTableElements,
+          quarantineAfter,
+          faultWindow,
+          maxModuleBytes,
+          maxFunctions,
+          actionsPerSecond,
+          stateBytes,
+          stackKib,
+          readmitBackoff,
+          readmitBackoffMax);
+    }
   }
 }

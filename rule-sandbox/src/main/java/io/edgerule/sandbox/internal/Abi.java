@@ -84,6 +84,9 @@ public final class Abi {
 
   public static final int SEVERITY_MAX = 1000;
 
+  /** Longest state key a rule may pass, in bytes. */
+  public static final int MAX_STATE_KEY_BYTES = 128;
+
   /** Longest point, topic or alarm name a rule may pass, in bytes. */
   public static final int MAX_NAME_BYTES = 256;
 
@@ -92,7 +95,8 @@ public final class Abi {
     ALWAYS("always available"),
     WRITE("the manifest grants no writable_points"),
     PUBLISH("the manifest grants no topics"),
-    ALARM("the manifest grants no alarms");
+    ALARM("the manifest grants no alarms"),
+    STATE("limits.state_bytes is 0 (no persistent state)");
 
     /** Why the import is refused when the capability is missing. */
     public final String missing;
@@ -120,6 +124,8 @@ public final class Abi {
   public static final String ALARM_CLEAR = "alarm_clear";
   public static final String LOG = "log";
   public static final String NOW_MS = "now_ms";
+  public static final String STATE_GET = "state_get";
+  public static final String STATE_PUT = "state_put";
 
   public static final Map<String, Import> IMPORTS =
       List.of(
@@ -137,7 +143,11 @@ public final class Abi {
                   Capability.ALARM),
               new Import(ALARM_CLEAR, type(List.of(I32, I32), List.of(I32)), Capability.ALARM),
               new Import(LOG, type(List.of(I32, I32, I32), List.of()), Capability.ALWAYS),
-              new Import(NOW_MS, type(List.of(), List.of(I64)), Capability.ALWAYS))
+              new Import(NOW_MS, type(List.of(), List.of(I64)), Capability.ALWAYS),
+              new Import(
+                  STATE_GET, type(List.of(I32, I32, I32, I32), List.of(I32)), Capability.STATE),
+              new Import(
+                  STATE_PUT, type(List.of(I32, I32, I32, I32), List.of(I32)), Capability.STATE))
           .stream()
           .collect(Collectors.toUnmodifiableMap(Import::name, i -> i));
 

@@ -41,14 +41,24 @@ public final class HostFunctions {
   private final PointTable points;
   private final TopicTable topics;
   private final ActionStage stage;
+  private final RuleState state;
   private Phase phase = Phase.IDLE;
 
   public HostFunctions(RuleManifest manifest, Clock clock, ActionStage stage) {
+    this(manifest, clock, stage, new RuleState(0));
+  }
+
+  public HostFunctions(RuleManifest manifest, Clock clock, ActionStage stage, RuleState state) {
     this.manifest = manifest;
     this.clock = clock;
     this.points = new PointTable(manifest);
     this.topics = new TopicTable(manifest);
     this.stage = stage;
+    this.state = state;
+  }
+
+  public RuleState state() {
+    return state;
   }
 
   public void phase(Phase phase) {
@@ -80,6 +90,8 @@ public final class HostFunctions {
     add(fns, Abi.ALARM_CLEAR, this::alarmClear);
     add(fns, Abi.LOG, this::log);
     add(fns, Abi.NOW_MS, (inst, a) -> new long[] {clock.millis()});
+    add(fns, Abi.STATE_GET, this::stateGet);
+    add(fns, Abi.STATE_PUT, this::statePut);
     return ImportValues.builder().addFunction(fns.toArray(HostFunction[]::new)).build();
   }
 
@@ -213,6 +225,57 @@ public final class HostFunctions {
     byte[] message = bytesArg(inst, a[1], a[2], Abi.LOG, "message");
     stage.add(new RuleAction.Log(lvl, lenientUtf8(message)), message.length);
     return null;
+  }
+
+  // ---- persistent state ----
+
+  /** (key_ptr, key_len, buf_ptr, buf_cap) -> value length, or a status; copies min(len, cap). */
+  private long[] stateGet(Instance inst, long... a) {
+    String key = stateKey(inst, a[0], a[1]);
+    int cap = (int) a[3];
+    if (key == null || cap < 0) {
+      return status(Abi.ERR_INVALID);
+    }
+    byte[] value = state.get(key);
+    if (value == null) {
+      return status(Abi.ERR_NOT_FOUND);
+    }
+    int n = Math.min(cap, value.length);
+    Memory memory = inst.memory();
+    checkRange(memory, a[2], n, Abi.STATE_GET, "buffer");
+    memory.write((int) a[2], value, 0, n);
+    return status(value.length);
+  }
+
+  /** (key_ptr, key_len, val_ptr, val_len) -> status; an empty value deletes the key. */
+  private long[] statePut(Instance inst, long... a) {
+    if (phase != Phase.CALL) {
+      return status(Abi.ERR_STATE);
+    }
+    String key = stateKey(inst, a[0], a[1]);
+    if (key == null || a[3] < 0) {
+      return status(Abi.ERR_INVALID);
+    }
+    Memory memory = inst.memory();
+    checkRange(memory, a[2], a[3], Abi.STATE_PUT, "value");
+    if (a[3] > state.capacity()) {
+      throw new RuleAbort(
+          FailureKind.LIMIT,
+          "gw.state_put: a value of "
+              + a[3]
+              + " bytes exceeds the state limit of "
+              + state.capacity()
+              + " bytes (limits.state_bytes)");
+    }
+    state.put(key, memory.readBytes((int) a[2], (int) a[3]));
+    return OK;
+  }
+
+  private static String stateKey(Instance inst, long ptr, long len) {
+    if (len < 1 || len > Abi.MAX_STATE_KEY_BYTES) {
+      return null;
+    }
+    return nameArg(inst, ptr, len);
   }
 
   // ---- argument helpers ----

@@ -53,6 +53,16 @@ public final class ModuleValidator {
   }
 
   private Checked run() throws Invalid {
+    int functions = importedFunctions + module.functionSection().functionCount();
+    if (functions > limits.maxFunctions()) {
+      // Refuse before anything else looks at (or compiles) the bodies.
+      throw new Invalid(
+          "has "
+              + functions
+              + " functions; the limit is "
+              + limits.maxFunctions()
+              + " (limits.max_functions)");
+    }
     checkTypes();
     checkImports();
     MemoryLimits memory = checkMemory();
@@ -150,6 +160,7 @@ public final class ModuleValidator {
       case WRITE -> !manifest.writablePoints().isEmpty();
       case PUBLISH -> !manifest.topics().isEmpty();
       case ALARM -> !manifest.alarms().isEmpty();
+      case STATE -> limits.stateBytes() > 0;
     };
   }
 

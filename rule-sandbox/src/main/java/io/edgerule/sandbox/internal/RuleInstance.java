@@ -52,10 +52,11 @@ public final class RuleInstance {
       ModuleValidator.Checked checked,
       RuleManifest manifest,
       RuleLimits limits,
-      Clock clock) {
+      Clock clock,
+      RuleState state) {
     HostFunctions host =
         new HostFunctions(
-            manifest, clock, new ActionStage(limits.maxActions(), limits.maxActionBytes()));
+            manifest, clock, new ActionStage(limits.maxActions(), limits.maxActionBytes()), state);
     int tableCap = limits.maxTableElements();
     Instance instance =
         Instance.builder(compiled.module())
