@@ -9,8 +9,12 @@ import io.edgerule.daemon.config.ConfigException;
 import io.edgerule.daemon.config.ConfigLoader;
 import io.edgerule.daemon.config.DurationText;
 import io.edgerule.daemon.config.GatewayConfig;
+import io.edgerule.sim.modbus.Generators;
+import io.edgerule.sim.modbus.ModbusRtuSimulator;
 import io.edgerule.sim.modbus.ModbusSimConfig;
 import io.edgerule.sim.modbus.ModbusTcpSimulator;
+import io.edgerule.sim.modbus.SimEncoding;
+import io.edgerule.sim.modbus.SimTable;
 import io.edgerule.sim.opcua.OpcUaSimulator;
 import io.edgerule.sim.zigbee.VirtualDevice;
 import io.edgerule.sim.zigbee.ZigbeeSimulator;
@@ -96,7 +100,6 @@ public final class DemoCommand implements Callable<Integer> {
     int mqttPort = brokerPort != null ? brokerPort : portOr(1883);
     CountDownLatch stop = new CountDownLatch(1);
     Signals.onTermination(stop::countDown);
-    DemoLog log = new DemoLog(out, Clock.systemUTC());
     try (EmbeddedBroker broker = EmbeddedBroker.start(work.resolve("broker"), mqttPort);
         ModbusTcpSimulator plant =
             ModbusTcpSimulator.start(ModbusSimConfig.tankPlant(portOr(5020), 42));
@@ -105,6 +108,30 @@ public final class DemoCommand implements Callable<Integer> {
                 .device(VirtualDevice.motionSensor(HALL_MOTION).autoMotion(Duration.ofSeconds(12)))
                 .device(VirtualDevice.light(HALL_LIGHT))
                 .startTcp(0);
+        ModbusRtuSimulator meter =
+            ModbusRtuSimulator.tcp(
+                ModbusSimConfig.builder()
+                    .port(0)
+                    .tick(Duration.ofSeconds(1))
+                    .unit(
+                        1,
+                        u ->
+                            u.generate(
+                                    SimTable.INPUT_REGISTER,
+                                    0,
+                                    SimEncoding.FLOAT32,
+                                    Generators.randomWalk(230, 0.8, 220, 240, 7))
+                                .generate(
+                                    SimTable.INPUT_REGISTER,
+                                    2,
+                                    SimEncoding.FLOAT32,
+                                    Generators.sine(2500, 800, 60))
+                                .generate(
+                                    SimTable.INPUT_REGISTER,
+                                    4,
+                                    SimEncoding.UINT32,
+                                    Generators.ramp(120_000, 1, 0, 4_000_000_000d)))
+                    .build());
         OpcUaSimulator line =
             OpcUaSimulator.builder()
                 .port(portOr(4840))
@@ -116,7 +143,9 @@ public final class DemoCommand implements Callable<Integer> {
       OpcUaPki.open(work.resolve("state")).trustCertificate(line.certificate());
       Path configFile = work.resolve("gateway.yaml");
       Files.writeString(
-          configFile, demoConfig(plant.port(), zigbee.tcpPort(), line.endpointUrl(), broker.uri()));
+          configFile,
+          demoConfig(
+              plant.port(), meter.port(), zigbee.tcpPort(), line.endpointUrl(), broker.uri()));
       GatewayConfig config;
       try {
         config = new ConfigLoader(Factories.installed()).load(configFile);
@@ -125,26 +154,31 @@ public final class DemoCommand implements Callable<Integer> {
         return ExitCodes.FAILURE;
       }
       out.println(
-          "edgerule demo: a simulated tank, an embedded MQTT broker and a gateway with 2 rules");
+          "edgerule demo: a simulated plant on Modbus TCP, Modbus RTU, OPC-UA and Zigbee, an"
+              + " embedded MQTT broker, and a gateway with 3 rules");
       out.printf(
           "  broker   %s   (watch it: mosquitto_sub -p %d -t 'edgerule/#' -v)%n",
           broker.uri(), mqttPort);
       out.printf(
-          "  plant    Modbus TCP 127.0.0.1:%d unit 1: temperature (holding registers 0-1, float32),"
+          "  tank     Modbus TCP 127.0.0.1:%d unit 1: temperature (holding registers 0-1, float32),"
               + " level (2-3), pump (coil 0)%n",
           plant.port());
-      out.printf("  rules    overtemp (WAT): alarm above 80 C, clear below 75 C%n");
-      out.printf("           pump (C): pump on at level >= 80 %%, off at <= 20 %%%n");
       out.printf(
-          "           motion_light (WAT): hall light on while the motion sensor sees someone%n");
+          "  meter    Modbus RTU over TCP 127.0.0.1:%d unit 1: voltage, power, energy (input"
+              + " registers 0-5)%n",
+          meter.port());
+      out.printf(
+          "  line     OPC-UA %s: temperature, pump speed, state; Basic256Sha256"
+              + " SignAndEncrypt%n",
+          line.endpointUrl());
       out.printf(
           "  zigbee   XBee coordinator on tcp://127.0.0.1:%d: hall_motion (motion sensor),"
               + " hall_light (light); they join within a few seconds%n",
           zigbee.tcpPort());
+      out.printf("  rules    overtemp (WAT): alarm above 80 C, clear below 75 C%n");
+      out.printf("           pump (C): pump on at level >= 80 %%, off at <= 20 %%%n");
       out.printf(
-          "  opcua    %s: line (tank temperature, pump speed, line state), Basic256Sha256"
-              + " SignAndEncrypt%n",
-          line.endpointUrl());
+          "           motion_light (WAT): hall light on while the motion sensor sees someone%n");
       out.printf("  config   %s%n", configFile);
       out.println(
           runFor == null
@@ -152,6 +186,7 @@ public final class DemoCommand implements Callable<Integer> {
               : "  stops after " + runFor.toSeconds() + " s (or Ctrl-C).");
       out.println();
       out.flush();
+      DemoLog log = new DemoLog(out, Clock.systemUTC());
       try (Gateway gateway = Gateway.start(config, Factories.installed(), log, Clock.systemUTC());
           MqttWatcher watcher = MqttWatcher.start(broker.uri(), "edgerule/demo/alarms/#", log)) {
         if (runFor == null) {
@@ -179,7 +214,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  static String demoConfig(int modbusPort, int zigbeePort, String opcuaEndpoint, String brokerUri) {
+  static String demoConfig(
+      int modbusPort, int meterPort, int zigbeePort, String opcuaEndpoint, String brokerUri) {
     return """
         # Written by `edgerule demo`: a complete gateway config you can copy and adapt.
         gateway:
@@ -197,6 +233,15 @@ public final class DemoCommand implements Callable<Integer> {
               - {name: temperature, table: holding_register, address: 0, type: float32, deadband: 0.05}
               - {name: level, table: holding_register, address: 2, type: float32, deadband: 0.1}
               - {name: pump, table: coil, address: 0, type: bool, writable: true}
+          - protocol: modbus-rtu
+            name: meter
+            bus: {port: "tcp://127.0.0.1:%d", baud: 19200, timeout: 500ms}
+            unit_id: 1
+            poll_interval: 1s
+            points:
+              - {name: voltage, table: input_register, address: 0, type: float32, deadband: 0.5}
+              - {name: power, table: input_register, address: 2, type: float32, deadband: 10}
+              - {name: energy_wh, table: input_register, address: 4, type: uint32}
           - protocol: zigbee
             name: zigbee
             port: tcp://127.0.0.1:%d
@@ -220,6 +265,7 @@ public final class DemoCommand implements Callable<Integer> {
         pipeline:
           health_interval: 10s
         """
-        .formatted(modbusPort, zigbeePort, HALL_MOTION, HALL_LIGHT, opcuaEndpoint, brokerUri);
+        .formatted(
+            modbusPort, meterPort, zigbeePort, HALL_MOTION, HALL_LIGHT, opcuaEndpoint, brokerUri);
   }
 }

@@ -43,10 +43,11 @@ final class DemoLog implements GatewayListener {
           "plant",
           String.format(
               Locale.ROOT,
-              "tank %s C %s %% pump %s | line %s C %s rpm %s | hall motion %s light %s",
+              "tank %s C %s %% pump %s | meter %s W | line %s C %s rpm %s | hall motion %s light %s",
               number("tank/temperature"),
               number("tank/level"),
               onOff("tank/pump"),
+              number("meter/power"),
               number("line/temperature"),
               text("line/pump_speed"),
               text("line/state"),
