@@ -22,20 +22,32 @@ import io.edgerule.daemon.pipeline.PointDirectory;
 import io.edgerule.daemon.pipeline.RuleSlot;
 import io.edgerule.sandbox.Rule;
 import io.edgerule.sandbox.RuleEngine;
+import io.edgerule.sandbox.RuleLoadException;
 import io.edgerule.sandbox.RuleManifest;
+import io.edgerule.sandbox.RuleStateStore;
+import io.edgerule.sandbox.ShadowReport;
+import io.edgerule.sandbox.ShadowRun;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.slf4j.Logger;
@@ -52,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * } // close(): in-flight batches finish, their writes complete, connections close
  * }</pre>
  */
-public final class Gateway implements AutoCloseable {
+public final class Gateway implements AutoCloseable, Commands.RuleControl {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
   private static final long SHUTDOWN_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -70,6 +82,7 @@ public final class Gateway implements AutoCloseable {
   private final Uplink uplink;
   private final RuleEngine engine;
   private final List<RuleSlot> slots = new ArrayList<>();
+  private final Map<String, ScheduledFuture<?>> tickTimers = new ConcurrentHashMap<>();
   private final Map<String, String> failedRules = new LinkedHashMap<>();
   private final Map<PointId, List<RuleSlot>> routes = new ConcurrentHashMap<>();
   private final PointDirectory directory;
@@ -92,8 +105,10 @@ public final class Gateway implements AutoCloseable {
 
     scheduler = Executors.newScheduledThreadPool(2, threads("edgerule-scheduler"));
     blockingIo = Executors.newFixedThreadPool(4, threads("edgerule-io"));
+    int stackKib = config.ruleLimits().toLimits().stackKib();
     ruleThreads =
-        Executors.newFixedThreadPool(config.pipeline().ruleThreads(), threads("edgerule-rule"));
+        Executors.newFixedThreadPool(
+            config.pipeline().ruleThreads(), ruleThreads("edgerule-rule", stackKib));
     watchdog = Executors.newSingleThreadScheduledExecutor(threads("edgerule-watchdog"));
     mqttThreads = Executors.newScheduledThreadPool(6, threads("edgerule-mqtt"));
 
@@ -105,9 +120,14 @@ public final class Gateway implements AutoCloseable {
     this.uplink = createUplink();
     this.directory = new PointDirectory(adapters);
     this.dispatcher = new ActionDispatcher(directory, uplink, topics, listener, clock);
-    this.engine = new RuleEngine(config.ruleLimits().toLimits(), watchdog, clock);
+    this.engine =
+        new RuleEngine(
+            config.ruleLimits().toLimits(),
+            watchdog,
+            clock,
+            RuleStateStore.directory(config.gateway().stateDir()));
     loadRules();
-    new Commands(uplink, topics, dispatcher).subscribe();
+    new Commands(uplink, topics, dispatcher, this).subscribe();
     this.dispatchThread = threads("edgerule-dispatch").newThread(this::dispatchLoop);
   }
 
@@ -130,6 +150,9 @@ public final class Gateway implements AutoCloseable {
                 }
               });
     }
+    for (RuleSlot slot : gw.slots) {
+      gw.scheduleTicks(slot);
+    }
     long every = config.pipeline().healthInterval().toMillis();
     gw.scheduler.scheduleAtFixedRate(gw::publishState, 0, every, TimeUnit.MILLISECONDS);
     log.info(
@@ -148,6 +171,39 @@ public final class Gateway implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
+  }
+
+  /**
+   * Rule threads get a bounded stack ({@code rule_limits.stack_kib}): recursion in a rule ends as a
+   * RESOURCE fault of that rule at a known depth, whatever the JVM's default thread stack is.
+   */
+  private static ThreadFactory ruleThreads(String prefix, int stackKib) {
+    AtomicInteger n = new AtomicInteger();
+    ThreadGroup group = new ThreadGroup(prefix);
+    return r -> {
+      Thread t = new Thread(group, r, prefix + "-" + n.incrementAndGet(), stackKib * 1024L);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private void scheduleTicks(RuleSlot slot) {
+    ScheduledFuture<?> old = tickTimers.remove(slot.name());
+    if (old != null) {
+      old.cancel(false);
+    }
+    slot.rule()
+        .manifest()
+        .tickPeriod()
+        .ifPresent(
+            period ->
+                tickTimers.put(
+                    slot.name(),
+                    scheduler.scheduleAtFixedRate(
+                        slot::requestTick,
+                        period.toNanos(),
+                        period.toNanos(),
+                        TimeUnit.NANOSECONDS)));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -299,13 +355,29 @@ public final class Gateway implements AutoCloseable {
     }
     ArrayNode rules = root.putArray("rules");
     for (RuleSlot s : slots) {
-      rules
-          .addObject()
-          .put("name", s.name())
-          .put("status", s.rule().status().name())
-          .put("faults", s.rule().faultCount())
-          .put("batches", s.batches())
-          .put("dropped", s.dropped());
+      Rule r = s.rule();
+      ObjectNode rn =
+          rules
+              .addObject()
+              .put("name", s.name())
+              .put("status", r.status().name())
+              .put("faults", r.faultCount())
+              .put("batches", s.batches())
+              .put("ticks", s.ticks())
+              .put("dropped", s.dropped())
+              .put("module", r.moduleDigest().substring(0, 12));
+      r.readmitAt().ifPresent(at -> rn.put("readmit_at", at.toString()));
+      r.quarantineCause().ifPresent(f -> rn.put("last_error", f.kind() + ": " + f.message()));
+      ShadowRun shadow = s.shadow();
+      if (shadow != null) {
+        ShadowReport sr = shadow.report();
+        rn.putObject("shadow")
+            .put("module", sr.candidateDigest().substring(0, 12))
+            .put("calls", sr.calls())
+            .put("matched", sr.matched())
+            .put("differed", sr.differed())
+            .put("candidate_failures", sr.candidateFailures());
+      }
     }
     failedRules.forEach(
         (name, why) ->
@@ -340,6 +412,166 @@ public final class Gateway implements AutoCloseable {
     return slots.stream().map(RuleSlot::rule).toList();
   }
 
+  // ---- rule control: enable/disable, hot swap, shadow ----
+
+  private RuleSlot slot(String name) {
+    for (RuleSlot s : slots) {
+      if (s.name().equals(name)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException(
+        "no rule '"
+            + name
+            + "' is loaded (loaded: "
+            + String.join(", ", slots.stream().map(RuleSlot::name).toList())
+            + ")");
+  }
+
+  /** Re-admits a quarantined or disabled rule at once; returns its status. */
+  @Override
+  public String enable(String rule) {
+    RuleSlot s = slot(rule);
+    engine.enable(s.rule());
+    return s.rule().status().name();
+  }
+
+  /** Switches a rule off until {@link #enable}; returns its status. */
+  @Override
+  public String disable(String rule) {
+    RuleSlot s = slot(rule);
+    engine.disable(s.rule());
+    return s.rule().status().name();
+  }
+
+  /**
+   * How long a hot swap took.
+   *
+   * @param prepare validate + compile (or cache hit) + init of the new version, while the old one
+   *     kept running
+   * @param switchover from the moment the new version was ready to the switch between two batches
+   *     (waits for the batch in flight)
+   */
+  public record SwapTiming(String rule, String module, Duration prepare, Duration switchover) {
+    /** Request to switch: {@code prepare + switchover}. */
+    public Duration total() {
+      return prepare.plus(switchover);
+    }
+  }
+
+  /**
+   * Replaces a running rule with a new version between two of its batches. The new version is
+   * prepared on the caller's thread while the old one keeps running; its persistent state is handed
+   * over; no event is lost or seen by both versions. Code must come from a trusted source (the OTA
+   * path verifies signatures; there is deliberately no MQTT command for this).
+   *
+   * @throws RuleLoadException if the new version cannot be loaded (the old one keeps running)
+   * @throws IllegalArgumentException if no such rule is loaded, or the manifest names another rule
+   */
+  public SwapTiming swapRule(String name, byte[] wasm, RuleManifest manifest) {
+    RuleSlot s = slot(name);
+    if (!manifest.name().equals(name)) {
+      throw new IllegalArgumentException(
+          "the manifest is for rule '" + manifest.name() + "', not '" + name + "'");
+    }
+    long t0 = System.nanoTime();
+    Rule next = engine.prepareSwap(s.rule(), wasm, manifest.sourceName(), manifest);
+    long t1 = System.nanoTime();
+    CompletableFuture<Long> switched = new CompletableFuture<>();
+    s.runBetweenBatches(
+        () -> {
+          try {
+            engine.completeSwap(s.rule(), next);
+            s.switchTo(next);
+            routes.clear(); // the new manifest may subscribe to other points
+            scheduleTicks(s);
+            switched.complete(System.nanoTime());
+          } catch (RuntimeException e) {
+            engine.unload(next);
+            switched.completeExceptionally(e);
+          }
+        });
+    long t2 = await(switched, "swap of rule '" + name + "'");
+    SwapTiming timing =
+        new SwapTiming(
+            name, next.moduleDigest(), Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1));
+    log.info(
+        "rule '{}' hot-swapped to {}: prepare {} ms, switch {} ms",
+        name,
+        next.moduleDigest().substring(0, 12),
+        timing.prepare().toNanos() / 1e6,
+        timing.switchover().toNanos() / 1e6);
+    return timing;
+  }
+
+  /** {@link #swapRule(String, byte[], RuleManifest)} from a module file. */
+  public SwapTiming swapRule(String name, Path wasm, RuleManifest manifest) {
+    try {
+      return swapRule(name, Files.readAllBytes(wasm), manifest);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + wasm, e);
+    }
+  }
+
+  /**
+   * Runs {@code wasm} as a shadow candidate beside the active rule: same batches and ticks, its
+   * actions compared and reported ({@link #shadowReport}), never executed; its state is a private
+   * copy. Replaces a running shadow of the same rule.
+   */
+  public void startShadow(String name, byte[] wasm, RuleManifest manifest) {
+    RuleSlot s = slot(name);
+    Rule candidate = engine.loadShadow(s.rule(), wasm, manifest.sourceName(), manifest);
+    CompletableFuture<Long> started = new CompletableFuture<>();
+    s.runBetweenBatches(
+        () -> {
+          ShadowRun old = s.shadow();
+          s.setShadow(new ShadowRun(engine, candidate));
+          if (old != null) {
+            engine.unload(old.candidate());
+          }
+          started.complete(0L);
+        });
+    await(started, "shadow start of rule '" + name + "'");
+  }
+
+  /** The running shadow's comparison so far. */
+  public Optional<ShadowReport> shadowReport(String name) {
+    ShadowRun run = slot(name).shadow();
+    return run == null ? Optional.empty() : Optional.of(run.report());
+  }
+
+  /** Stops the shadow and returns its final report (empty if none ran). */
+  public Optional<ShadowReport> stopShadow(String name) {
+    RuleSlot s = slot(name);
+    CompletableFuture<ShadowReport> stopped = new CompletableFuture<>();
+    s.runBetweenBatches(
+        () -> {
+          ShadowRun run = s.shadow();
+          s.setShadow(null);
+          if (run != null) {
+            engine.unload(run.candidate());
+          }
+          stopped.complete(run == null ? null : run.report());
+        });
+    return Optional.ofNullable(await(stopped, "shadow stop of rule '" + name + "'"));
+  }
+
+  private static <T> T await(CompletableFuture<T> f, String what) {
+    try {
+      return f.get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(what + " interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(what + " failed: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(what + " did not happen within 30 s", e);
+    }
+  }
+
   /** Rules that failed to load, with the reason. */
   public Map<String, String> failedRules() {
     return Map.copyOf(failedRules);
@@ -371,6 +603,7 @@ public final class Gateway implements AutoCloseable {
     log.info("gateway {} stopping", config.gateway().id());
     long deadline = System.nanoTime() + SHUTDOWN_GRACE_NANOS;
     ingress.close();
+    tickTimers.values().forEach(t -> t.cancel(false));
     try {
       dispatchThread.join(TimeUnit.NANOSECONDS.toMillis(SHUTDOWN_GRACE_NANOS));
       for (RuleSlot slot : slots) {

@@ -6,8 +6,9 @@ import java.time.Duration;
 /**
  * The gateway's ceiling for every rule's limits ({@code rule_limits:} in the config). A rule runs
  * under its manifest's limits (or the sandbox defaults) capped by these; a manifest can ask for
- * less, never for more. Unset fields take the generous defaults below, which protect the gateway
- * without getting in the way of ordinary rules.
+ * less, never for more (for the re-admission waits: never for shorter). Unset fields take the
+ * generous defaults below, which protect the gateway without getting in the way of ordinary rules.
+ * {@code stackKib} sizes the rule threads themselves (shared by all rules).
  */
 public record RuleCeilings(
     Integer memoryPages,
@@ -17,9 +18,17 @@ public record RuleCeilings(
     Integer maxActionBytes,
     Integer maxTableElements,
     Integer quarantineAfter,
-    Duration faultWindow) {
+    Duration faultWindow,
+    Integer maxModuleBytes,
+    Integer maxFunctions,
+    Integer actionsPerSecond,
+    Integer stateBytes,
+    Integer stackKib,
+    Duration readmitBackoff,
+    Duration readmitBackoffMax) {
   public static final RuleCeilings DEFAULTS =
-      new RuleCeilings(null, null, null, null, null, null, null, null);
+      new RuleCeilings(
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   public RuleCeilings {
     memoryPages = memoryPages == null ? 256 : memoryPages;
@@ -30,8 +39,15 @@ public record RuleCeilings(
     maxTableElements = maxTableElements == null ? 100_000 : maxTableElements;
     quarantineAfter = quarantineAfter == null ? 3 : quarantineAfter;
     faultWindow = faultWindow == null ? Duration.ofSeconds(60) : faultWindow;
+    maxModuleBytes = maxModuleBytes == null ? 8 * 1024 * 1024 : maxModuleBytes;
+    maxFunctions = maxFunctions == null ? 50_000 : maxFunctions;
+    actionsPerSecond = actionsPerSecond == null ? 100_000 : actionsPerSecond;
+    stateBytes = stateBytes == null ? 1024 * 1024 : stateBytes;
+    stackKib = stackKib == null ? 1024 : stackKib;
+    readmitBackoff = readmitBackoff == null ? Duration.ofSeconds(30) : readmitBackoff;
+    readmitBackoffMax = readmitBackoffMax == null ? Duration.ofHours(1) : readmitBackoffMax;
     // Validates every field with the sandbox's own messages (fields are not assigned yet here).
-    new RuleLimits(
+    limits(
         memoryPages,
         deadline,
         initDeadline,
@@ -39,10 +55,32 @@ public record RuleCeilings(
         maxActionBytes,
         maxTableElements,
         quarantineAfter,
-        faultWindow);
+        faultWindow,
+        maxModuleBytes,
+        maxFunctions,
+        actionsPerSecond,
+        stateBytes,
+        stackKib,
+        readmitBackoff,
+        readmitBackoffMax);
   }
 
-  public RuleLimits toLimits() {
+  private static RuleLimits limits(
+      int memoryPages,
+      Duration deadline,
+      Duration initDeadline,
+      int maxActions,
+      int maxActionBytes,
+      int maxTableElements,
+      int quarantineAfter,
+      Duration faultWindow,
+      int maxModuleBytes,
+      int maxFunctions,
+      int actionsPerSecond,
+      int stateBytes,
+      int stackKib,
+      Duration readmitBackoff,
+      Duration readmitBackoffMax) {
     return new RuleLimits(
         memoryPages,
         deadline,
@@ -51,6 +89,32 @@ public record RuleCeilings(
         maxActionBytes,
         maxTableElements,
         quarantineAfter,
-        faultWindow);
+        faultWindow,
+        maxModuleBytes,
+        maxFunctions,
+        actionsPerSecond,
+        stateBytes,
+        stackKib,
+        readmitBackoff,
+        readmitBackoffMax);
+  }
+
+  public RuleLimits toLimits() {
+    return limits(
+        memoryPages,
+        deadline,
+        initDeadline,
+        maxActions,
+        maxActionBytes,
+        maxTableElements,
+        quarantineAfter,
+        faultWindow,
+        maxModuleBytes,
+        maxFunctions,
+        actionsPerSecond,
+        stateBytes,
+        stackKib,
+        readmitBackoff,
+        readmitBackoffMax);
   }
 }

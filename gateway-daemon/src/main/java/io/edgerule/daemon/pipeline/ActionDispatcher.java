@@ -60,6 +60,8 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
       for (RuleAction action : committed.actions()) {
         perform(rule, action);
       }
+    } else if (outcome instanceof RuleOutcome.Failed failed && batch.isEmpty()) {
+      log.warn("rule '{}' tick failed: {} {}", rule, failed.kind(), failed.message());
     } else if (outcome instanceof RuleOutcome.Failed failed) {
       log.warn(
           "rule '{}' batch of {} events (seq {}..{}) failed: {} {}",

@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code write}: {@code {"id":"c1","point":"tank/pump","value":true}} → a device write.
+ *   <li>{@code rule}: {@code {"id":"c2","rule":"pump","action":"disable"}} → switches a rule off
+ *       until an {@code "enable"} (which also re-admits a quarantined rule at once); the answer's
+ *       detail carries the rule's new status.
  * </ul>
  */
 public final class Commands {
@@ -30,11 +33,32 @@ public final class Commands {
   private final Uplink uplink;
   private final Topics topics;
   private final ActionDispatcher dispatcher;
+  private final RuleControl rules;
+
+  /** Operator control of loaded rules (the gateway implements it). */
+  public interface RuleControl {
+    /**
+     * @return the rule's status afterwards
+     * @throws IllegalArgumentException if no such rule is loaded (the message says which are)
+     */
+    String enable(String rule);
+
+    /** Like {@link #enable}. */
+    String disable(String rule);
+  }
 
   public Commands(Uplink uplink, Topics topics, ActionDispatcher dispatcher) {
+    this(uplink, topics, dispatcher, null);
+  }
+
+  /**
+   * @param rules null: the {@code rule} command answers that rule control is not available
+   */
+  public Commands(Uplink uplink, Topics topics, ActionDispatcher dispatcher, RuleControl rules) {
     this.uplink = uplink;
     this.topics = topics;
     this.dispatcher = dispatcher;
+    this.rules = rules;
   }
 
   public void subscribe() {
@@ -58,8 +82,12 @@ public final class Commands {
       answer(id, name, "INVALID", "payload must be a JSON object");
       return;
     }
+    if (name.equals("rule")) {
+      onRuleCommand(id, name, body);
+      return;
+    }
     if (!name.equals("write")) {
-      answer(id, name, "INVALID", "unknown command '" + name + "'; known: write");
+      answer(id, name, "INVALID", "unknown command '" + name + "'; known: write, rule");
       return;
     }
     PointId point;
@@ -78,6 +106,34 @@ public final class Commands {
     dispatcher
         .write(new WriteCommand(point, value, "mqtt:" + (id == null ? "" : id)))
         .thenAccept(r -> answer(id, name, r.status().name(), r.detail()));
+  }
+
+  private void onRuleCommand(String id, String name, JsonNode body) {
+    String rule = body.hasNonNull("rule") ? body.get("rule").asText() : null;
+    String action = body.hasNonNull("action") ? body.get("action").asText() : null;
+    if (rule == null || rule.isEmpty()) {
+      answer(id, name, "INVALID", "'rule' is missing");
+      return;
+    }
+    if (!"enable".equals(action) && !"disable".equals(action)) {
+      answer(
+          id,
+          name,
+          "INVALID",
+          "'action' must be \"enable\" or \"disable\", not " + body.get("action"));
+      return;
+    }
+    if (rules == null) {
+      answer(id, name, "REJECTED", "this gateway does not offer rule control");
+      return;
+    }
+    try {
+      String status = action.equals("enable") ? rules.enable(rule) : rules.disable(rule);
+      log.info("command {} {}: {} rule '{}' -> {}", name, id, action, rule, status);
+      answer(id, name, "OK", "rule '" + rule + "' is " + status);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      answer(id, name, "INVALID", e.getMessage());
+    }
   }
 
   private static PointValue valueOf(JsonNode v) {

@@ -4,6 +4,7 @@ import io.edgerule.adapter.PointEvent;
 import io.edgerule.sandbox.Rule;
 import io.edgerule.sandbox.RuleEngine;
 import io.edgerule.sandbox.RuleOutcome;
+import io.edgerule.sandbox.ShadowRun;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,23 +17,32 @@ import java.util.concurrent.atomic.AtomicLong;
  * One loaded rule's inbox. Events for the rule queue here; a batch at a time runs on the lent rule
  * executor, so a rule never runs two batches at once and a slow rule only delays itself. A full
  * inbox drops its oldest event (counted).
+ *
+ * <p>Everything else that touches the rule runs in the same turn, between batches and never
+ * concurrently with one: ticks ({@link #requestTick}), hot swaps and shadow changes ({@link
+ * #runBetweenBatches}), and the shadow candidate, which runs right after the active rule on the
+ * same batch.
  */
 public final class RuleSlot {
-  /** Receives each batch's outcome, on the rule thread. */
+  /** Receives each batch's (or tick's: empty batch) outcome, on the rule thread. */
   public interface OutcomeHandler {
     void handle(RuleSlot slot, List<PointEvent> batch, RuleOutcome outcome, Duration elapsed);
   }
 
-  private final Rule rule;
   private final RuleEngine engine;
   private final Executor executor;
   private final OutcomeHandler handler;
   private final int batchSize;
   private final int capacity;
   private final ArrayDeque<PointEvent> inbox = new ArrayDeque<>();
+  private final ArrayDeque<Runnable> control = new ArrayDeque<>(); // guarded by this
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
-  private boolean running;
+  private final AtomicLong ticks = new AtomicLong();
+  private volatile Rule rule;
+  private volatile ShadowRun shadow;
+  private boolean tickDue; // guarded by this
+  private boolean running; // guarded by this
 
   public RuleSlot(
       Rule rule,
@@ -49,12 +59,18 @@ public final class RuleSlot {
     this.capacity = capacity;
   }
 
+  /** The active version of the rule (changes at a hot swap). */
   public Rule rule() {
     return rule;
   }
 
   public String name() {
     return rule.name();
+  }
+
+  /** The shadow candidate running beside the rule, or null. */
+  public ShadowRun shadow() {
+    return shadow;
   }
 
   public void offer(PointEvent event) {
@@ -73,44 +89,124 @@ public final class RuleSlot {
     }
   }
 
+  /** Asks for one {@code er_on_tick}; requests while one is pending coalesce. */
+  public void requestTick() {
+    boolean schedule;
+    synchronized (this) {
+      tickDue = true;
+      schedule = !running;
+      running = true;
+    }
+    if (schedule) {
+      submit();
+    }
+  }
+
+  /**
+   * Runs {@code task} on the rule's turn, before the next batch: nothing of the rule (or its
+   * shadow) runs at the same time. Used for hot swaps and shadow starts and stops.
+   */
+  public void runBetweenBatches(Runnable task) {
+    boolean schedule;
+    synchronized (this) {
+      control.addLast(task);
+      schedule = !running;
+      running = true;
+    }
+    if (schedule) {
+      submit();
+    }
+  }
+
+  /** Makes {@code next} the active rule. Call only from a {@link #runBetweenBatches} task. */
+  public void switchTo(Rule next) {
+    rule = next;
+  }
+
+  /** Sets or clears the shadow. Call only from a {@link #runBetweenBatches} task. */
+  public void setShadow(ShadowRun run) {
+    shadow = run;
+  }
+
   private void submit() {
     try {
-      executor.execute(this::runBatch);
+      executor.execute(this::runTurn);
     } catch (RejectedExecutionException e) {
       synchronized (this) {
         running = false;
+        notifyAll();
       }
     }
   }
 
-  private void runBatch() {
+  private void runTurn() {
+    List<Runnable> tasks;
     List<PointEvent> batch = new ArrayList<>(batchSize);
+    boolean tick;
     synchronized (this) {
+      tasks = List.copyOf(control);
+      control.clear();
       for (int i = 0; i < batchSize && !inbox.isEmpty(); i++) {
         batch.add(inbox.pollFirst());
       }
+      tick = tickDue;
+      tickDue = false;
     }
-    if (!batch.isEmpty()) {
-      long start = System.nanoTime();
-      RuleOutcome outcome = engine.evaluate(rule, batch);
-      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-      batches.incrementAndGet();
-      handler.handle(this, batch, outcome, elapsed);
+    try {
+      for (Runnable task : tasks) {
+        task.run();
+      }
+      if (!batch.isEmpty()) {
+        runBatch(batch);
+      }
+      if (tick) {
+        runTick();
+      }
+    } finally {
+      boolean again;
+      synchronized (this) {
+        again = !inbox.isEmpty() || tickDue || !control.isEmpty();
+        running = again;
+        notifyAll();
+      }
+      if (again) {
+        submit();
+      }
     }
-    boolean again;
-    synchronized (this) {
-      again = !inbox.isEmpty();
-      running = again;
-      notifyAll();
+  }
+
+  private void runBatch(List<PointEvent> batch) {
+    Rule active = rule;
+    long start = System.nanoTime();
+    RuleOutcome outcome = engine.evaluate(active, batch);
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    batches.incrementAndGet();
+    handler.handle(this, batch, outcome, elapsed);
+    ShadowRun candidate = shadow;
+    if (candidate != null) {
+      candidate.evaluate(batch, outcome);
     }
-    if (again) {
-      submit();
+  }
+
+  private void runTick() {
+    Rule active = rule;
+    if (active.manifest().tickPeriod().isEmpty()) {
+      return; // a swap removed the tick; the daemon cancels its timer
+    }
+    long start = System.nanoTime();
+    RuleOutcome outcome = engine.tick(active);
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    ticks.incrementAndGet();
+    handler.handle(this, List.of(), outcome, elapsed);
+    ShadowRun candidate = shadow;
+    if (candidate != null) {
+      candidate.tick(outcome);
     }
   }
 
   /** True when nothing is queued or running. */
   public synchronized boolean idle() {
-    return !running && inbox.isEmpty();
+    return !running && inbox.isEmpty() && control.isEmpty();
   }
 
   /** Waits until idle or the deadline passes. */
@@ -131,5 +227,9 @@ public final class RuleSlot {
 
   public long batches() {
     return batches.get();
+  }
+
+  public long ticks() {
+    return ticks.get();
   }
 }
