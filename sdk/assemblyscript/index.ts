@@ -1,0 +1,2 @@
+// Package entry: asc resolves `from "@edgerule/rule-sdk"` to this file.
+export * from "./assembly/index";
