@@ -65,6 +65,16 @@ int32_t er_alarm_raise_n(const char *name, int32_t name_len, int32_t severity, c
 ER_IMPORT(alarm_clear) int32_t er_alarm_clear_n(const char *name, int32_t name_len);
 ER_IMPORT(log) void er_log_n(int32_t level, const char *msg, int32_t len);
 ER_IMPORT(now_ms) int64_t er_now_ms(void);
+/*
+ * Persistent state (needs limits.state_bytes > 0): survives restarts, faults and hot swap; a
+ * call's puts are saved only if the call commits. state_get copies up to cap bytes of the key's
+ * value to buf and returns its full length (ER_ERR_NOT_FOUND if absent); state_put stores len
+ * bytes (0 deletes the key) and works only in er_on_events / er_on_tick (ER_ERR_STATE in er_init).
+ * Keys are 1..128 bytes of UTF-8.
+ */
+ER_IMPORT(state_get) int32_t er_state_get_n(const char *key, int32_t key_len, void *buf, int32_t cap);
+ER_IMPORT(state_put)
+int32_t er_state_put_n(const char *key, int32_t key_len, const void *value, int32_t len);
 
 #define ER_QOS0 0
 #define ER_QOS1 1
@@ -85,6 +95,8 @@ ER_IMPORT(now_ms) int64_t er_now_ms(void);
   er_alarm_raise_n(ER_LIT(name_lit), (severity), ER_LIT(msg_lit))
 #define er_alarm_clear(name_lit) er_alarm_clear_n(ER_LIT(name_lit))
 #define er_log(level, lit) er_log_n((level), ER_LIT(lit))
+#define er_state_get(key_lit, buf, cap) er_state_get_n(ER_LIT(key_lit), (buf), (cap))
+#define er_state_put(key_lit, value, len) er_state_put_n(ER_LIT(key_lit), (value), (len))
 
 /* Reads a numeric event value as a double; returns 0 for NONE/STRING/BYTES. */
 static inline double er_as_double(const er_event *e) {

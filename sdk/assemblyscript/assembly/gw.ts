@@ -22,3 +22,7 @@ export declare function alarm_raise(name: usize, nameLen: i32, severity: i32, ms
 export declare function alarm_clear(name: usize, nameLen: i32): i32;
 @external("gw", "log")
 export declare function log(level: i32, msg: usize, len: i32): void;
+@external("gw", "state_get")
+export declare function state_get(key: usize, keyLen: i32, buf: usize, cap: i32): i32;
+@external("gw", "state_put")
+export declare function state_put(key: usize, keyLen: i32, value: usize, len: i32): i32;

@@ -169,6 +169,22 @@ export function log(level: i32, message: string): void {
   gw.log(level, changetype<usize>(m), m.byteLength);
 }
 
+// ---- persistent state (needs limits.state_bytes > 0) ----
+// Survives restarts, faults and hot swap; a call's puts are saved only if the call commits.
+// statePut works only in er_on_events / er_on_tick (ERR_STATE during er_init). Keys: 1..128 bytes.
+
+/** Copies up to `cap` bytes of the key's value to `buf`; its full length, or ERR_NOT_FOUND. */
+export function stateGet(key: string, buf: usize, cap: i32): i32 {
+  const k = String.UTF8.encode(key);
+  return gw.state_get(changetype<usize>(k), k.byteLength, buf, cap);
+}
+
+/** Stores `len` bytes at `ptr` under the key (0 bytes deletes it); a status code. */
+export function statePut(key: string, ptr: usize, len: i32): i32 {
+  const k = String.UTF8.encode(key);
+  return gw.state_put(changetype<usize>(k), k.byteLength, ptr, len);
+}
+
 // ---- ABI plumbing: re-export these two from the rule's entry file ----
 
 /** The ABI version marker; the host refuses modules without it. Never called. */
@@ -180,8 +196,8 @@ let bufferCapacity: usize = 0;
 /**
  * The region the host writes batches into. It comes from the runtime's heap (never from a raw
  * memory.grow, which the runtime's own allocator would later run into), 16-byte aligned, and is
- * replaced by a larger one only when a batch needs more. Returns 0 (the batch fails cleanly) when
- * the rule's memory_pages limit leaves no room.
+ * replaced by a larger one only when a batch needs more. When the rule's memory_pages limit leaves
+ * no room, the allocation traps and the batch fails (TRAP) without committing anything.
  */
 export function er_buffer(bytes: i32): usize {
   if (<usize>bytes <= bufferCapacity) return bufferAt;

@@ -10,6 +10,7 @@ import io.edgerule.sandbox.Rule;
 import io.edgerule.sandbox.RuleEngine;
 import io.edgerule.sandbox.RuleLimits;
 import io.edgerule.sandbox.RuleManifest;
+import io.edgerule.sandbox.RuleStateStore;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -89,6 +90,13 @@ public final class RuleCommand {
         description = "Keep ticking after the last event until this time. Default: stop there.")
     String endTime;
 
+    @Option(
+        names = "--state-dir",
+        paramLabel = "DIR",
+        description =
+            "Keep the rule's persistent state (gw.state_put) in DIR between runs, as the gateway does under <state_dir>/rules. Default: in memory, empty at start.")
+    Path stateDir;
+
     @Override
     public Integer call() {
       logToStderr();
@@ -132,7 +140,9 @@ public final class RuleCommand {
                   : parsed.events().get(0).receiveTime());
       RuleReplay.VirtualClock clock = new RuleReplay.VirtualClock(origin);
       ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
-      try (RuleEngine engine = new RuleEngine(RuleLimits.defaults(), watchdog, clock)) {
+      RuleStateStore state =
+          stateDir == null ? RuleStateStore.inMemory() : RuleStateStore.directory(stateDir);
+      try (RuleEngine engine = new RuleEngine(RuleLimits.defaults(), watchdog, clock, state)) {
         Rule rule;
         try {
           rule = engine.load(manifest.name(), wasm, manifest);

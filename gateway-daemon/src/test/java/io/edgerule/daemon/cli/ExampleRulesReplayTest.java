@@ -34,6 +34,7 @@ class ExampleRulesReplayTest {
           "threshold_alarm", List.of("threshold_alarm.wasm", "threshold_alarm.as.wasm"),
           "deadband", List.of("deadband.wasm", "deadband.as.wasm"),
           "pump", List.of("pump.wasm", "pump.as.wasm"),
+          "pump_controller", List.of("pump_controller.wasm", "pump_controller.as.wasm"),
           "motion_light", List.of("motion_light.wasm", "hall_light.wasm", "motion_light.as.wasm"),
           "watchdog", List.of("watchdog.wasm", "watchdog.as.wasm"));
 

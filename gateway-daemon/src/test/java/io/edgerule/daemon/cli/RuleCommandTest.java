@@ -96,6 +96,34 @@ class RuleCommandTest {
   }
 
   @Test
+  void persistentStateSurvivesARestartWithStateDir() throws Exception {
+    Path state = tmp.resolve("state");
+    Path before = tmp.resolve("before.jsonl");
+    Files.writeString(
+        before,
+        "{\"time\":\"2026-11-21T10:00:10Z\",\"point\":\"tank/level\",\"value\":82}\n"
+            + "{\"time\":\"2026-11-21T10:00:30Z\",\"point\":\"tank/level\",\"value\":19}\n");
+    Path after = tmp.resolve("after.jsonl");
+    Files.writeString(
+        after,
+        "{\"time\":\"2026-11-21T10:00:50Z\",\"point\":\"tank/level\",\"value\":90}\n"
+            + "{\"time\":\"2026-11-21T10:01:31Z\",\"point\":\"tank/level\",\"value\":90}\n");
+    String dir = state.toString();
+    Run first = test("pump_controller.wasm", "pump_controller.yaml", before, "--state-dir", dir);
+    assertEquals(2, first.out().lines().count(), first.out() + first.err());
+    // A restarted rule remembers the stop at 10:00:30: no start before 10:01:30 (60 s off).
+    Run second = test("pump_controller.as.wasm", "pump_controller.yaml", after, "--state-dir", dir);
+    assertEquals(
+        "{\"time\":\"2026-11-21T10:01:31Z\",\"trigger\":\"event\",\"seq\":2,\"action\":\"write\","
+            + "\"point\":\"tank/pump\",\"type\":\"bool\",\"value\":true}\n",
+        second.out(),
+        second.err());
+    // Without the state it would start at once.
+    Run fresh = test("pump_controller.wasm", "pump_controller.yaml", after);
+    assertTrue(fresh.out().startsWith("{\"time\":\"2026-11-21T10:00:50Z\""), fresh.out());
+  }
+
+  @Test
   void badLinesAreAllReportedWithTheirNumbersAndNothingRuns() throws Exception {
     Path events = tmp.resolve("bad.jsonl");
     Files.writeString(
