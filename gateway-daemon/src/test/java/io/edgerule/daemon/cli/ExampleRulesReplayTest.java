@@ -32,6 +32,7 @@ class ExampleRulesReplayTest {
   static final Map<String, List<String>> MODULES =
       Map.of(
           "threshold_alarm", List.of("threshold_alarm.wasm", "threshold_alarm.as.wasm"),
+          "avg_alarm", List.of("avg_alarm.wasm"),
           "deadband", List.of("deadband.wasm", "deadband.as.wasm"),
           "pump", List.of("pump.wasm", "pump.as.wasm"),
           "pump_controller", List.of("pump_controller.wasm", "pump_controller.as.wasm"),
