@@ -209,7 +209,7 @@ public final class RuleEngine implements AutoCloseable {
     } else {
       try {
         saved = stateStore.load(rule.name());
-      } catch (IOException e) {
+      } catch (IOException | IllegalArgumentException e) {
         throw new RuleLoadException(
             rule.name(), rule.source().orElse(null), "cannot restore its state: " + e.getMessage());
       }

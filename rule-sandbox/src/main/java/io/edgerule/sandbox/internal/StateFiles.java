@@ -32,6 +32,9 @@ public final class StateFiles implements RuleStateStore {
   }
 
   public Path file(String rule) {
+    if (rule.isEmpty() || rule.equals(".") || rule.equals("..") || rule.contains("/")) {
+      throw new IllegalArgumentException("rule name '" + rule + "' cannot name a state folder");
+    }
     return stateDir.resolve("rules").resolve(rule).resolve("state.bin");
   }
 
