@@ -1,0 +1,91 @@
+package io.edgerule.bench;
+
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.ValType;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/**
+ * The reference module on bare Chicory, without the sandbox: stub host functions, records written
+ * straight into memory, no watchdog, no staging. What WebAssembly itself costs, compiled or
+ * interpreted; the sandbox's own cost is the difference to {@code RuleEngine.evaluate}.
+ */
+final class RawWasm {
+  private static final VarHandle I32 =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle I64 =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long[] OK = {0};
+
+  private final Instance instance;
+  private final ExportFunction onEvents;
+  private final int buffer;
+  private final byte[] records;
+  int actions;
+
+  RawWasm(byte[] wasm, boolean compiled, int maxBatch) {
+    WasmModule module = Parser.parse(wasm);
+    FunctionType lookup = FunctionType.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I32));
+    FunctionType raise =
+        FunctionType.of(
+            List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32),
+            List.of(ValType.I32));
+    ImportValues imports =
+        ImportValues.builder()
+            .addFunction(new HostFunction("gw", "point_id", lookup, (inst, a) -> new long[] {0}))
+            .addFunction(
+                new HostFunction(
+                    "gw",
+                    "alarm_raise",
+                    raise,
+                    (inst, a) -> {
+                      actions++;
+                      return OK;
+                    }))
+            .addFunction(
+                new HostFunction(
+                    "gw",
+                    "alarm_clear",
+                    lookup,
+                    (inst, a) -> {
+                      actions++;
+                      return OK;
+                    }))
+            .build();
+    Instance.Builder b = Instance.builder(module).withImportValues(imports);
+    if (compiled) {
+      b.withMachineFactory(MachineFactoryCompiler.compile(module));
+    }
+    instance = b.build();
+    instance.export("er_init").apply();
+    onEvents = instance.export("er_on_events");
+    buffer = (int) instance.export("er_buffer").apply(32L * maxBatch)[0];
+    records = new byte[32 * maxBatch];
+  }
+
+  /**
+   * Writes {@code count} float64 records (point id 0) starting at temperature step {@code step}.
+   */
+  void deliver(int step, int count) {
+    for (int i = 0; i < count; i++) {
+      int at = i * 32;
+      I32.set(records, at, 0);
+      records[at + 4] = 3; // float64
+      records[at + 5] = 0; // good
+      I64.set(records, at + 8, Double.doubleToRawLongBits(Fixtures.temperature(step + i)));
+      I64.set(records, at + 16, 0L);
+      I64.set(records, at + 24, (long) step + i);
+    }
+    instance.memory().write(buffer, records, 0, count * 32);
+    onEvents.apply(buffer, count);
+  }
+}
