@@ -263,6 +263,56 @@ class RuleLifecycleIT {
     }
   }
 
+  /** Adds {@code step} per event to the persistent counter "n" and writes it to tank/out. */
+  private static String counter(int step) {
+    return Wat.rule(
+        "(import \"gw\" \"state_get\" (func $sget (param i32 i32 i32 i32) (result i32)))\n"
+            + "(import \"gw\" \"state_put\" (func $sput (param i32 i32 i32 i32) (result i32)))",
+        "(data (i32.const 16) \"n\")\n"
+            + "(func (export \"er_on_events\") (param $ptr i32) (param $count i32) (result i32)"
+            + " (if (i32.ne (call $sget (i32.const 16) (i32.const 1) (i32.const 32) (i32.const 8))"
+            + "   (i32.const 8)) (then (i64.store (i32.const 32) (i64.const 0))))"
+            + " (i64.store (i32.const 32) (i64.add (i64.load (i32.const 32))"
+            + "   (i64.mul (i64.const "
+            + step
+            + ") (i64.extend_i32_u (local.get $count)))))"
+            + " (drop (call $sput (i32.const 16) (i32.const 1) (i32.const 32) (i32.const 8)))"
+            + " (drop (call $write_i64 (global.get $out) (i64.load (i32.const 32))))"
+            + " (i32.const 0))");
+  }
+
+  @Test
+  void ruleStateSurvivesARestartAndIsHandedOverAtAHotSwap() throws Exception {
+    String yaml = "name: count\ninputs: [tank/level]\nwritable_points: [tank/out]\n";
+    Path wasm = rule("count", counter(1), yaml);
+    RuleManifest manifest = RuleManifest.load(tmp.resolve("rules/count.yaml"));
+    byte[] byTen = wasm(Files.createDirectories(tmp.resolve("versions")), "ten", counter(10));
+    for (int run = 1; run <= 2; run++) {
+      PushAdapter.Factory push = new PushAdapter.Factory();
+      Recorder recorder = new Recorder("count");
+      try (Gateway gw = start(push, recorder, wasm)) {
+        for (int i = 0; i < 3; i++) {
+          push.last.push("level", i);
+        }
+        // Events may arrive in one batch or several: the last write is the count.
+        long expected = run == 1 ? 3 : 6;
+        Poll.until(() -> last(recorder) == expected, WAIT, "counted to " + expected);
+        if (run == 2) {
+          assertTrue(recorder.written.get(0) >= 4, "continued after a restart " + recorder.written);
+          gw.swapRule("count", byTen, manifest);
+          push.last.push("level", 9);
+          Poll.until(() -> last(recorder) == 16, WAIT, "6 handed over, + 10 by the new version");
+        }
+      }
+      assertTrue(Files.isRegularFile(tmp.resolve("state/rules/count/state.bin")));
+    }
+  }
+
+  private static long last(Recorder r) {
+    List<Long> w = r.written;
+    return w.isEmpty() ? -1 : w.get(w.size() - 1);
+  }
+
   /** One write per event: 1 if its value is above {@code t}, else 0. */
   private static String threshold(double t) {
     return Wat.rule(
