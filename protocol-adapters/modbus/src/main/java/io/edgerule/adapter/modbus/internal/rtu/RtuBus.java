@@ -468,14 +468,16 @@ public final class RtuBus implements AutoCloseable {
   private void portLost(String reason) {
     counters.increment(BusCounter.PORT_LOST);
     port.close();
+    // The reason first: a unit's poller that sees the port closed reads lastError for its BAD
+    // quality, and must read "port ... lost", not the empty error of the port that was open.
+    lastError = reason;
+    lastOpenFailure = System.nanoTime();
+    failedBefore = true;
     List<Job> dropped;
     synchronized (lock) {
       open = false;
       dropped = takeAll();
     }
-    lastError = reason;
-    lastOpenFailure = System.nanoTime();
-    failedBefore = true;
     log.warn("{}: {}", endpoint(), reason);
     fail(dropped, reason);
     for (UnitLink u : units.values()) {

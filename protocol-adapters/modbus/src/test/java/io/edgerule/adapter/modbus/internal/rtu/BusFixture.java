@@ -108,13 +108,18 @@ final class BusFixture implements AutoCloseable, EventSink {
     return List.copyOf(samples);
   }
 
+  /**
+   * The FIRST recorded sample matching {@code p}, waiting for it. First, not latest: the pollers
+   * keep going while the test thread waits, and on a loaded machine the test thread may look only
+   * after later samples arrived (a BAD read followed 5 ms later by the next cycle's GOOD one).
+   */
   synchronized PointSample await(Predicate<PointSample> p, String what)
       throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (true) {
-      for (int i = samples.size() - 1; i >= 0; i--) {
-        if (p.test(samples.get(i))) {
-          return samples.get(i);
+      for (PointSample s : samples) {
+        if (p.test(s)) {
+          return s;
         }
       }
       long left = deadline - System.nanoTime();

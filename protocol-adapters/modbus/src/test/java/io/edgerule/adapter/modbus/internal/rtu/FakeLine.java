@@ -14,6 +14,11 @@ import java.util.function.UnaryOperator;
  * An in-memory RTU line with scripted slaves behind it: each unit turns a request frame into answer
  * bytes (or null: silence). Answers arrive at once in the read queue. The line can be absent (as a
  * USB adapter not yet plugged in) and can be lost (unplugged).
+ *
+ * <p>Time on this line is the reader's, not a timer thread's: a late answer ({@link #answerLate})
+ * arrives right after the master has waited out a read and found the line silent, i.e. just after
+ * its response timeout, however slowly the machine runs. A test that made a thread inject the bytes
+ * 70 ms later depended on two threads being scheduled in time.
  */
 final class FakeLine implements BusPort {
   /** A request as it was written, with the time it was written. */
@@ -30,6 +35,8 @@ final class FakeLine implements BusPort {
   final Map<Integer, UnaryOperator<byte[]>> units = new ConcurrentHashMap<>();
   final List<Written> written = Collections.synchronizedList(new ArrayList<>());
   private final LinkedBlockingQueue<byte[]> rx = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<byte[]> late = new LinkedBlockingQueue<>();
+  private volatile boolean masterGaveUp;
   volatile boolean present = true;
   volatile boolean lost;
   private volatile boolean open;
@@ -47,6 +54,7 @@ final class FakeLine implements BusPort {
     }
     lost = false;
     rx.clear();
+    late.clear();
     open = true;
     opens++;
   }
@@ -67,23 +75,36 @@ final class FakeLine implements BusPort {
     }
   }
 
-  /** Bytes on the line now, unasked (noise, a late answer). */
+  /** Bytes on the line now, unasked (noise). */
   void inject(byte[] bytes) {
     rx.add(bytes);
+  }
+
+  /**
+   * Bytes that arrive just too late: delivered by the first read after one that found the line
+   * silent for its whole wait. Called by a scripted slave (inside {@link #write}) that answers
+   * late, it puts the answer right behind the master's response timeout, in its drain.
+   */
+  void answerLate(byte[] bytes) {
+    masterGaveUp = false;
+    late.add(bytes);
   }
 
   @Override
   public int read(byte[] buffer, long waitNanos) throws IOException {
     check();
-    byte[] next;
+    byte[] next = masterGaveUp ? late.poll() : null;
     try {
-      next = waitNanos <= 0 ? rx.poll() : rx.poll(waitNanos, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        next = waitNanos <= 0 ? rx.poll() : rx.poll(waitNanos, TimeUnit.NANOSECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted");
     }
     check();
     if (next == null) {
+      masterGaveUp = !late.isEmpty(); // the master waited in vain: late bytes come next
       return 0;
     }
     System.arraycopy(next, 0, buffer, 0, next.length);

@@ -134,10 +134,23 @@ class ModbusRtuAdapterTest {
           return answer;
         });
     bus.start(device("boiler", 1, hr("a", 0)));
-    var bad = bus.await(of("boiler", "a"), "a sample");
+    var bad = bus.await(of("boiler", "a"), "a first sample");
     assertEquals(Quality.bad("CRC error in the response of unit 1"), bad.quality());
+    assertEquals(null, bad.value());
+    assertEquals(2, counter("boiler", "crc_errors"), "both answers were corrupt");
+    assertEquals(1, counter("boiler", "retries"), "one retry (retries: 1), not more");
+    assertEquals(2, counter("bus /dev/fake", "crc_errors"));
+    var requests = bus.line.written(1);
+    assertTrue(requests.size() >= 2, "the read and its retry: " + requests.size());
+    assertTrue(
+        java.util.Arrays.equals(requests.get(0).frame(), requests.get(1).frame()),
+        "the retry repeats the read");
     var good2 = bus.await(of("boiler", "a").and(s -> s.quality().isGood()), "GOOD again");
     assertEquals(PointValue.of(100L), good2.value());
+    var history = bus.samples().stream().filter(of("boiler", "a")).toList();
+    assertTrue(
+        history.indexOf(bad) == 0 && history.indexOf(good2) == 1,
+        "BAD first, then GOOD: " + history);
   }
 
   @Test
@@ -168,14 +181,8 @@ class ModbusRtuAdapterTest {
     bus.line.units.put(
         1,
         request -> {
-          if (first.getAndDecrement() > 0) { // answer 70 ms later: after the 50 ms timeout
-            Thread late =
-                new Thread(
-                    () -> {
-                      java.util.concurrent.locks.LockSupport.parkNanos(70_000_000);
-                      bus.line.inject(stale);
-                    });
-            late.start();
+          if (first.getAndDecrement() > 0) { // answered just after the 50 ms timeout
+            bus.line.answerLate(stale);
             return null;
           }
           return good.apply(request);
@@ -183,8 +190,10 @@ class ModbusRtuAdapterTest {
     bus.start(device("boiler", 1, hr("a", 0)));
     var a = bus.await(of("boiler", "a"), "a");
     assertEquals(PointValue.of(100L), a.value());
-    await(() -> counter("boiler", "late_responses") == 1, "the late answer counted");
+    assertEquals(1, counter("boiler", "late_responses"), "the late answer counted");
+    assertEquals(1, counter("bus /dev/fake", "late_responses"));
     assertEquals(1, counter("boiler", "timeouts"));
+    assertEquals(1, counter("boiler", "retries"));
     assertFalse(
         bus.samples().stream().anyMatch(s -> PointValue.of(999L).equals(s.value())),
         "the late answer was reported: " + bus.samples());
@@ -231,12 +240,17 @@ class ModbusRtuAdapterTest {
   @Test
   void aLostPortComesBackWithoutARestart() throws Exception {
     bus.line.units.put(1, FakeLine.registers(100, 10));
-    bus.start(device("boiler", 1, hr("a", 0)));
+    bus.line.units.put(2, FakeLine.registers(200, 10));
+    bus.start(device("boiler", 1, hr("a", 0)), device("meter", 2, hr("a", 0)));
     bus.await(of("boiler", "a"), "GOOD");
+    bus.await(of("meter", "a"), "GOOD");
     bus.line.present = false;
     bus.line.lost = true;
     var bad = bus.await(of("boiler", "a").and(s -> !s.quality().isGood()), "BAD after unplugging");
     assertEquals(Quality.bad("port /dev/fake lost (device node removed)"), bad.quality());
+    // every unit says why, also one whose poller found the port closed before it was told
+    var meterBad = bus.await(of("meter", "a").and(s -> !s.quality().isGood()), "meter BAD");
+    assertEquals(Quality.bad("port /dev/fake lost (device node removed)"), meterBad.quality());
     bus.line.present = true;
     bus.await(
         of("boiler", "a")
