@@ -267,8 +267,8 @@ public final class RuleCommand {
   }
 
   /**
-   * Writes the events a gateway takes in as JSONL lines. Runs on the pipeline's ingress thread: a
-   * buffered write per event, flushed when the recording ends.
+   * Writes the events a gateway takes in as JSONL lines. Runs on the pipeline's ingress thread: one
+   * line written and flushed per event.
    */
   static final class Recorder implements GatewayListener, AutoCloseable {
     private final BufferedWriter writer;
@@ -289,6 +289,7 @@ public final class RuleCommand {
       try {
         writer.write(EventJsonl.format(event));
         writer.newLine();
+        writer.flush(); // a recording killed mid-incident keeps every event up to then
         written.incrementAndGet();
       } catch (IOException e) {
         failure = e; // reported when the recording ends; the gateway keeps running
