@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,43 @@ class NeighbourIsolationTest extends EngineFixture {
                             + " (i32.const 0)")),
             "writable_points: [tank/out]\n" + FAST,
             FailureKind.LIMIT),
-        new Case("trap", () -> Wat.rule(onEvents("unreachable")), FAST, FailureKind.TRAP));
+        new Case(
+            "trap in er_on_events",
+            () -> Wat.rule(onEvents("unreachable")),
+            FAST,
+            FailureKind.TRAP),
+        new Case(
+            "trap in er_buffer",
+            () ->
+                Wat.module(
+                    Wat.MARKER,
+                    Wat.MEMORY,
+                    Wat.INIT_OK,
+                    Wat.EVENTS_OK,
+                    "(func (export \"er_buffer\") (param i32) (result i32) unreachable)"),
+            FAST,
+            FailureKind.TRAP),
+        new Case(
+            "trap in er_on_tick",
+            () ->
+                Wat.rule(Wat.EVENTS_OK, "(func (export \"er_on_tick\") (result i32) unreachable)"),
+            "tick: 1s\n" + FAST,
+            FailureKind.TRAP),
+        new Case(
+            "10,000 functions, then a spin",
+            () -> {
+              StringBuilder many = new StringBuilder();
+              for (int i = 0; i < 10_000; i++) {
+                many.append("(func $f")
+                    .append(i)
+                    .append(" (result i32) (i32.const ")
+                    .append(i)
+                    .append("))\n");
+              }
+              return Wat.rule(many.toString(), onEvents("(loop $l (br $l)) (i32.const 0)"));
+            },
+            "limits: {deadline: 50ms, init_deadline: 5s}",
+            FailureKind.DEADLINE));
   }
 
   /** Load-time hostiles: each load fails with a RuleLoadException within the init deadline. */
@@ -113,6 +150,13 @@ class NeighbourIsolationTest extends EngineFixture {
             Wat.rule(
                 Wat.EVENTS_OK, "(import \"gw\" \"write_i64\" (func (param i32 i64) (result i32)))"),
         () -> Arrays.copyOf(Wat.rule(Wat.EVENTS_OK), 40),
+        () ->
+            Wat.module(
+                Wat.MARKER,
+                Wat.MEMORY,
+                Wat.BUFFER,
+                Wat.EVENTS_OK,
+                "(func (export \"er_init\") (result i32) unreachable)"),
         () -> new byte[] {0x00, 0x61, 0x73, 0x6d, 0x02, 0x00, 0x00, 0x00});
   }
 
@@ -127,6 +171,8 @@ class NeighbourIsolationTest extends EngineFixture {
       long start = System.nanoTime();
       RuleOutcome out = engine.evaluate(good, batch);
       latency[n] = System.nanoTime() - start;
+      // Paced like a live feed (~10-20k batches/s), so the run spans the whole corpus.
+      LockSupport.parkNanos(50_000);
       long expected = level > 50 ? 1 : 0;
       if ((!(out instanceof RuleOutcome.Committed) || RuleStateTest.reported(out) != expected)
           && wrong.size() < 10) {
@@ -199,7 +245,10 @@ class NeighbourIsolationTest extends EngineFixture {
                 Rule bad =
                     engine.load("bad", c.wasm().get(), EngineFixture.named("bad", c.manifest()));
                 long start = System.nanoTime();
-                RuleOutcome out = engine.evaluate(bad, List.of(Events.f64("tank/level", 1)));
+                RuleOutcome out =
+                    c.manifest().startsWith("tick")
+                        ? engine.tick(bad)
+                        : engine.evaluate(bad, List.of(Events.f64("tank/level", 1)));
                 long ms = (System.nanoTime() - start) / 1_000_000;
                 Failed f = assertInstanceOf(Failed.class, out, c.name() + ": " + out);
                 if (f.kind() != c.kind()) {
