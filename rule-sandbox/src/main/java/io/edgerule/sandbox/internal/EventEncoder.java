@@ -1,6 +1,7 @@
 package io.edgerule.sandbox.internal;
 
 import io.edgerule.adapter.PointEvent;
+import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.PointValue;
 import io.edgerule.adapter.Quality;
 import java.lang.invoke.MethodHandles;
@@ -44,6 +45,8 @@ public final class EventEncoder {
   private int count;
   private int[] payloadRecords = new int[8];
   private int payloadRecordCount;
+  // Reused between batches: a steady stream of batches allocates nothing here.
+  private int[] recordIds = new int[32];
 
   /**
    * Encodes the events the rule subscribes to (ids >= 0), in order.
@@ -57,10 +60,19 @@ public final class EventEncoder {
     int n = events.size();
     ensure(n * Abi.RECORD_SIZE);
     // Records first, payloads after all records: reserve the record area as we go.
-    int[] recordIds = new int[n];
+    if (recordIds.length < n) {
+      recordIds = new int[Math.max(n, recordIds.length * 2)];
+    }
+    int[] recordIds = this.recordIds;
     int kept = 0;
+    PointId lastPoint = null;
+    int lastId = -1;
     for (int i = 0; i < n; i++) {
-      int id = ids.idOf(events.get(i).point());
+      PointId point = events.get(i).point();
+      // Batches often repeat a point (one device polled in a burst): skip the table lookup then.
+      int id = point == lastPoint ? lastId : ids.idOf(point);
+      lastPoint = point;
+      lastId = id;
       recordIds[i] = id;
       if (id >= 0) {
         kept++;
