@@ -4,6 +4,7 @@ import io.edgerule.adapter.PointEvent;
 import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.PointValue;
 import io.edgerule.adapter.Quality;
+import io.edgerule.sandbox.RuleLimits;
 import io.edgerule.sandbox.RuleManifest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,12 +31,20 @@ final class Fixtures {
     }
   }
 
+  /**
+   * The gateway's ceiling for the benchmarks: the defaults, but an action rate no benchmark loop
+   * reaches (the default 1000/s would fail batches; the token bucket is still checked).
+   */
+  static RuleLimits hostCaps() {
+    return RuleLimits.defaults().withActionsPerSecond(100_000_000);
+  }
+
   static RuleManifest referenceManifest() {
     return RuleManifest.parse(
         "name: avg_alarm\n"
             + "inputs: [tank/temperature]\n"
             + "alarms: [overtemp]\n"
-            + "limits: {memory_pages: 4}\n",
+            + "limits: {memory_pages: 4, actions_per_second: 100000000}\n",
         "avg_alarm.yaml");
   }
 

@@ -2,7 +2,6 @@ package io.edgerule.bench;
 
 import io.edgerule.sandbox.Rule;
 import io.edgerule.sandbox.RuleEngine;
-import io.edgerule.sandbox.RuleLimits;
 import io.edgerule.sandbox.RuleManifest;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -39,7 +38,7 @@ public class LoadBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     watchdog = Executors.newSingleThreadScheduledExecutor();
-    engine = new RuleEngine(RuleLimits.defaults(), watchdog, Clock.systemUTC());
+    engine = new RuleEngine(Fixtures.hostCaps(), watchdog, Clock.systemUTC());
     manifest = Fixtures.referenceManifest();
     wasm = Fixtures.referenceWasm();
     // Anchors keep these modules in the compile cache (an entry lives while a rule uses it).

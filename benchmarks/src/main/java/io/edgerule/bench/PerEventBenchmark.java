@@ -3,7 +3,6 @@ package io.edgerule.bench;
 import io.edgerule.adapter.PointEvent;
 import io.edgerule.sandbox.Rule;
 import io.edgerule.sandbox.RuleEngine;
-import io.edgerule.sandbox.RuleLimits;
 import io.edgerule.sandbox.RuleOutcome;
 import java.time.Clock;
 import java.util.List;
@@ -51,7 +50,7 @@ public class PerEventBenchmark {
     compiled = new RawWasm(wasm, true, 64);
     interpreted = new RawWasm(wasm, false, 64);
     watchdog = Executors.newSingleThreadScheduledExecutor();
-    engine = new RuleEngine(RuleLimits.defaults(), watchdog, Clock.systemUTC());
+    engine = new RuleEngine(Fixtures.hostCaps(), watchdog, Clock.systemUTC());
     rule = engine.load("avg_alarm", wasm, Fixtures.referenceManifest());
     List<PointEvent> events = Fixtures.events();
     batches = new java.util.ArrayList<>();
