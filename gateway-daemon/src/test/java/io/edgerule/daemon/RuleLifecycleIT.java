@@ -9,6 +9,7 @@ import io.edgerule.adapter.PointValue;
 import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.daemon.config.GatewaySection;
 import io.edgerule.daemon.config.PipelineConfig;
+import io.edgerule.daemon.config.RuleCeilings;
 import io.edgerule.daemon.config.RuleConfig;
 import io.edgerule.daemon.testing.Poll;
 import io.edgerule.daemon.testing.PushAdapter;
@@ -83,6 +84,12 @@ class RuleLifecycleIT {
 
   private Gateway start(PushAdapter.Factory push, GatewayListener listener, Path... wasms)
       throws Exception {
+    return start(null, push, listener, wasms);
+  }
+
+  private Gateway start(
+      RuleCeilings ceilings, PushAdapter.Factory push, GatewayListener listener, Path... wasms)
+      throws Exception {
     List<RuleConfig> rules = new ArrayList<>();
     for (Path wasm : wasms) {
       String file = wasm.getFileName().toString();
@@ -95,7 +102,7 @@ class RuleLifecycleIT {
             rules,
             null,
             new PipelineConfig(100_000, 64, 2, Duration.ofSeconds(30)),
-            null);
+            ceilings);
     List<AdapterFactory<?>> factories = List.of(push);
     return Gateway.start(config, factories, listener, Clock.systemUTC());
   }
@@ -305,6 +312,58 @@ class RuleLifecycleIT {
         }
       }
       assertTrue(Files.isRegularFile(tmp.resolve("state/rules/count/state.bin")));
+    }
+  }
+
+  @Test
+  void deepRecursionOnABoundedRuleThreadIsAResourceFaultAndTheGatewayKeepsRunning()
+      throws Exception {
+    Path deep =
+        rule(
+            "deep",
+            Wat.rule(
+                "",
+                "(func $down (param i32) (result i32)"
+                    + " (call $down (i32.add (local.get 0) (i32.const 1))))\n"
+                    + "(func (export \"er_on_events\") (param i32 i32) (result i32)"
+                    + " (drop (call $down (i32.const 0))) (i32.const 0))"),
+            "name: deep\ninputs: [tank/level]\nwritable_points: [tank/out]\n"
+                + "limits: {deadline: 5s, quarantine_after: 100}\n");
+    Path echo = rule("echo", echo("v1"), ECHO_MANIFEST);
+    RuleCeilings smallStacks =
+        new RuleCeilings(
+            null, null, null, null, null, null, null, null, null, null, null, null, 256, null,
+            null);
+    PushAdapter.Factory push = new PushAdapter.Factory();
+    Recorder deepOut = new Recorder("deep");
+    Recorder echoOut = new Recorder("echo");
+    GatewayListener both =
+        new GatewayListener() {
+          @Override
+          public void onEvent(PointEvent event) {
+            echoOut.onEvent(event);
+          }
+
+          @Override
+          public void onRuleOutcome(
+              String rule, List<PointEvent> batch, RuleOutcome outcome, Duration elapsed) {
+            deepOut.onRuleOutcome(rule, batch, outcome, elapsed);
+            echoOut.onRuleOutcome(rule, batch, outcome, elapsed);
+          }
+        };
+    try (Gateway gw = start(smallStacks, push, both, deep, echo)) {
+      for (int i = 0; i < 5; i++) {
+        push.last.push("level", i);
+        int n = i + 1;
+        Poll.until(() -> deepOut.failures.size() >= n, WAIT, "deep recursion " + n + " contained");
+      }
+      assertTrue(
+          deepOut.failures.stream()
+              .allMatch(f -> f.contains("RESOURCE") && f.contains("exhausted the call stack")),
+          deepOut.failures::toString);
+      Poll.until(() -> echoOut.written.size() == 5, WAIT, "the other rule kept running");
+      assertEquals(echoOut.events, echoOut.written);
+      assertEquals(List.of(), echoOut.failures);
     }
   }
 
