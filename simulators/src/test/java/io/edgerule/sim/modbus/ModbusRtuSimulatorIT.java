@@ -57,6 +57,18 @@ class ModbusRtuSimulatorIT {
     return HEX.formatHex(b);
   }
 
+  /** Polls until the simulator has logged {@code count} requests (poll with a deadline). */
+  private void awaitRequests(int count, String what) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (sim.requests().size() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(what + ": " + sim.requests().size() + " requests after 5 s");
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+    }
+    assertEquals(count, sim.requests().size(), what);
+  }
+
   @Test
   void answersSeveralUnitsWithExactFrames() throws Exception {
     startSerial();
@@ -97,8 +109,10 @@ class ModbusRtuSimulatorIT {
 
     sim.faults().silence(1);
     master.send(read);
+    // the request must have reached the simulator before the unit answers again: on a loaded
+    // machine 300 ms of silence alone do not prove it was handled (and answered, if un-silenced)
+    awaitRequests(1, "a silenced unit still logs the request");
     assertEquals(0, master.receive(1, QUIET).length, "silenced");
-    assertEquals(1, sim.requests().size(), "a silenced unit still logs the request");
     sim.faults().answer(1);
 
     sim.faults().corruptCrc(1, 1);

@@ -31,12 +31,19 @@ import org.junit.jupiter.api.io.TempDir;
  * ms, one retry; unit 3 never answers. Measured from the simulator's request log (when each cycle's
  * first read reached the slave) over 5 s once unit 3 has been found dead. The figures are printed;
  * the bounds asserted are generous (a shared 2-core CI machine).
+ *
+ * <p>The claim is about what the dead unit costs the others, so a window counts only when the live
+ * units answered in time themselves: on an overloaded machine a pty round trip now and then takes
+ * longer than the 100 ms timeout, and a live unit's own timeout and retry (200 ms and more) delays
+ * its cycles whether or not a dead unit is on the bus. Such a window is printed and measured again,
+ * at most {@link #WINDOWS} times; a window without live timeouts must meet the bounds.
  */
 class RtuBusFairnessIT {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration TIMEOUT = Duration.ofMillis(100);
   private static final Duration WINDOW = Duration.ofSeconds(5);
   private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final int WINDOWS = 3;
 
   @TempDir Path dir;
   private PtyPair pty;
@@ -81,6 +88,12 @@ class RtuBusFairnessIT {
     }
   }
 
+  /** Requests of the live units 1 and 2 that got no answer in time (retried or not). */
+  private static long liveTimeouts(ProtocolAdapter adapter) {
+    return RtuDevices.counter(adapter, "u1", "timeouts")
+        + RtuDevices.counter(adapter, "u2", "timeouts");
+  }
+
   @Test
   void aDeadUnitDoesNotStarveTheOthers() throws Exception {
     pty = PtyPair.create(dir.resolve("sim"), dir.resolve("gw"));
@@ -123,43 +136,59 @@ class RtuBusFairnessIT {
             WAIT,
             "unit 3 found dead");
 
-    Instant from = Instant.now();
-    LockSupport.parkNanos(WINDOW.toNanos()); // the measurement window, not synchronisation
-    Instant to = Instant.now();
-    List<SimRequest> log = sim.requests();
-    Figures one = Figures.of(log, 1, from, to);
-    Figures two = Figures.of(log, 2, from, to);
-    long deadRequests =
-        log.stream()
-            .filter(r -> r.unitId() == 3 && !r.time().isBefore(from) && r.time().isBefore(to))
-            .count();
     String busName = "bus " + pty.b();
-    String figures =
-        "poll %d ms, timeout %d ms, window %d s: unit 1 %d cycles, mean %.1f ms, p95 %d ms, max %d"
-                .formatted(
-                    POLL.toMillis(),
-                    TIMEOUT.toMillis(),
-                    WINDOW.toSeconds(),
-                    one.cycles(),
-                    one.meanMs(),
-                    one.p95Ms(),
-                    one.maxGapMs())
-            + " ms; unit 2 %d cycles, mean %.1f ms, p95 %d ms, max %d ms; dead unit 3: %d requests"
-                .formatted(two.cycles(), two.meanMs(), two.p95Ms(), two.maxGapMs(), deadRequests)
-            + " (probes); bus busy %d ms in all, %d timeouts, %d late"
-                .formatted(
-                    RtuDevices.counter(adapter, busName, "busy_ms"),
-                    RtuDevices.counter(adapter, busName, "timeouts"),
-                    RtuDevices.counter(adapter, busName, "late_responses"));
-    System.out.println("RTU fairness: " + figures);
-
-    long nominal = WINDOW.toMillis() / POLL.toMillis(); // 25 cycles
-    for (Figures f : List.of(one, two)) {
-      assertTrue(f.cycles() >= nominal * 8 / 10, "too few cycles: " + figures);
-      assertTrue(f.meanMs() < POLL.toMillis() * 1.2, "mean interval too long: " + figures);
-      assertTrue(f.maxGapMs() < 3 * POLL.toMillis(), "a gap of 3 intervals: " + figures);
+    for (int window = 1; ; window++) {
+      long liveTimeoutsBefore = liveTimeouts(adapter);
+      Instant from = Instant.now();
+      LockSupport.parkNanos(WINDOW.toNanos()); // the measurement window, not synchronisation
+      Instant to = Instant.now();
+      long liveTimeouts = liveTimeouts(adapter) - liveTimeoutsBefore;
+      List<SimRequest> log = sim.requests();
+      Figures one = Figures.of(log, 1, from, to);
+      Figures two = Figures.of(log, 2, from, to);
+      long deadRequests =
+          log.stream()
+              .filter(r -> r.unitId() == 3 && !r.time().isBefore(from) && r.time().isBefore(to))
+              .count();
+      String figures =
+          "poll %d ms, timeout %d ms, window %d s: unit 1 %d cycles, mean %.1f ms, p95 %d ms, max %d"
+                  .formatted(
+                      POLL.toMillis(),
+                      TIMEOUT.toMillis(),
+                      WINDOW.toSeconds(),
+                      one.cycles(),
+                      one.meanMs(),
+                      one.p95Ms(),
+                      one.maxGapMs())
+              + " ms; unit 2 %d cycles, mean %.1f ms, p95 %d ms, max %d ms; dead unit 3: %d"
+                  .formatted(two.cycles(), two.meanMs(), two.p95Ms(), two.maxGapMs(), deadRequests)
+              + " requests (probes); live units' own timeouts %d; bus busy %d ms in all, %d"
+                  .formatted(
+                      liveTimeouts,
+                      RtuDevices.counter(adapter, busName, "busy_ms"),
+                      RtuDevices.counter(adapter, busName, "timeouts"))
+              + " timeouts, %d late"
+                  .formatted(RtuDevices.counter(adapter, busName, "late_responses"));
+      System.out.println("RTU fairness (window " + window + "): " + figures);
+      assertTrue(deadRequests <= 10, "the dead unit was asked too often: " + figures);
+      if (liveTimeouts > 0) {
+        assertTrue(
+            window < WINDOWS,
+            "in each of "
+                + WINDOWS
+                + " windows the live units timed out on their own (machine too slow for a 100 ms"
+                + " timeout), nothing measured about the dead unit: "
+                + figures);
+        continue; // the machine, not the dead unit, delayed the live units: measure again
+      }
+      long nominal = WINDOW.toMillis() / POLL.toMillis(); // 25 cycles
+      for (Figures f : List.of(one, two)) {
+        assertTrue(f.cycles() >= nominal * 8 / 10, "too few cycles: " + figures);
+        assertTrue(f.meanMs() < POLL.toMillis() * 1.2, "mean interval too long: " + figures);
+        assertTrue(f.maxGapMs() < 3 * POLL.toMillis(), "a gap of 3 intervals: " + figures);
+      }
+      break;
     }
-    assertTrue(deadRequests <= 10, "the dead unit was asked too often: " + figures);
     assertTrue(dead.quality().reason().contains("unit 3"));
   }
 }
