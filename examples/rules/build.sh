@@ -3,6 +3,9 @@
 # and wasm-ld (Debian: clang, lld) against sdk/c/edgerule.h, AssemblyScript (as/NAME.ts ->
 # NAME.as.wasm) with asc 0.28 against sdk/assemblyscript, installed by `npm ci` from
 # package-lock.json into node_modules/ (Debian: nodejs, npm; needs the npm registry once).
+# Rust (rust/NAME.rs -> NAME.rs.wasm) with Debian's rustc 1.63 and its wasm32 standard library
+# against sdk/rust (Debian: rustc, libstd-rust-dev-wasm32; /usr/bin/rustc is preferred over a
+# rustup one on the PATH, whose version would give other code).
 # The committed .wasm files are exactly this script's output; .ci/check-rules proves it.
 #
 #   examples/rules/build.sh            # rebuild in place
@@ -20,6 +23,9 @@ need wat2wasm wabt
 need clang clang
 need wasm-ld lld
 need npm npm
+rustc_bin=/usr/bin/rustc
+[ -x "$rustc_bin" ] || rustc_bin=$(command -v rustc || true)
+[ -n "$rustc_bin" ] || { echo "build.sh: 'rustc' not found: install the Debian packages 'rustc' and 'libstd-rust-dev-wasm32'" >&2; exit 1; }
 
 for wat in "$here"/*.wat; do
   name=$(basename "$wat" .wat)
@@ -51,4 +57,20 @@ for ts in "$here"/as/*.ts; do
   name=$(basename "$ts" .ts)
   (cd "$here" && node_modules/.bin/asc "as/$name.ts" -O3 --runtime incremental --use abort= \
     --noAssert -o "$out/$name.as.wasm")
+done
+
+# Rust: the SDK as an rlib in a scratch folder, then each rule as a cdylib. panic=abort and the
+# rule's panic handler make a panic a trap; a 16 KiB stack instead of rustc's 1 MiB keeps a small
+# rule within a few pages.
+rlib_dir=$(mktemp -d)
+trap 'rm -rf "$rlib_dir"' EXIT
+"$rustc_bin" --edition 2021 --crate-type rlib --crate-name edgerule_rule \
+  --target wasm32-unknown-unknown -C opt-level=3 -C panic=abort \
+  -o "$rlib_dir/libedgerule_rule.rlib" "$here/../../sdk/rust/src/lib.rs"
+for rs in "$here"/rust/*.rs; do
+  name=$(basename "$rs" .rs)
+  "$rustc_bin" --edition 2021 --crate-type cdylib --target wasm32-unknown-unknown \
+    -C opt-level=3 -C panic=abort -C link-arg=-zstack-size=16384 -C link-arg=--strip-all \
+    -L "$rlib_dir" --extern edgerule_rule="$rlib_dir/libedgerule_rule.rlib" \
+    -o "$out/$name.rs.wasm" "$rs"
 done

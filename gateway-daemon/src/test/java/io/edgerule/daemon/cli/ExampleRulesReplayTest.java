@@ -31,7 +31,8 @@ class ExampleRulesReplayTest {
   /** example (manifest, events, expected) -> the modules implementing it. */
   static final Map<String, List<String>> MODULES =
       Map.of(
-          "threshold_alarm", List.of("threshold_alarm.wasm", "threshold_alarm.as.wasm"),
+          "threshold_alarm",
+              List.of("threshold_alarm.wasm", "threshold_alarm.as.wasm", "threshold_alarm.rs.wasm"),
           "avg_alarm", List.of("avg_alarm.wasm"),
           "deadband", List.of("deadband.wasm", "deadband.as.wasm"),
           "pump", List.of("pump.wasm", "pump.as.wasm"),
