@@ -87,16 +87,15 @@ public final class EventEncoder {
       }
       PointEvent e = events.get(i);
       int at = record * Abi.RECORD_SIZE;
-      I32.set(buf, at + Abi.OFF_POINT_ID, recordIds[i]);
-      buf[at + Abi.OFF_QUALITY] = (byte) quality(e.quality());
-      buf[at + Abi.OFF_FLAGS] = 0;
-      buf[at + Abi.OFF_FLAGS + 1] = 0;
       I64.set(buf, at + Abi.OFF_SOURCE_TIME, e.sourceTime().toEpochMilli());
       I64.set(buf, at + Abi.OFF_SEQUENCE, e.sequence());
       PointValue v = e.value();
       int type;
       long raw;
-      if (v == null) {
+      if (v instanceof PointValue.Float64 d) { // the common case first
+        type = Abi.TYPE_FLOAT64;
+        raw = Double.doubleToRawLongBits(d.value());
+      } else if (v == null) {
         type = Abi.TYPE_NONE;
         raw = 0;
       } else if (v instanceof PointValue.Bool b) {
@@ -105,9 +104,6 @@ public final class EventEncoder {
       } else if (v instanceof PointValue.Int64 l) {
         type = Abi.TYPE_INT64;
         raw = l.value();
-      } else if (v instanceof PointValue.Float64 d) {
-        type = Abi.TYPE_FLOAT64;
-        raw = Double.doubleToRawLongBits(d.value());
       } else {
         byte[] bytes;
         if (v instanceof PointValue.Text t) {
@@ -126,7 +122,11 @@ public final class EventEncoder {
         }
         payloadRecords[payloadRecordCount++] = at;
       }
-      buf[at + Abi.OFF_VALUE_TYPE] = (byte) type;
+      // Bytes 0..7 in one store: point_id (0..3), value_type (4), quality (5), flags = 0 (6..7).
+      I64.set(
+          buf,
+          at + Abi.OFF_POINT_ID,
+          (recordIds[i] & 0xffffffffL) | ((long) type << 32) | ((long) quality(e.quality()) << 40));
       I64.set(buf, at + Abi.OFF_VALUE, raw);
       record++;
     }
