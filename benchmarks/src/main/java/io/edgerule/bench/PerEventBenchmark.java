@@ -36,6 +36,7 @@ public class PerEventBenchmark {
   private ReferenceRule java;
   private RawWasm compiled;
   private RawWasm interpreted;
+  private RawWasm compiledByteBuffer;
   private ScheduledExecutorService watchdog;
   private RuleEngine engine;
   private Rule rule;
@@ -49,6 +50,7 @@ public class PerEventBenchmark {
     java = new ReferenceRule();
     compiled = new RawWasm(wasm, true, 64);
     interpreted = new RawWasm(wasm, false, 64);
+    compiledByteBuffer = new RawWasm(wasm, true, false, 64);
     watchdog = Executors.newSingleThreadScheduledExecutor();
     engine = new RuleEngine(Fixtures.hostCaps(), watchdog, Clock.systemUTC());
     rule = engine.load("avg_alarm", wasm, Fixtures.referenceManifest());
@@ -90,6 +92,13 @@ public class PerEventBenchmark {
   public int wasmCompiledBare() {
     compiled.deliver(advance(), batch);
     return compiled.actions;
+  }
+
+  /** As {@link #wasmCompiledBare} on Chicory's default memory, {@code ByteBufferMemory}. */
+  @Benchmark
+  public int wasmCompiledBareByteBuffer() {
+    compiledByteBuffer.deliver(advance(), batch);
+    return compiledByteBuffer.actions;
   }
 
   @Benchmark

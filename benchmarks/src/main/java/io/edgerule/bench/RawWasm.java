@@ -1,6 +1,7 @@
 package io.edgerule.bench;
 
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
@@ -33,6 +34,14 @@ final class RawWasm {
   int actions;
 
   RawWasm(byte[] wasm, boolean compiled, int maxBatch) {
+    this(wasm, compiled, true, maxBatch);
+  }
+
+  /**
+   * @param byteArrayMemory Chicory's {@code ByteArrayMemory} (what the sandbox uses) rather than
+   *     its default {@code ByteBufferMemory}
+   */
+  RawWasm(byte[] wasm, boolean compiled, boolean byteArrayMemory, int maxBatch) {
     WasmModule module = Parser.parse(wasm);
     FunctionType lookup = FunctionType.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I32));
     FunctionType raise =
@@ -62,6 +71,9 @@ final class RawWasm {
                     }))
             .build();
     Instance.Builder b = Instance.builder(module).withImportValues(imports);
+    if (byteArrayMemory) {
+      b.withMemoryFactory(ByteArrayMemory::new);
+    }
     if (compiled) {
       b.withMachineFactory(MachineFactoryCompiler.compile(module));
     }
