@@ -2,11 +2,8 @@ package io.edgerule.adapter.modbus;
 
 import io.edgerule.adapter.Backoff;
 import io.edgerule.adapter.DeviceConfig;
-import io.edgerule.adapter.PointId;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One Modbus TCP device (a {@code devices:} entry with {@code protocol: modbus-tcp}). Every
@@ -48,7 +45,7 @@ public record ModbusTcpDeviceConfig(
     implements DeviceConfig {
 
   public static final int DEFAULT_PORT = 502;
-  public static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(10);
+  public static final Duration MIN_POLL_INTERVAL = PollSettings.MIN_POLL_INTERVAL;
 
   public ModbusTcpDeviceConfig {
     if (name == null || name.isBlank()) {
@@ -59,73 +56,22 @@ public record ModbusTcpDeviceConfig(
       throw new IllegalArgumentException(where + "host is required");
     }
     port = port == null ? DEFAULT_PORT : port;
-    check(port >= 1 && port <= 65535, where, "port must be 1..65535, got " + port);
+    PollSettings.check(port >= 1 && port <= 65535, where, "port must be 1..65535, got " + port);
     unitId = unitId == null ? 1 : unitId;
-    check(unitId >= 0 && unitId <= 255, where, "unit_id must be 0..255, got " + unitId);
-    pollInterval = pollInterval == null ? Duration.ofSeconds(1) : pollInterval;
-    check(
-        pollInterval.compareTo(MIN_POLL_INTERVAL) >= 0,
-        where,
-        "poll_interval must be at least 10ms, got " + pollInterval);
+    PollSettings.check(
+        unitId >= 0 && unitId <= 255, where, "unit_id must be 0..255, got " + unitId);
+    pollInterval = PollSettings.pollInterval(pollInterval, where);
     timeout = timeout == null ? Duration.ofSeconds(1) : timeout;
-    check(!timeout.isNegative() && !timeout.isZero(), where, "timeout must be > 0, got " + timeout);
-    retries = retries == null ? 1 : retries;
-    check(retries >= 0 && retries <= 10, where, "retries must be 0..10, got " + retries);
+    PollSettings.check(
+        !timeout.isNegative() && !timeout.isZero(), where, "timeout must be > 0, got " + timeout);
     reconnect = reconnect == null ? Backoff.DEFAULT : reconnect;
-    maxGap = maxGap == null ? 8 : maxGap;
-    check(maxGap >= 0 && maxGap <= 124, where, "max_gap must be 0..124, got " + maxGap);
-    maxBitGap = maxBitGap == null ? 128 : maxBitGap;
-    check(
-        maxBitGap >= 0 && maxBitGap <= 1999,
-        where,
-        "max_bit_gap must be 0..1999, got " + maxBitGap);
-    maxRegisters = maxRegisters == null ? 125 : maxRegisters;
-    check(
-        maxRegisters >= 1 && maxRegisters <= 125,
-        where,
-        "max_registers must be 1..125 (the Modbus limit for one read), got " + maxRegisters);
-    maxBits = maxBits == null ? 2000 : maxBits;
-    check(
-        maxBits >= 1 && maxBits <= 2000,
-        where,
-        "max_bits must be 1..2000 (the Modbus limit for one read), got " + maxBits);
-    integrityInterval = integrityInterval == null ? Duration.ofSeconds(60) : integrityInterval;
-    check(
-        !integrityInterval.isNegative(),
-        where,
-        "integrity_interval must be >= 0 (0 turns it off), got " + integrityInterval);
-    if (points == null || points.isEmpty()) {
-      throw new IllegalArgumentException(where + "points: at least one point is required");
-    }
-    Set<String> names = new HashSet<>();
-    for (ModbusPointConfig point : points) {
-      if (point == null) {
-        throw new IllegalArgumentException(where + "points: empty entry");
-      }
-      new PointId(name, point.name()); // validates both names with a clear message
-      if (!names.add(point.name())) {
-        throw new IllegalArgumentException(where + "point '" + point.name() + "' is defined twice");
-      }
-      if (!point.table().isBits() && point.width() > maxRegisters) {
-        throw new IllegalArgumentException(
-            where
-                + "point '"
-                + point.name()
-                + "' ("
-                + point.type().yamlName()
-                + ") needs "
-                + point.width()
-                + " registers in one read but max_registers is "
-                + maxRegisters);
-      }
-    }
-    points = List.copyOf(points);
-  }
-
-  private static void check(boolean ok, String where, String message) {
-    if (!ok) {
-      throw new IllegalArgumentException(where + message);
-    }
+    retries = PollSettings.retries(retries, where);
+    maxGap = PollSettings.maxGap(maxGap, where);
+    maxBitGap = PollSettings.maxBitGap(maxBitGap, where);
+    maxRegisters = PollSettings.maxRegisters(maxRegisters, where);
+    maxBits = PollSettings.maxBits(maxBits, where);
+    integrityInterval = PollSettings.integrityInterval(integrityInterval, where);
+    points = PollSettings.points(name, points, maxRegisters, where);
   }
 
   /** A device with defaults for everything but where it is and its points. */
