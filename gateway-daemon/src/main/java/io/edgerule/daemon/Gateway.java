@@ -25,6 +25,7 @@ import io.edgerule.sandbox.RuleEngine;
 import io.edgerule.sandbox.RuleLoadException;
 import io.edgerule.sandbox.RuleManifest;
 import io.edgerule.sandbox.RuleStateStore;
+import io.edgerule.sandbox.RuleStatus;
 import io.edgerule.sandbox.ShadowReport;
 import io.edgerule.sandbox.ShadowRun;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -155,6 +157,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     }
     long every = config.pipeline().healthInterval().toMillis();
     gw.scheduler.scheduleAtFixedRate(gw::publishState, 0, every, TimeUnit.MILLISECONDS);
+    gw.scheduler.scheduleAtFixedRate(gw::readmitDueRules, 1, 1, TimeUnit.SECONDS);
     log.info(
         "gateway {} running: {} adapters, {} rules loaded, {} failed",
         config.gateway().id(),
@@ -322,6 +325,21 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
 
   private List<RuleSlot> subscribers(PointId point) {
     return slots.stream().filter(s -> s.rule().manifest().subscribes(point)).toList();
+  }
+
+  /**
+   * Re-admits quarantined rules whose backoff has run out even when no event arrives for them, on
+   * each rule's own turn (never beside one of its batches), so the state shows them ACTIVE again.
+   */
+  private void readmitDueRules() {
+    Instant now = clock.instant();
+    for (RuleSlot slot : slots) {
+      Rule rule = slot.rule();
+      if (rule.status() == RuleStatus.QUARANTINED
+          && rule.readmitAt().map(at -> !now.isBefore(at)).orElse(false)) {
+        slot.runBetweenBatches(() -> engine.readmitIfDue(slot.rule()));
+      }
+    }
   }
 
   private void publishState() {

@@ -325,12 +325,7 @@ public final class RuleEngine implements AutoCloseable {
     if (rule.status() == RuleStatus.DISABLED) {
       return new Skipped("rule '" + rule.name() + "' is disabled");
     }
-    if (rule.status() == RuleStatus.QUARANTINED) {
-      Instant due = rule.readmitAt().orElse(null);
-      if (due != null && !clock.instant().isBefore(due)) {
-        readmit(rule, "automatically after its backoff");
-      }
-    }
+    readmitIfDue(rule);
     if (rule.status() == RuleStatus.QUARANTINED) {
       return new Skipped(
           "rule '"
@@ -453,6 +448,25 @@ public final class RuleEngine implements AutoCloseable {
       rule.resetBackoff();
       readmit(rule, "by an operator");
     }
+  }
+
+  /**
+   * Re-admits a quarantined rule whose backoff has run out, without waiting for its next event or
+   * tick (so a silent rule does not stay QUARANTINED past its re-admission time). Call it where a
+   * call of the rule could be: on the rule's own turn, never beside a running batch.
+   *
+   * @return true if the rule was re-admitted now
+   */
+  public boolean readmitIfDue(Rule rule) {
+    if (rule.unloaded || rule.status() != RuleStatus.QUARANTINED) {
+      return false;
+    }
+    Instant due = rule.readmitAt().orElse(null);
+    if (due == null || clock.instant().isBefore(due)) {
+      return false;
+    }
+    readmit(rule, "automatically after its backoff");
+    return true;
   }
 
   private void readmit(Rule rule, String how) {

@@ -85,4 +85,22 @@ class ReadmissionTest extends EngineFixture {
     engine.enable(rule);
     assertEquals(0, rule.consecutiveQuarantines(), "an operator's enable resets the backoff");
   }
+
+  @Test
+  void aSilentRuleIsReadmittedWhenItsBackoffRunsOut() {
+    Rule rule = flaky();
+    assertInstanceOf(Failed.class, engine.evaluate(rule, BAD));
+    assertEquals(RuleStatus.QUARANTINED, rule.status());
+    clock.advance(Duration.ofSeconds(29));
+    assertEquals(false, engine.readmitIfDue(rule), "not yet due");
+    assertEquals(RuleStatus.QUARANTINED, rule.status());
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(true, engine.readmitIfDue(rule), "due: re-admitted without an event");
+    assertEquals(RuleStatus.ACTIVE, rule.status());
+    assertEquals(false, engine.readmitIfDue(rule), "an active rule is left alone");
+    engine.disable(rule);
+    clock.advance(Duration.ofHours(2));
+    assertEquals(false, engine.readmitIfDue(rule), "a disabled rule waits for an operator");
+    assertEquals(RuleStatus.DISABLED, rule.status());
+  }
 }
