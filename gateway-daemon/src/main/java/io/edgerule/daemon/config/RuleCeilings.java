@@ -47,41 +47,7 @@ public record RuleCeilings(
     readmitBackoff = readmitBackoff == null ? Duration.ofSeconds(30) : readmitBackoff;
     readmitBackoffMax = readmitBackoffMax == null ? Duration.ofHours(1) : readmitBackoffMax;
     // Validates every field with the sandbox's own messages (fields are not assigned yet here).
-    limits(
-        memoryPages,
-        deadline,
-        initDeadline,
-        maxActions,
-        maxActionBytes,
-        maxTableElements,
-        quarantineAfter,
-        faultWindow,
-        maxModuleBytes,
-        maxFunctions,
-        actionsPerSecond,
-        stateBytes,
-        stackKib,
-        readmitBackoff,
-        readmitBackoffMax);
-  }
-
-  private static RuleLimits limits(
-      int memoryPages,
-      Duration deadline,
-      Duration initDeadline,
-      int maxActions,
-      int maxActionBytes,
-      int maxTableElements,
-      int quarantineAfter,
-      Duration faultWindow,
-      int maxModuleBytes,
-      int maxFunctions,
-      int actionsPerSecond,
-      int stateBytes,
-      int stackKib,
-      Duration readmitBackoff,
-      Duration readmitBackoffMax) {
-    return new RuleLimits(
+    new RuleLimits(
         memoryPages,
         deadline,
         initDeadline,
@@ -100,7 +66,7 @@ public record RuleCeilings(
   }
 
   public RuleLimits toLimits() {
-    return limits(
+    return new RuleLimits(
         memoryPages,
         deadline,
         initDeadline,
