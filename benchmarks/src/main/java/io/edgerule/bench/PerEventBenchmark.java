@@ -36,6 +36,7 @@ public class PerEventBenchmark {
   private ReferenceRule java;
   private RawWasm compiled;
   private RawWasm interpreted;
+  private RawWasm compiledPaged;
   private RawWasm compiledByteBuffer;
   private ScheduledExecutorService watchdog;
   private RuleEngine engine;
@@ -50,7 +51,8 @@ public class PerEventBenchmark {
     java = new ReferenceRule();
     compiled = new RawWasm(wasm, true, 64);
     interpreted = new RawWasm(wasm, false, 64);
-    compiledByteBuffer = new RawWasm(wasm, true, false, 64);
+    compiledPaged = new RawWasm(wasm, true, RawWasm.MemoryKind.PAGED, 64);
+    compiledByteBuffer = new RawWasm(wasm, true, RawWasm.MemoryKind.BYTE_BUFFER, 64);
     watchdog = Executors.newSingleThreadScheduledExecutor();
     engine = new RuleEngine(Fixtures.hostCaps(), watchdog, Clock.systemUTC());
     rule = engine.load("avg_alarm", wasm, Fixtures.referenceManifest());
@@ -92,6 +94,13 @@ public class PerEventBenchmark {
   public int wasmCompiledBare() {
     compiled.deliver(advance(), batch);
     return compiled.actions;
+  }
+
+  /** As {@link #wasmCompiledBare} on Chicory's paged {@code ByteArrayMemory}. */
+  @Benchmark
+  public int wasmCompiledBarePaged() {
+    compiledPaged.deliver(advance(), batch);
+    return compiledPaged.actions;
   }
 
   /** As {@link #wasmCompiledBare} on Chicory's default memory, {@code ByteBufferMemory}. */

@@ -10,6 +10,7 @@ import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
+import io.edgerule.sandbox.internal.FlatMemory;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -33,15 +34,21 @@ final class RawWasm {
   private final byte[] records;
   int actions;
 
-  RawWasm(byte[] wasm, boolean compiled, int maxBatch) {
-    this(wasm, compiled, true, maxBatch);
+  /** Which linear memory implementation the instance gets. */
+  enum MemoryKind {
+    /** The sandbox's own {@code FlatMemory}: one {@code byte[]}. */
+    FLAT,
+    /** Chicory's {@code ByteArrayMemory}: 64 KiB {@code byte[]} pages. */
+    PAGED,
+    /** Chicory's default, {@code ByteBufferMemory}. */
+    BYTE_BUFFER
   }
 
-  /**
-   * @param byteArrayMemory Chicory's {@code ByteArrayMemory} (what the sandbox uses) rather than
-   *     its default {@code ByteBufferMemory}
-   */
-  RawWasm(byte[] wasm, boolean compiled, boolean byteArrayMemory, int maxBatch) {
+  RawWasm(byte[] wasm, boolean compiled, int maxBatch) {
+    this(wasm, compiled, MemoryKind.FLAT, maxBatch);
+  }
+
+  RawWasm(byte[] wasm, boolean compiled, MemoryKind memory, int maxBatch) {
     WasmModule module = Parser.parse(wasm);
     FunctionType lookup = FunctionType.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I32));
     FunctionType raise =
@@ -71,8 +78,10 @@ final class RawWasm {
                     }))
             .build();
     Instance.Builder b = Instance.builder(module).withImportValues(imports);
-    if (byteArrayMemory) {
-      b.withMemoryFactory(ByteArrayMemory::new);
+    switch (memory) {
+      case FLAT -> b.withMemoryFactory(FlatMemory::new);
+      case PAGED -> b.withMemoryFactory(ByteArrayMemory::new);
+      case BYTE_BUFFER -> {} // Chicory's default
     }
     if (compiled) {
       b.withMachineFactory(MachineFactoryCompiler.compile(module));

@@ -1,6 +1,5 @@
 package io.edgerule.sandbox.internal;
 
-import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
@@ -64,11 +63,11 @@ public final class RuleInstance {
             .withMachineFactory(compiled.machines())
             .withImportValues(host.imports())
             .withMemoryLimits(checked.memoryLimits())
-            // Not Chicory's default ByteBufferMemory: compiled loads and stores on byte[] pages
-            // through VarHandles make the compiled reference rule about 1.6x faster
-            // (docs/benchmarks.md). Same limits: grow returns -1 at the cap, pages are allocated
-            // only when grown, and an access outside them traps.
-            .withMemoryFactory(ByteArrayMemory::new)
+            // Not Chicory's default ByteBufferMemory: one flat byte[] (rules never share
+            // memory), the fastest loads and stores compiled code can make; Chicory's paged
+            // ByteArrayMemory for caps above FlatMemory.MAX_PAGES (docs/benchmarks.md). Same
+            // limits either way: grow returns -1 at the cap and an access outside the pages traps.
+            .withMemoryFactory(FlatMemory::forLimits)
             // A fresh Table per instance: Chicory grows the module's own limits object in place,
             // and the cap bounds table.grow.
             .withTableFactory(
