@@ -9,6 +9,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.ValType;
 import io.edgerule.sandbox.internal.FlatMemory;
 import java.lang.invoke.MethodHandles;
@@ -77,7 +78,12 @@ final class RawWasm {
                       return OK;
                     }))
             .build();
-    Instance.Builder b = Instance.builder(module).withImportValues(imports);
+    // The sandbox's default page cap (16), as the reference manifest gets it.
+    int initial = module.memorySection().orElseThrow().getMemory(0).limits().initialPages();
+    Instance.Builder b =
+        Instance.builder(module)
+            .withImportValues(imports)
+            .withMemoryLimits(new MemoryLimits(initial, 16));
     switch (memory) {
       case FLAT -> b.withMemoryFactory(FlatMemory::new);
       case PAGED -> b.withMemoryFactory(ByteArrayMemory::new);

@@ -8,14 +8,15 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Encodes a batch of events as ABI v1 records (32 bytes each, little-endian) followed by the
- * payload area holding string and bytes values. Pure: the encoder owns one growing scratch array
- * and knows nothing about the rule's memory; string/bytes offsets are written relative to the batch
- * start and made absolute by {@link #relocate} once the host knows where the batch goes.
+ * payload area holding string and bytes values. Pure: the encoder owns growing scratch arrays and
+ * knows nothing about the rule's memory; string/bytes offsets are written relative to the payload
+ * area and made absolute by {@link #relocate} once the host knows where the batch goes.
  *
  * <pre>
  * offset size field
@@ -40,55 +41,62 @@ public final class EventEncoder {
     int idOf(io.edgerule.adapter.PointId point);
   }
 
+  /** ABI quality codes by {@link Quality.Status#ordinal()}: one array load instead of a switch. */
+  private static final int[] QUALITY_CODES = new int[Quality.Status.values().length];
+
+  static {
+    for (Quality.Status status : Quality.Status.values()) {
+      QUALITY_CODES[status.ordinal()] =
+          switch (status) {
+            case GOOD -> Abi.QUALITY_GOOD;
+            case UNCERTAIN -> Abi.QUALITY_UNCERTAIN;
+            case BAD -> Abi.QUALITY_BAD;
+          };
+    }
+  }
+
+  /** Seconds whose milliseconds cannot overflow a long: |s| * 1000 + 999 < 2^63. */
+  private static final long SAFE_SECONDS = Long.MAX_VALUE / 1000 - 1;
+
   private byte[] buf = new byte[32 * Abi.RECORD_SIZE];
   private int size;
   private int count;
+
+  /** Where the payload area starts in {@link #buf}: right after the last record. */
+  private int payloadAt;
+
+  // String/bytes payloads are gathered here while the records are written, then appended after
+  // them: one pass over the events, whose number of records for this rule is not known upfront.
+  private byte[] payload = new byte[256];
+  private int payloadSize;
   private int[] payloadRecords = new int[8];
   private int payloadRecordCount;
-  // Reused between batches: a steady stream of batches allocates nothing here.
-  private int[] recordIds = new int[32];
 
   /**
-   * Encodes the events the rule subscribes to (ids >= 0), in order.
+   * Encodes the events the rule subscribes to (ids >= 0), in order, in one pass.
    *
    * @return the number of records written
    */
   public int encode(List<PointEvent> events, PointIds ids) {
-    size = 0;
-    count = 0;
-    payloadRecordCount = 0;
     int n = events.size();
     ensure(n * Abi.RECORD_SIZE);
-    // Records first, payloads after all records: reserve the record area as we go.
-    if (recordIds.length < n) {
-      recordIds = new int[Math.max(n, recordIds.length * 2)];
-    }
-    int[] recordIds = this.recordIds;
-    int kept = 0;
+    byte[] buf = this.buf; // a local: the stores below cannot make the JIT reload it
+    payloadSize = 0;
+    payloadRecordCount = 0;
+    int at = 0;
     PointId lastPoint = null;
     int lastId = -1;
     for (int i = 0; i < n; i++) {
-      PointId point = events.get(i).point();
+      PointEvent e = events.get(i);
+      PointId point = e.point();
       // Batches often repeat a point (one device polled in a burst): skip the table lookup then.
-      int id = point == lastPoint ? lastId : ids.idOf(point);
-      lastPoint = point;
-      lastId = id;
-      recordIds[i] = id;
-      if (id >= 0) {
-        kept++;
+      if (point != lastPoint) {
+        lastId = ids.idOf(point);
+        lastPoint = point;
       }
-    }
-    int payloadAt = kept * Abi.RECORD_SIZE;
-    size = payloadAt;
-    int record = 0;
-    for (int i = 0; i < n; i++) {
-      if (recordIds[i] < 0) {
+      if (lastId < 0) {
         continue;
       }
-      PointEvent e = events.get(i);
-      int at = record * Abi.RECORD_SIZE;
-      I64.set(buf, at + Abi.OFF_SOURCE_TIME, e.sourceTime().toEpochMilli());
-      I64.set(buf, at + Abi.OFF_SEQUENCE, e.sequence());
       PointValue v = e.value();
       int type;
       long raw;
@@ -105,42 +113,76 @@ public final class EventEncoder {
         type = Abi.TYPE_INT64;
         raw = l.value();
       } else {
-        byte[] bytes;
-        if (v instanceof PointValue.Text t) {
-          type = Abi.TYPE_STRING;
-          bytes = t.value().getBytes(StandardCharsets.UTF_8);
-        } else {
-          type = Abi.TYPE_BYTES;
-          bytes = ((PointValue.Bytes) v).value();
-        }
-        ensure(size + bytes.length);
-        System.arraycopy(bytes, 0, buf, size, bytes.length);
-        raw = (size & 0xffffffffL) | ((long) bytes.length << 32);
-        size += bytes.length;
-        if (payloadRecordCount == payloadRecords.length) {
-          payloadRecords = Arrays.copyOf(payloadRecords, payloadRecordCount * 2);
-        }
-        payloadRecords[payloadRecordCount++] = at;
+        type = v instanceof PointValue.Text ? Abi.TYPE_STRING : Abi.TYPE_BYTES;
+        raw = addPayload(v, at);
       }
       // Bytes 0..7 in one store: point_id (0..3), value_type (4), quality (5), flags = 0 (6..7).
       I64.set(
           buf,
           at + Abi.OFF_POINT_ID,
-          (recordIds[i] & 0xffffffffL) | ((long) type << 32) | ((long) quality(e.quality()) << 40));
+          (lastId & 0xffffffffL)
+              | ((long) type << 32)
+              | ((long) QUALITY_CODES[e.quality().status().ordinal()] << 40));
       I64.set(buf, at + Abi.OFF_VALUE, raw);
-      record++;
+      I64.set(buf, at + Abi.OFF_SOURCE_TIME, epochMillis(e.sourceTime()));
+      I64.set(buf, at + Abi.OFF_SEQUENCE, e.sequence());
+      at += Abi.RECORD_SIZE;
     }
-    count = record;
+    count = at / Abi.RECORD_SIZE;
+    payloadAt = at;
+    size = at + payloadSize;
+    if (payloadSize > 0) {
+      ensure(size);
+      System.arraycopy(payload, 0, this.buf, at, payloadSize);
+    }
     return count;
+  }
+
+  /**
+   * {@link Instant#toEpochMilli()} without its overflow checks for every instant within ±292
+   * million years, and saturated beyond instead of throwing: a device's absurd timestamp must not
+   * fail the batch. Measured ~1.4 ns per event cheaper than {@code toEpochMilli}
+   * (docs/benchmarks.md).
+   */
+  static long epochMillis(Instant t) {
+    long seconds = t.getEpochSecond();
+    if (Math.abs(seconds) < SAFE_SECONDS) {
+      return seconds * 1000 + t.getNano() / 1_000_000; // floor, like toEpochMilli: nano >= 0
+    }
+    return seconds < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+  }
+
+  /**
+   * Stores a string or bytes value in the payload area.
+   *
+   * @return the record's value field: offset within the payload area, and length
+   */
+  private long addPayload(PointValue v, int recordAt) {
+    byte[] bytes =
+        v instanceof PointValue.Text t
+            ? t.value().getBytes(StandardCharsets.UTF_8)
+            : ((PointValue.Bytes) v).value();
+    if (payloadSize + bytes.length > payload.length) {
+      payload = Arrays.copyOf(payload, Math.max(payloadSize + bytes.length, payload.length * 2));
+    }
+    System.arraycopy(bytes, 0, payload, payloadSize, bytes.length);
+    long raw = (payloadSize & 0xffffffffL) | ((long) bytes.length << 32);
+    payloadSize += bytes.length;
+    if (payloadRecordCount == payloadRecords.length) {
+      payloadRecords = Arrays.copyOf(payloadRecords, payloadRecordCount * 2);
+    }
+    payloadRecords[payloadRecordCount++] = recordAt;
+    return raw;
   }
 
   /**
    * Turns the payload offsets of the last batch into addresses for a batch placed at {@code base}.
    */
   public void relocate(int base) {
+    int shift = base + payloadAt;
     for (int i = 0; i < payloadRecordCount; i++) {
       int at = payloadRecords[i] + Abi.OFF_VALUE;
-      I32.set(buf, at, (int) I32.get(buf, at) + base);
+      I32.set(buf, at, (int) I32.get(buf, at) + shift);
     }
   }
 
@@ -161,13 +203,5 @@ public final class EventEncoder {
     if (capacity > buf.length) {
       buf = Arrays.copyOf(buf, Math.max(capacity, buf.length * 2));
     }
-  }
-
-  private static int quality(Quality q) {
-    return switch (q.status()) {
-      case GOOD -> Abi.QUALITY_GOOD;
-      case UNCERTAIN -> Abi.QUALITY_UNCERTAIN;
-      case BAD -> Abi.QUALITY_BAD;
-    };
   }
 }

@@ -91,4 +91,53 @@ class EventEncoderTest {
             new PointTable(manifest)));
     assertEquals(0, encoder.size());
   }
+
+  @Test
+  void epochMillisMatchesInstantToEpochMilliAndSaturatesBeyondItsRange() {
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 100_000; i++) {
+      long seconds = random.nextLong() % (Long.MAX_VALUE / 1000 - 1);
+      if (i % 2 == 0) {
+        seconds %= 10_000_000_000L; // also plenty near the epoch, on both sides
+      }
+      java.time.Instant t = java.time.Instant.ofEpochSecond(seconds, random.nextInt(1_000_000_000));
+      assertEquals(t.toEpochMilli(), EventEncoder.epochMillis(t), t.toString());
+    }
+    java.time.Instant early = java.time.Instant.ofEpochSecond(-1, 999_999_999);
+    assertEquals(-1L, EventEncoder.epochMillis(early), "floor, as toEpochMilli");
+    assertEquals(Long.MAX_VALUE, EventEncoder.epochMillis(java.time.Instant.MAX));
+    assertEquals(Long.MIN_VALUE, EventEncoder.epochMillis(java.time.Instant.MIN));
+  }
+
+  @Test
+  void severalPayloadsPointAtTheirBytesAcrossReusedBatches() {
+    RuleManifest manifest = RuleManifest.parse("name: t\ninputs: ['tank/#']\n", "t.yaml");
+    PointTable ids = new PointTable(manifest);
+    EventEncoder encoder = new EventEncoder();
+    for (int round = 0; round < 3; round++) {
+      String text = "text-" + "x".repeat(round * 300);
+      byte[] raw = new byte[round + 1];
+      Arrays.fill(raw, (byte) (0x40 + round));
+      List<PointEvent> batch =
+          List.of(
+              event("boiler/x", PointValue.of(text + "!"), Quality.GOOD, 1), // left out
+              event("tank/a", PointValue.of(text), Quality.GOOD, 2),
+              event("tank/b", PointValue.of(1.0), Quality.GOOD, 3),
+              event("tank/c", PointValue.of(raw), Quality.GOOD, 4));
+      assertEquals(3, encoder.encode(batch, ids));
+      int base = 0x2000 + round;
+      encoder.relocate(base);
+      byte[] out = Arrays.copyOf(encoder.bytes(), encoder.size());
+      java.nio.ByteBuffer le =
+          java.nio.ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      int textAt = le.getInt(Abi.OFF_VALUE) - base;
+      int textLen = le.getInt(Abi.OFF_VALUE + 4);
+      assertEquals(
+          text, new String(out, textAt, textLen, StandardCharsets.UTF_8), "round " + round);
+      int rawAt = le.getInt(2 * Abi.RECORD_SIZE + Abi.OFF_VALUE) - base;
+      int rawLen = le.getInt(2 * Abi.RECORD_SIZE + Abi.OFF_VALUE + 4);
+      assertArrayEquals(raw, Arrays.copyOfRange(out, rawAt, rawAt + rawLen), "round " + round);
+      assertEquals(3 * Abi.RECORD_SIZE + textLen + rawLen, encoder.size(), "round " + round);
+    }
+  }
 }
