@@ -42,6 +42,7 @@ public final class HostFunctions {
   private final TopicTable topics;
   private final ActionStage stage;
   private final RuleState state;
+  private final NameCache grantedAlarms = new NameCache(16);
   private Phase phase = Phase.IDLE;
 
   public HostFunctions(RuleManifest manifest, Clock clock, ActionStage stage) {
@@ -289,7 +290,19 @@ public final class HostFunctions {
   }
 
   private String alarmName(Instance inst, long ptr, long len, String fn) {
-    String alarm = nameArg(inst, ptr, len);
+    // A rule raises and clears the same few alarms again and again: a name it was granted before
+    // is recognised by its bytes, without decoding, splitting and pattern matching it again.
+    byte[] raw = null;
+    if (len >= 1 && len <= Abi.MAX_NAME_BYTES) {
+      Memory memory = inst.memory();
+      checkRange(memory, ptr, len, "name", "name");
+      raw = memory.readBytes((int) ptr, (int) len);
+      String known = grantedAlarms.get(raw);
+      if (known != null) {
+        return known;
+      }
+    }
+    String alarm = raw == null ? null : utf8(raw);
     if (alarm == null || alarm.isEmpty() || !validName(alarm)) {
       throw new RuleAbort(
           FailureKind.ABI,
@@ -310,6 +323,7 @@ public final class HostFunctions {
               + manifest.alarms()
               + ")");
     }
+    grantedAlarms.put(raw, alarm);
     return alarm;
   }
 
@@ -329,12 +343,17 @@ public final class HostFunctions {
     }
     Memory memory = inst.memory();
     checkRange(memory, ptr, len, "name", "name");
+    return utf8(memory.readBytes((int) ptr, (int) len));
+  }
+
+  /** Strict UTF-8 (malformed input is refused, not replaced), or null. */
+  private static String utf8(byte[] bytes) {
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(memory.readBytes((int) ptr, (int) len)))
+          .decode(ByteBuffer.wrap(bytes))
           .toString();
     } catch (CharacterCodingException e) {
       return null;
