@@ -241,6 +241,15 @@ class HostFunctionsTest extends EngineFixture {
     assertEquals(
         "gw.alarm_clear: alarm 'nope' is not granted by the manifest (alarms: [high/#])",
         denied.message());
+    // A granted name the rule used before (recognised by its bytes since) does not let another in.
+    Failed deniedAfterGranted =
+        failure(
+            probe(
+                onEvents(
+                    "(drop (call $alarm_clear (i32.const 112) (i32.const 10)))"
+                        + " (drop (call $alarm_clear (i32.const 112) (i32.const 10)))"
+                        + " (drop (call $alarm_clear (i32.const 144) (i32.const 4)))")));
+    assertEquals(denied, deniedAfterGranted);
     Failed severity =
         failure(
             probe(
