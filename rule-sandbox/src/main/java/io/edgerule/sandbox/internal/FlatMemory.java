@@ -55,11 +55,8 @@ public final class FlatMemory implements Memory {
   private final int maximumPages;
   private DataSegment[] dataSegments;
 
-  /** Capacity; at least {@link #size} long. Only bytes below {@code size} are reachable. */
+  /** The memory, exactly {@code pages() * PAGE_SIZE} bytes long. */
   private byte[] bytes;
-
-  /** The wasm-visible size in bytes: {@code pages() * PAGE_SIZE}. */
-  private int size;
 
   /**
    * The largest page cap this class takes: growing a page at a time to 128 pages (8 MiB) copies
@@ -93,13 +90,12 @@ public final class FlatMemory implements Memory {
       throw new UninstantiableException(
           "initial memory of " + initial + " pages exceeds the maximum of " + maximumPages);
     }
-    this.size = initial * PAGE_SIZE;
-    this.bytes = new byte[size];
+    this.bytes = new byte[initial * PAGE_SIZE];
   }
 
   @Override
   public int pages() {
-    return size / PAGE_SIZE;
+    return bytes.length / PAGE_SIZE;
   }
 
   @Override
@@ -111,14 +107,13 @@ public final class FlatMemory implements Memory {
       return -1;
     }
     int newSize = wanted * PAGE_SIZE;
-    if (newSize != size) {
+    if (newSize != bytes.length) {
       try {
         bytes = Arrays.copyOf(bytes, newSize); // new bytes are zero, as WebAssembly requires
       } catch (OutOfMemoryError e) {
         // The heap cannot hold it now: memory.grow's own failure value, not a dead gateway.
         return -1;
       }
-      size = newSize;
     }
     return previous;
   }
@@ -183,14 +178,14 @@ public final class FlatMemory implements Memory {
             (int)
                 ConstantEvaluators.computeConstantValue(instance, segment.offsetInstructions())[0];
         byte[] data = segment.data();
-        if (outside(offset, data.length, size)) {
+        if (outside(offset, data.length, bytes.length)) {
           throw new UninstantiableException(
               "out of bounds memory access: data segment of "
                   + data.length
                   + " bytes at "
                   + Integer.toUnsignedString(offset)
                   + " does not fit in "
-                  + size
+                  + bytes.length
                   + " bytes of memory");
         }
         System.arraycopy(data, 0, bytes, offset, data.length);
@@ -224,7 +219,7 @@ public final class FlatMemory implements Memory {
     try {
       return bytes[addr];
     } catch (IndexOutOfBoundsException e) {
-      throw outOfBounds(addr, 1, size);
+      throw outOfBounds(addr, 1, bytes.length);
     }
   }
 
@@ -239,7 +234,7 @@ public final class FlatMemory implements Memory {
     try {
       bytes[addr] = data;
     } catch (IndexOutOfBoundsException e) {
-      throw outOfBounds(addr, 1, size);
+      throw outOfBounds(addr, 1, bytes.length);
     }
   }
 
@@ -248,7 +243,7 @@ public final class FlatMemory implements Memory {
     try {
       SHORT.set(bytes, addr, data);
     } catch (IndexOutOfBoundsException e) {
-      throw outOfBounds(addr, 2, size);
+      throw outOfBounds(addr, 2, bytes.length);
     }
   }
 
@@ -257,7 +252,7 @@ public final class FlatMemory implements Memory {
     try {
       return (short) SHORT.get(bytes, addr);
     } catch (IndexOutOfBoundsException e) {
-      throw outOfBounds(addr, 2, size);
+      throw outOfBounds(addr, 2, bytes.length);
     }
   }
 
@@ -271,7 +266,7 @@ public final class FlatMemory implements Memory {
     try {
       INT.set(bytes, addr, data);
     } catch (IndexOutOfBoundsException e) {
-      throw outOfBounds(addr, 4, size);
+      throw outOfBounds(addr, 4, bytes.length);
     }
   }
 
@@ -280,7 +275,7 @@ public final class FlatMemory implements Memory {
     try {
       return (int) INT.get(bytes, addr);
     } catch (IndexOutOfBoundsException e) {
-      throw outOfBounds(addr, 4, size);
+      throw outOfBounds(addr, 4, bytes.length);
     }
   }
 
@@ -289,7 +284,7 @@ public final class FlatMemory implements Memory {
     try {
       LONG.set(bytes, addr, data);
     } catch (IndexOutOfBoundsException e) {
-      throw outOfBounds(addr, 8, size);
+      throw outOfBounds(addr, 8, bytes.length);
     }
   }
 
@@ -298,7 +293,7 @@ public final class FlatMemory implements Memory {
     try {
       return (long) LONG.get(bytes, addr);
     } catch (IndexOutOfBoundsException e) {
-      throw outOfBounds(addr, 8, size);
+      throw outOfBounds(addr, 8, bytes.length);
     }
   }
 
@@ -307,7 +302,7 @@ public final class FlatMemory implements Memory {
     try {
       FLOAT.set(bytes, addr, data);
     } catch (IndexOutOfBoundsException e) {
-      throw outOfBounds(addr, 4, size);
+      throw outOfBounds(addr, 4, bytes.length);
     }
   }
 
@@ -321,7 +316,7 @@ public final class FlatMemory implements Memory {
     try {
       return (float) FLOAT.get(bytes, addr);
     } catch (IndexOutOfBoundsException e) {
-      throw outOfBounds(addr, 4, size);
+      throw outOfBounds(addr, 4, bytes.length);
     }
   }
 
@@ -330,7 +325,7 @@ public final class FlatMemory implements Memory {
     try {
       DOUBLE.set(bytes, addr, data);
     } catch (IndexOutOfBoundsException e) {
-      throw outOfBounds(addr, 8, size);
+      throw outOfBounds(addr, 8, bytes.length);
     }
   }
 
@@ -339,7 +334,7 @@ public final class FlatMemory implements Memory {
     try {
       return (double) DOUBLE.get(bytes, addr);
     } catch (IndexOutOfBoundsException e) {
-      throw outOfBounds(addr, 8, size);
+      throw outOfBounds(addr, 8, bytes.length);
     }
   }
 
@@ -370,8 +365,8 @@ public final class FlatMemory implements Memory {
   /** Traps unless {@code [addr, addr + length)} lies within the visible memory. */
   private void check(int addr, int length) {
     // Short-circuit order matters for speed only: loads and stores pass a constant length.
-    if (addr < 0 || addr > size - length || length < 0) {
-      throw outOfBounds(addr, length, size);
+    if (addr < 0 || addr > bytes.length - length || length < 0) {
+      throw outOfBounds(addr, length, bytes.length);
     }
   }
 

@@ -292,15 +292,10 @@ public final class HostFunctions {
   private String alarmName(Instance inst, long ptr, long len, String fn) {
     // A rule raises and clears the same few alarms again and again: a name it was granted before
     // is recognised by its bytes, without decoding, splitting and pattern matching it again.
-    byte[] raw = null;
-    if (len >= 1 && len <= Abi.MAX_NAME_BYTES) {
-      Memory memory = inst.memory();
-      checkRange(memory, ptr, len, "name", "name");
-      raw = memory.readBytes((int) ptr, (int) len);
-      String known = grantedAlarms.get(raw);
-      if (known != null) {
-        return known;
-      }
+    byte[] raw = rawName(inst, ptr, len);
+    String known = raw == null ? null : grantedAlarms.get(raw);
+    if (known != null) {
+      return known;
     }
     String alarm = raw == null ? null : utf8(raw);
     if (alarm == null || alarm.isEmpty() || !validName(alarm)) {
@@ -338,12 +333,18 @@ public final class HostFunctions {
 
   /** A name argument, or null if it is too long or not UTF-8. Out of bounds aborts. */
   private static String nameArg(Instance inst, long ptr, long len) {
+    byte[] raw = rawName(inst, ptr, len);
+    return raw == null ? null : utf8(raw);
+  }
+
+  /** A name argument's bytes, or null if it is too long. Out of bounds aborts. */
+  private static byte[] rawName(Instance inst, long ptr, long len) {
     if (len < 0 || len > Abi.MAX_NAME_BYTES) {
       return null;
     }
     Memory memory = inst.memory();
     checkRange(memory, ptr, len, "name", "name");
-    return utf8(memory.readBytes((int) ptr, (int) len));
+    return memory.readBytes((int) ptr, (int) len);
   }
 
   /** Strict UTF-8 (malformed input is refused, not replaced), or null. */
