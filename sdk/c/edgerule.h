@@ -116,6 +116,28 @@ static inline int er_is_numeric(const er_event *e) {
 }
 
 /*
+ * Matching an event in one load. A record's first 8 bytes are point_id, value_type, quality and
+ * flags; er_event_key reads them as one little-endian integer (flags masked off: they are
+ * reserved, and a future flag must not make a rule miss its events) and er_key builds the same
+ * integer for the event a rule wants, e.g.
+ *
+ *   const uint64_t want = er_key(temperature_id, ER_FLOAT64, ER_GOOD);  // once per batch
+ *   if (er_event_key(e) == want) { ... e->value.f64 ... }
+ *
+ * One 8-byte load and one compare instead of three loads and three tests per event: compiled
+ * rules pay a bounds check on every load (docs/benchmarks.md).
+ */
+static inline uint64_t er_key(int32_t point_id, enum er_value_type type, enum er_quality quality) {
+  return (uint64_t)(uint32_t)point_id | ((uint64_t)type << 32) | ((uint64_t)quality << 40);
+}
+
+static inline uint64_t er_event_key(const er_event *e) {
+  uint64_t head;
+  __builtin_memcpy(&head, e, sizeof head); /* wasm32 is little-endian, like the record */
+  return head & 0xFFFFFFFFFFFFull;
+}
+
+/*
  * Writes v with `decimals` digits after the point (0..9), rounded half away from zero, e.g.
  * "-12.50", into buf (room for 32 bytes) and returns the length. No libc needed; |v| beyond 9e18
  * scaled is clamped. For telemetry payloads.
