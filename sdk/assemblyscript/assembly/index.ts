@@ -47,6 +47,14 @@ export const WARN: i32 = 3;
 export const ERROR: i32 = 4;
 
 /**
+ * What a wanted event's first 8 bytes read as (see {@link Event.key}): point id, value type and
+ * quality in one integer. Build it once per batch, e.g. `key(id, ValueType.FLOAT64, Quality.GOOD)`.
+ */
+@inline export function key(pointId: i32, type: ValueType, quality: Quality): u64 {
+  return <u64><u32>pointId | (<u64>type << 32) | (<u64>quality << 40);
+}
+
+/**
  * A view of one event record in the batch. It does not copy: read it during er_on_events only
  * (the host reuses the batch region for the next batch).
  */
@@ -63,6 +71,16 @@ export class Event {
   /** The i-th record of a batch at `ptr`. */
   @inline static at(ptr: usize, i: i32): Event {
     return changetype<Event>(ptr + <usize>i * RECORD_SIZE);
+  }
+
+  /**
+   * The record's first 8 bytes as one little-endian integer, the reserved `flags` masked off:
+   * `e.key == key(id, ValueType.FLOAT64, Quality.GOOD)` selects an event with one load and one
+   * compare instead of three loads and three tests (every load of a compiled rule is
+   * bounds-checked; docs/benchmarks.md).
+   */
+  @inline get key(): u64 {
+    return load<u64>(changetype<usize>(this)) & 0xffffffffffff;
   }
 
   @inline get isGood(): bool {
