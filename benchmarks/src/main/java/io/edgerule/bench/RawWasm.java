@@ -6,6 +6,7 @@ import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.FunctionType;
@@ -16,6 +17,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The reference module on bare Chicory, without the sandbox: stub host functions, records written
@@ -50,7 +52,17 @@ final class RawWasm {
   }
 
   RawWasm(byte[] wasm, boolean compiled, MemoryKind memory, int maxBatch) {
-    WasmModule module = Parser.parse(wasm);
+    this(Parser.parse(wasm), compiled ? MachineFactoryCompiler::compile : null, memory, maxBatch);
+  }
+
+  /**
+   * @param compiler makes the module's machine (e.g. Chicory's compiler); null: the interpreter
+   */
+  RawWasm(
+      WasmModule module,
+      Function<WasmModule, Function<Instance, Machine>> compiler,
+      MemoryKind memory,
+      int maxBatch) {
     FunctionType lookup = FunctionType.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I32));
     FunctionType raise =
         FunctionType.of(
@@ -89,8 +101,8 @@ final class RawWasm {
       case PAGED -> b.withMemoryFactory(ByteArrayMemory::new);
       case BYTE_BUFFER -> {} // Chicory's default
     }
-    if (compiled) {
-      b.withMachineFactory(MachineFactoryCompiler.compile(module));
+    if (compiler != null) {
+      b.withMachineFactory(compiler.apply(module));
     }
     instance = b.build();
     instance.export("er_init").apply();
