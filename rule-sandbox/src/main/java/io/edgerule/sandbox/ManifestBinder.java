@@ -2,6 +2,7 @@ package io.edgerule.sandbox;
 
 import io.edgerule.adapter.PointPattern;
 import io.edgerule.sandbox.internal.Durations;
+import io.edgerule.sandbox.internal.yaml.Quote;
 import io.edgerule.sandbox.internal.yaml.YamlNode;
 import io.edgerule.sandbox.internal.yaml.YamlNode.Mapping;
 import io.edgerule.sandbox.internal.yaml.YamlNode.Position;
@@ -54,6 +55,8 @@ final class ManifestBinder {
 
   private static final Duration MIN_TICK = Duration.ofMillis(10);
 
+  private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]+");
+
   private final String source;
 
   private ManifestBinder(String source) {
@@ -65,6 +68,25 @@ final class ManifestBinder {
   }
 
   private RuleManifest bind(String yamlText, Path baseDir) {
+    if (yamlText.length() > RuleManifest.MAX_SIZE) {
+      // Refused before parsing: YAML parsing of megabytes costs seconds. Reported where the
+      // limit is crossed.
+      int line = 1;
+      int lineStart = 0;
+      for (int i = 0; i < RuleManifest.MAX_SIZE; i++) {
+        if (yamlText.charAt(i) == '\n') {
+          line++;
+          lineStart = i + 1;
+        }
+      }
+      throw new ManifestException(
+          source,
+          line,
+          RuleManifest.MAX_SIZE - lineStart + 1,
+          "the manifest is longer than "
+              + RuleManifest.MAX_SIZE
+              + " characters; a manifest is a few lines of YAML");
+    }
     YamlNode root;
     try {
       root = YamlReader.read(yamlText);
@@ -81,9 +103,9 @@ final class ManifestBinder {
     if (!RULE_NAME.matcher(name).matches()) {
       throw error(
           top.entries().get("name"),
-          "name: invalid rule name '"
-              + name
-              + "': 1 to 64 letters, digits, '_', '.' or '-' (it is used in MQTT topics)");
+          "name: invalid rule name "
+              + Quote.of(name)
+              + ": 1 to 64 letters, digits, '_', '.' or '-' (it is used in MQTT topics)");
     }
     String description = optionalText(top, "description", "");
 
@@ -107,7 +129,7 @@ final class ManifestBinder {
       try {
         module = baseDir == null ? Path.of(text) : baseDir.resolve(text).normalize();
       } catch (InvalidPathException e) {
-        throw error(moduleNode, "module: invalid path '" + text + "': " + e.getReason());
+        throw error(moduleNode, "module: invalid path " + Quote.of(text) + ": " + e.getReason());
       }
     }
 
@@ -166,10 +188,9 @@ final class ManifestBinder {
             source,
             at.line(),
             at.column(),
-            "unknown key '"
-                + prefix
-                + entry.getKey()
-                + "' (expected one of: "
+            "unknown key "
+                + Quote.of(prefix + entry.getKey())
+                + " (expected one of: "
                 + String.join(", ", allowed.stream().sorted().toList())
                 + ")");
       }
@@ -209,18 +230,26 @@ final class ManifestBinder {
     try {
       value = Long.parseLong(text);
     } catch (NumberFormatException e) {
-      throw error(node, path + ": expected a whole number, found '" + text + "'");
+      if (WHOLE_NUMBER.matcher(text).matches()) {
+        // A whole number, only too long for a long: say the range, not "expected a number".
+        throw error(
+            node, path + ": " + range(min, max, !text.startsWith("-")) + ", not " + Quote.of(text));
+      }
+      throw error(node, path + ": expected a whole number, found " + Quote.of(text));
     }
     if (value < min || value > max) {
-      throw error(
-          node,
-          path
-              + ": must be "
-              + (max == Integer.MAX_VALUE ? "at least " + min : "between " + min + " and " + max)
-              + ", not "
-              + value);
+      throw error(node, path + ": " + range(min, max, value > max) + ", not " + value);
     }
     return (int) value;
+  }
+
+  /** The allowed range; an open-ended one names the bound that was crossed. */
+  private static String range(int min, int max, boolean tooLarge) {
+    if (max != Integer.MAX_VALUE) {
+      return "must be between " + min + " and " + max;
+    }
+    // "at least 1, not 2147483648" would send the author the wrong way.
+    return tooLarge ? "must be at most " + max : "must be at least " + min;
   }
 
   private int intOr(Mapping m, String key, int dflt, int min, int max) {
@@ -272,7 +301,10 @@ final class ManifestBinder {
       try {
         out.add(parse.apply(text));
       } catch (IllegalArgumentException e) {
-        throw error(item, path + ": " + e.getMessage());
+        // The parser quotes the whole value; a hostile one can be 500,000 characters long.
+        throw error(
+            item,
+            path + ": " + String.valueOf(e.getMessage()).replace("'" + text + "'", Quote.of(text)));
       }
     }
     return out;

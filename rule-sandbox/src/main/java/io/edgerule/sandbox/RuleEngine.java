@@ -16,6 +16,7 @@ import io.edgerule.sandbox.internal.RuleState;
 import io.edgerule.sandbox.internal.WasmPrescan;
 import io.edgerule.sandbox.internal.Watchdog;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -97,16 +98,39 @@ public final class RuleEngine implements AutoCloseable {
    * @see #load(String, byte[], RuleManifest)
    */
   public Rule load(String name, Path wasmFile, RuleManifest manifest) {
+    int limit = manifest.limits().cappedBy(hostCaps).maxModuleBytes();
     byte[] wasm;
-    try {
-      wasm = Files.readAllBytes(wasmFile);
+    // Read at most one byte past the limit: the path may name a multi-gigabyte file (readAllBytes
+    // throws OutOfMemoryError above 2 GiB) or a device that never ends.
+    try (InputStream in = Files.newInputStream(wasmFile)) {
+      wasm = in.readNBytes(Math.min(limit, Integer.MAX_VALUE - 16) + 1);
     } catch (IOException e) {
       throw new RuleLoadException(
           name,
           wasmFile.toString(),
           "cannot read the module: " + e.getClass().getSimpleName() + " " + e.getMessage());
     }
+    if (wasm.length > limit) {
+      throw new RuleLoadException(
+          name,
+          wasmFile.toString(),
+          "the module is "
+              + fileSize(wasmFile, limit)
+              + " bytes; the limit is "
+              + limit
+              + " (limits.max_module_bytes)");
+    }
     return load(name, wasm, wasmFile.toString(), manifest);
+  }
+
+  /** The file's size for a message, or "more than {@code limit}" if it has none (a device). */
+  private static String fileSize(Path file, int limit) {
+    try {
+      long size = Files.size(file);
+      return size > limit ? Long.toString(size) : "more than " + limit;
+    } catch (IOException e) {
+      return "more than " + limit;
+    }
   }
 
   /**
@@ -169,13 +193,20 @@ public final class RuleEngine implements AutoCloseable {
       checked = ModuleValidator.check(module, manifest, limits);
     } catch (ModuleValidator.Invalid e) {
       throw new RuleLoadException(name, source, e.getMessage());
+    } catch (RuntimeException e) {
+      // Chicory's parser leaves some indices unchecked (its validator runs at instantiation):
+      // whatever the checks trip over is still a malformed module, not a crash of the load.
+      throw new RuleLoadException(name, source, "malformed module: " + describe(e), e);
     }
 
     CompiledModules.Entry entry;
     try {
       entry = cached != null ? cached : compiled.compile(digest, module);
-    } catch (RuntimeException e) {
-      throw new RuleLoadException(name, source, "cannot compile the module: " + e.getMessage(), e);
+    } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+      // The compiler can fail on a module the parser accepted: a VerifyError or ClassFormatError
+      // from loading its generated classes, an assertion, a method too large. The module is
+      // refused; the engine and the rules already loaded are untouched.
+      throw new RuleLoadException(name, source, "cannot compile the module: " + describe(e), e);
     }
     compiled.acquire(entry);
     Watchdog.Slot slot = watchdog.register();
@@ -225,9 +256,24 @@ public final class RuleEngine implements AutoCloseable {
   private WasmModule parse(String name, String source, byte[] wasm) {
     try {
       return Parser.parse(wasm);
-    } catch (RuntimeException e) {
-      throw new RuleLoadException(name, source, "malformed module: " + e.getMessage(), e);
+    } catch (RuntimeException | AssertionError | StackOverflowError e) {
+      // Chicory's parser meets some malformed control flow with an assert (an AssertionError
+      // when assertions are on), and deep nesting with recursion: all mean a malformed module.
+      throw new RuleLoadException(name, source, "malformed module: " + describe(e), e);
+    } catch (OutOfMemoryError e) {
+      // A length field Chicory trusts for an allocation ("Requested array size exceeds VM
+      // limit"); WasmPrescan refuses the usual ones before they get here.
+      throw new RuleLoadException(
+          name, source, "malformed module: a length field is too large to allocate", e);
     }
+  }
+
+  /** An exception's message for a load error; never empty (some are thrown without one). */
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank()
+        ? e.getClass().getSimpleName()
+        : message.lines().findFirst().orElse(message);
   }
 
   /** Instantiates and initialises at load; throws RuleLoadException with what went wrong. */

@@ -1,5 +1,6 @@
 package io.edgerule.sandbox.internal;
 
+import io.edgerule.sandbox.internal.yaml.Quote;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,9 +18,9 @@ public final class Durations {
     Matcher m = FORMAT.matcher(text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "invalid duration '"
-              + text
-              + "': write a whole number and a unit, e.g. 500ms, 2s, 1m, 1h");
+          "invalid duration "
+              + Quote.of(text)
+              + ": write a whole number and a unit, e.g. 500ms, 2s, 1m, 1h");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

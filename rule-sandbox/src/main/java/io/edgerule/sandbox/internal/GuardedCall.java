@@ -40,13 +40,19 @@ public final class GuardedCall {
       String what,
       String limitName,
       Supplier<T> body) {
-    watchdog.start(slot, timeout.toNanos());
+    // Saturated: a deadline of more than 292 years (999999999h is a valid manifest value) would
+    // overflow toNanos() with an ArithmeticException; it means "practically never".
+    long nanos =
+        timeout.compareTo(Watchdog.LONGEST) >= 0 ? Watchdog.LONGEST.toNanos() : timeout.toNanos();
+    watchdog.start(slot, nanos);
     T value = null;
     Throwable failure = null;
     boolean overran;
     try {
       value = body.get();
-    } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+    } catch (RuntimeException | StackOverflowError | OutOfMemoryError | AssertionError e) {
+      // AssertionError: Chicory's runtime asserts on some states a malformed module can reach
+      // (element and global initialisation) when assertions are on; contain it like a trap.
       failure = e;
     } finally {
       overran = watchdog.stop(slot);

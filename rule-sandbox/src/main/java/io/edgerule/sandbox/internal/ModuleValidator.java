@@ -53,7 +53,7 @@ public final class ModuleValidator {
   }
 
   private Checked run() throws Invalid {
-    int functions = importedFunctions + module.functionSection().functionCount();
+    int functions = functionCount();
     if (functions > limits.maxFunctions()) {
       // Refuse before anything else looks at (or compiles) the bodies.
       throw new Invalid(
@@ -137,7 +137,7 @@ public final class ModuleValidator {
         problems.add("imports " + qualified + " which is not in ABI v" + Abi.VERSION);
         continue;
       }
-      FunctionType actual = module.typeSection().getType(((FunctionImport) imp).typeIndex());
+      FunctionType actual = type(((FunctionImport) imp).typeIndex());
       if (actual == null || !actual.equals(spec.type())) {
         problems.add(
             "imports "
@@ -265,6 +265,18 @@ public final class ModuleValidator {
               + Abi.render(type));
       return;
     }
+    if (e.index() < 0 || e.index() >= functionCount()) {
+      // Chicory's parser does not check export indices; an index past the end is no function.
+      problems.add(
+          "exports "
+              + name
+              + " as function "
+              + Integer.toUnsignedString(e.index())
+              + ", but the module has only "
+              + functionCount()
+              + " functions");
+      return;
+    }
     FunctionType actual = functionType(e.index());
     if (actual == null || !actual.equals(type)) {
       problems.add(
@@ -293,7 +305,17 @@ public final class ModuleValidator {
     } else {
       typeIndex = module.functionSection().getFunctionType(functionIndex - importedFunctions);
     }
-    return typeIndex < 0 ? null : module.typeSection().getType(typeIndex);
+    return type(typeIndex);
+  }
+
+  private int functionCount() {
+    return importedFunctions + module.functionSection().functionCount();
+  }
+
+  /** The function type at a type index, or null if there is none (out of range, a GC type). */
+  private FunctionType type(int typeIndex) {
+    var types = module.typeSection();
+    return typeIndex < 0 || typeIndex >= types.subTypeCount() ? null : types.getType(typeIndex);
   }
 
   private static String kind(ExternalType type) {

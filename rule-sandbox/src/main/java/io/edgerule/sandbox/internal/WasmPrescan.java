@@ -1,11 +1,14 @@
 package io.edgerule.sandbox.internal;
 
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * A cheap structural check of a wasm binary before the real parser sees it: header and section
- * framing, with byte offsets in the message ("not a wasm module: bad magic at offset 0"). Chicory's
- * parser reports the deeper problems, without offsets.
+ * framing, then the counts and lengths the parser would allocate from ({@link WasmLengths}), with
+ * byte offsets in the message ("not a wasm module: bad magic at offset 0"). Chicory's parser
+ * reports the deeper problems, without offsets.
  */
 public final class WasmPrescan {
   private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d};
@@ -55,6 +58,7 @@ public final class WasmPrescan {
           + ((version & 0xffff) == 0x0d ? "; this looks like a WebAssembly component" : "")
           + ")";
     }
+    List<int[]> sections = new ArrayList<>(); // id, start, content, end
     int pos = 8;
     while (pos < wasm.length) {
       int sectionStart = pos;
@@ -89,7 +93,17 @@ public final class WasmPrescan {
             + remaining
             + " remain";
       }
+      sections.add(new int[] {id, sectionStart, pos, pos + (int) size});
       pos += (int) size;
+    }
+    // The framing is sound: now the counts and lengths inside the sections.
+    for (int[] section : sections) {
+      String problem =
+          WasmLengths.problem(
+              wasm, section[0], sectionName(section[0]), section[1], section[2], section[3]);
+      if (problem != null) {
+        return problem;
+      }
     }
     return null;
   }

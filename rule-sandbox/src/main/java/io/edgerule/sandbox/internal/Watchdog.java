@@ -1,5 +1,6 @@
 package io.edgerule.sandbox.internal;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,6 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Watchdog {
   private static final long IDLE = Long.MAX_VALUE;
+
+  /** The longest timeout a call can have; longer ones are cut to it (about 146 years). */
+  public static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE / 2);
 
   private final ScheduledExecutorService scheduler;
   private final Set<Slot> slots = ConcurrentHashMap.newKeySet();
@@ -78,7 +82,9 @@ public final class Watchdog {
    *     unguarded
    */
   public void start(Slot slot, long timeoutNanos) {
-    long deadline = now() + timeoutNanos;
+    // now() stays far below Long.MAX_VALUE / 2 for centuries, so with the cap this cannot overflow
+    // into a deadline in the past (which would interrupt the call at once).
+    long deadline = now() + Math.min(Math.max(timeoutNanos, 0), LONGEST.toNanos());
     synchronized (slot) {
       slot.thread = Thread.currentThread();
       slot.deadline = deadline;

@@ -19,6 +19,9 @@ import java.util.Map;
 public final class YamlReader {
   private static final YAMLFactory FACTORY = new YAMLFactory();
 
+  /** Deepest nesting of lists and mappings a document may have. */
+  public static final int MAX_DEPTH = 64;
+
   /** A YAML syntax error or a document that is not a tree of plain values. */
   public static final class YamlException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -39,12 +42,18 @@ public final class YamlReader {
 
   /** Parses {@code text}; an empty document yields null. */
   public static YamlNode read(String text) throws YamlException {
-    try (JsonParser parser = FACTORY.createParser(text)) {
+    JsonParser parser;
+    try {
+      parser = FACTORY.createParser(text);
+    } catch (IOException e) {
+      throw new YamlException("cannot read YAML: " + e.getMessage(), new Position(0, 0));
+    }
+    try (parser) {
       JsonToken first = parser.nextToken();
       if (first == null) {
         return null;
       }
-      YamlNode root = readValue(parser);
+      YamlNode root = readValue(parser, 1);
       JsonToken extra = parser.nextToken();
       if (extra != null) {
         throw new YamlException(
@@ -53,18 +62,44 @@ public final class YamlReader {
       return root;
     } catch (JsonProcessingException e) {
       String message = e.getOriginalMessage();
+      if (message == null || message.isBlank()) {
+        message = e.getClass().getSimpleName();
+      }
       int newline = message.indexOf('\n');
+      // Some errors carry no location (Jackson's stream constraints): the parser's own position
+      // is where it stopped, so the message still says where.
+      Position at = position(e.getLocation());
+      if (at.line() == 0) {
+        at = position(parser.currentLocation());
+      }
       throw new YamlException(
-          "YAML syntax: " + (newline > 0 ? message.substring(0, newline) : message),
-          position(e.getLocation()));
+          "YAML syntax: "
+              + Quote.abbreviate(newline > 0 ? message.substring(0, newline) : message, 200),
+          at);
     } catch (IOException e) {
       throw new YamlException("cannot read YAML: " + e.getMessage(), new Position(0, 0));
+    } catch (RuntimeException e) {
+      // Jackson wraps SnakeYAML's errors; anything else out of the parser is still a document
+      // it could not read, reported where it stopped rather than escaping as a crash.
+      throw new YamlException(
+          "YAML syntax: "
+              + Quote.abbreviate(e.getClass().getSimpleName() + ": " + e.getMessage(), 200),
+          position(parser.currentLocation()));
     }
   }
 
-  private static YamlNode readValue(JsonParser parser) throws IOException, YamlException {
+  private static YamlNode readValue(JsonParser parser, int depth)
+      throws IOException, YamlException {
     Position at = position(parser.currentTokenLocation());
     JsonToken token = parser.currentToken();
+    if (token == null) {
+      throw new YamlException("the YAML document ends too early", at);
+    }
+    if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) && depth > MAX_DEPTH) {
+      // A manifest is a few levels deep; refuse deep nesting here, with its position, before it
+      // costs recursion (a rule thread's stack may be small) or reaches Jackson's own limit.
+      throw new YamlException("nested more than " + MAX_DEPTH + " levels deep", at);
+    }
     switch (token) {
       case START_OBJECT:
         {
@@ -74,10 +109,10 @@ public final class YamlReader {
             String key = parser.currentName();
             Position keyAt = position(parser.currentTokenLocation());
             if (entries.containsKey(key)) {
-              throw new YamlException("duplicate key '" + key + "'", keyAt);
+              throw new YamlException("duplicate key " + Quote.of(key), keyAt);
             }
             parser.nextToken();
-            entries.put(key, readValue(parser));
+            entries.put(key, readValue(parser, depth + 1));
             keys.put(key, keyAt);
           }
           return new Mapping(entries, keys, at);
@@ -86,7 +121,7 @@ public final class YamlReader {
         {
           List<YamlNode> items = new ArrayList<>();
           while (parser.nextToken() != JsonToken.END_ARRAY) {
-            items.add(readValue(parser));
+            items.add(readValue(parser, depth + 1));
           }
           return new Sequence(items, at);
         }
