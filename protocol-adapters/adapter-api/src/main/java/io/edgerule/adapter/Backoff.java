@@ -10,6 +10,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * does not come back in lockstep.
  */
 public record Backoff(Duration initial, Duration max, double multiplier) {
+  /** The longest delay whose milliseconds fit in a long (some 292 million years). */
+  private static final Duration LONGEST = Duration.ofMillis(Long.MAX_VALUE);
+
   public static final Backoff DEFAULT =
       new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), 2);
 
@@ -25,12 +28,24 @@ public record Backoff(Duration initial, Duration max, double multiplier) {
     if (!(multiplier >= 1.0)) {
       throw new IllegalArgumentException("backoff multiplier must be >= 1, got " + multiplier);
     }
+    if (max.compareTo(LONGEST) > 0) { // delay() works in milliseconds: toMillis() would overflow
+      throw new IllegalArgumentException("backoff max must be at most " + LONGEST + ", got " + max);
+    }
   }
 
   /** The delay before retry number {@code attempt} (0 for the first retry), without jitter. */
   public Duration nominalDelay(int attempt) {
-    double millis = initial.toMillis() * Math.pow(multiplier, Math.max(0, attempt));
-    return millis >= max.toMillis() ? max : Duration.ofMillis((long) millis);
+    double factor = Math.pow(multiplier, Math.max(0, attempt));
+    if (factor == 1) {
+      return initial; // exactly: in whole milliseconds a 0.5 ms initial delay became 0
+    }
+    double seconds = (initial.getSeconds() + initial.getNano() / 1e9) * factor;
+    if (!(seconds < max.getSeconds() + max.getNano() / 1e9)) {
+      return max;
+    }
+    long whole = (long) seconds;
+    Duration d = Duration.ofSeconds(whole, Math.round((seconds - whole) * 1e9));
+    return d.compareTo(initial) < 0 ? initial : d.compareTo(max) > 0 ? max : d;
   }
 
   /** {@link #nominalDelay} less up to 20% jitter. */

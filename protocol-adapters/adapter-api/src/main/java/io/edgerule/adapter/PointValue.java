@@ -120,6 +120,7 @@ public sealed interface PointValue
   /** Raw bytes; the array is copied in and out so the value stays immutable. */
   record Bytes(byte[] value) implements PointValue {
     public Bytes {
+      Objects.requireNonNull(value, "value"); // named like Text's, not "Cannot invoke clone()"
       value = value.clone();
     }
 

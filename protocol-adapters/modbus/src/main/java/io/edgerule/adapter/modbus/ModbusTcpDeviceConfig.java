@@ -62,8 +62,11 @@ public record ModbusTcpDeviceConfig(
         unitId >= 0 && unitId <= 255, where, "unit_id must be 0..255, got " + unitId);
     pollInterval = PollSettings.pollInterval(pollInterval, where);
     timeout = timeout == null ? Duration.ofSeconds(1) : timeout;
+    // at most a day: the connect timeout becomes an int of milliseconds (wraps after 24 days)
     PollSettings.check(
-        !timeout.isNegative() && !timeout.isZero(), where, "timeout must be > 0, got " + timeout);
+        !timeout.isNegative() && !timeout.isZero() && timeout.compareTo(Duration.ofDays(1)) <= 0,
+        where,
+        "timeout must be > 0 and at most 1d, got " + timeout);
     reconnect = reconnect == null ? Backoff.DEFAULT : reconnect;
     retries = PollSettings.retries(retries, where);
     maxGap = PollSettings.maxGap(maxGap, where);

@@ -16,6 +16,12 @@ import java.util.Set;
 final class PollSettings {
   static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(10);
 
+  /**
+   * The longest poll or integrity interval. The poller adds intervals to System.nanoTime(): far
+   * longer ones overflow (toNanos() throws beyond 292 years, and sums wrap long before).
+   */
+  static final Duration MAX_INTERVAL = Duration.ofDays(365);
+
   private PollSettings() {}
 
   static Duration pollInterval(Duration value, String where) {
@@ -24,6 +30,7 @@ final class PollSettings {
         v.compareTo(MIN_POLL_INTERVAL) >= 0,
         where,
         "poll_interval must be at least 10ms, got " + v);
+    check(v.compareTo(MAX_INTERVAL) <= 0, where, "poll_interval must be at most 365d, got " + v);
     return v;
   }
 
@@ -66,6 +73,8 @@ final class PollSettings {
   static Duration integrityInterval(Duration value, String where) {
     Duration v = value == null ? Duration.ofSeconds(60) : value;
     check(!v.isNegative(), where, "integrity_interval must be >= 0 (0 turns it off), got " + v);
+    check(
+        v.compareTo(MAX_INTERVAL) <= 0, where, "integrity_interval must be at most 365d, got " + v);
     return v;
   }
 

@@ -69,6 +69,20 @@ public record OpcUaDeviceConfig(
   public static final Duration DEFAULT_PUBLISHING_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
+  /** The longest publishing or sampling interval: a day is beyond any live value. */
+  static final Duration MAX_INTERVAL = Duration.ofDays(1);
+
+  private static final Duration MAX_REQUEST_TIMEOUT = Duration.ofMillis(0xFFFF_FFFFL);
+
+  /** {@code 5ms}, or the ISO form for durations too long for milliseconds. */
+  static String millis(Duration d) {
+    try {
+      return d.toMillis() + "ms";
+    } catch (ArithmeticException e) {
+      return d.toString();
+    }
+  }
+
   public OpcUaDeviceConfig {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("name: every device needs a name");
@@ -101,16 +115,23 @@ public record OpcUaDeviceConfig(
     identity = identity == null ? OpcUaIdentity.anonymous() : identity;
     publishingInterval =
         publishingInterval == null ? DEFAULT_PUBLISHING_INTERVAL : publishingInterval;
-    if (publishingInterval.toMillis() < 10) {
+    // compared as Durations: toMillis() throws an ArithmeticException for huge ones
+    if (publishingInterval.compareTo(Duration.ofMillis(10)) < 0) {
       throw new IllegalArgumentException(
-          "publishing_interval: must be at least 10ms, got "
-              + publishingInterval.toMillis()
-              + "ms");
+          "publishing_interval: must be at least 10ms, got " + millis(publishingInterval));
+    }
+    if (publishingInterval.compareTo(MAX_INTERVAL) > 0) {
+      throw new IllegalArgumentException(
+          "publishing_interval: must be at most 1 day, got " + millis(publishingInterval));
     }
     requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
-    if (requestTimeout.toMillis() < 100) {
+    if (requestTimeout.compareTo(Duration.ofMillis(100)) < 0) {
       throw new IllegalArgumentException(
-          "request_timeout: must be at least 100ms, got " + requestTimeout.toMillis() + "ms");
+          "request_timeout: must be at least 100ms, got " + millis(requestTimeout));
+    }
+    if (requestTimeout.compareTo(MAX_REQUEST_TIMEOUT) > 0) { // a UInt32 of ms on the wire
+      throw new IllegalArgumentException(
+          "request_timeout: must be at most 4294967295ms (49 days), got " + millis(requestTimeout));
     }
     reconnect = reconnect == null ? Backoff.DEFAULT : reconnect;
     points = points == null ? List.of() : List.copyOf(points);

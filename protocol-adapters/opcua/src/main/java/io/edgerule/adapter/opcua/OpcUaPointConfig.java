@@ -60,6 +60,12 @@ public record OpcUaPointConfig(
       throw new IllegalArgumentException(
           "sampling_interval: must not be negative, got " + samplingInterval);
     }
+    // the subscription takes it in milliseconds: huge values would overflow there
+    if (samplingInterval != null
+        && samplingInterval.compareTo(OpcUaDeviceConfig.MAX_INTERVAL) > 0) {
+      throw new IllegalArgumentException(
+          "sampling_interval: must be at most 1 day, got " + samplingInterval);
+    }
     queueSize = queueSize == null ? DEFAULT_QUEUE_SIZE : queueSize;
     if (queueSize < 1 || queueSize > 10_000) {
       throw new IllegalArgumentException(

@@ -160,8 +160,12 @@ public record ZigbeeCoordinatorConfig(
               + offlineAfter);
     }
     commandTimeout = commandTimeout == null ? Duration.ofSeconds(10) : commandTimeout;
-    if (commandTimeout.isNegative() || commandTimeout.isZero()) {
-      throw new IllegalArgumentException("command_timeout: must be > 0, got " + commandTimeout);
+    // at most a day: a write waits for it in milliseconds, which overflow for huge durations
+    if (commandTimeout.isNegative()
+        || commandTimeout.isZero()
+        || commandTimeout.compareTo(Duration.ofDays(1)) > 0) {
+      throw new IllegalArgumentException(
+          "command_timeout: must be > 0 and at most 1d, got " + commandTimeout);
     }
   }
 
@@ -192,6 +196,9 @@ public record ZigbeeCoordinatorConfig(
 
   /** Lower-case, 16 hex digits, no separators: the form used in point names and files. */
   public static String normaliseIeee(String text) {
+    if (text == null) { // a YAML key "~" or an empty key: a message, not a NullPointerException
+      throw new IllegalArgumentException("an IEEE address is required (up to 16 hex digits)");
+    }
     String hex = text.replace(":", "").replace("-", "").replace(" ", "").toLowerCase(Locale.ROOT);
     if (hex.startsWith("0x")) {
       hex = hex.substring(2);

@@ -51,8 +51,20 @@ public final class PointCodec {
    * blockStart}.
    */
   public static PointValue decodeRegisters(ModbusPointConfig point, byte[] data, int blockStart) {
-    int offset = 2 * (point.address() - blockStart);
     ModbusDataType type = point.type();
+    if (type == ModbusDataType.BOOL) {
+      throw new IllegalArgumentException(
+          "point '" + point.name() + "' is a " + point.table().yamlName() + ", not a register");
+    }
+    // in long: with int arithmetic a far-away blockStart wraps around to an offset that looks valid
+    long at = 2L * ((long) point.address() - blockStart);
+    int words = type == ModbusDataType.BIT ? 1 : type.words();
+    if (at < 0 || at > data.length - 2L * words) {
+      throw new IllegalArgumentException(
+          "point '%s' (%s) is not in a response of %d bytes from register %d"
+              .formatted(point.name(), point.describe(), data.length, blockStart));
+    }
+    int offset = (int) at;
     if (type == ModbusDataType.BIT) {
       long word = RegisterCodec.read(data, offset, 1, Endianness.BIG, point.byteOrder());
       return PointValue.of((word >> point.bit() & 1) == 1);
@@ -127,6 +139,10 @@ public final class PointCodec {
       }
     } else {
       double exact = (value.asDouble() - point.offset()) / point.scale();
+      if (Double.isFinite(value.asDouble()) && !Double.isFinite(exact)) {
+        // a tiny scale or a huge offset: a finite value would reach the wire as an infinity
+        return outOfRange(point, value, exact);
+      }
       if (type == ModbusDataType.FLOAT32) {
         if (Double.isFinite(exact) && Float.isInfinite((float) exact)) {
           return outOfRange(point, value, exact);
@@ -152,9 +168,11 @@ public final class PointCodec {
 
   private static Encoded outOfRange(ModbusPointConfig point, PointValue value, Object raw) {
     String range =
-        point.type() == ModbusDataType.FLOAT32
-            ? "±3.4028235E38"
-            : min(point.type()) + ".." + max(point.type());
+        switch (point.type()) {
+          case FLOAT32 -> "±3.4028235E38";
+          case FLOAT64 -> "±1.7976931348623157E308"; // not the integer default below
+          default -> min(point.type()) + ".." + max(point.type());
+        };
     String scaling =
         point.isScaled()
             ? " (raw " + raw + " after scale " + point.scale() + ", offset " + point.offset() + ")"

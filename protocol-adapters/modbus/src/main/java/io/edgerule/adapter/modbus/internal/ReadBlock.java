@@ -16,6 +16,11 @@ public record ReadBlock(ModbusTable table, int start, int count, List<ModbusPoin
     if (count < 1) {
       throw new IllegalArgumentException("a read block needs count >= 1, got " + count);
     }
+    // a request carries start and count as 16 bits: outside 0..65535 they would be cut silently
+    if (start < 0 || start > 0xFFFF || count > 0x10000 - start) {
+      throw new IllegalArgumentException(
+          "read block " + table + " " + start + "+" + count + " is outside addresses 0..65535");
+    }
     for (ModbusPointConfig p : points) {
       if (p.table() != table || p.address() < start || p.endAddress() >= start + count) {
         throw new IllegalArgumentException(

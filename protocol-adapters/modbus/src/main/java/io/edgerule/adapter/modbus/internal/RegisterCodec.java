@@ -23,7 +23,7 @@ public final class RegisterCodec {
     if (words < 1 || words > 4) {
       throw new IllegalArgumentException("words must be 1..4, got " + words);
     }
-    if (offset < 0 || offset + 2 * words > data.length) {
+    if (offset < 0 || offset > data.length - 2 * words) { // offset + 2 * words could overflow
       throw new IllegalArgumentException(
           "need " + 2 * words + " bytes at offset " + offset + ", have " + data.length);
     }

@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.eclipse.milo.opcua.stack.core.OpcUaDataType;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
@@ -40,6 +41,10 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned;
 public final class Variants {
   private Variants() {}
 
+  private static final Pattern GUID =
+      Pattern.compile(
+          "\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
+
   /** A value that cannot be converted; the message says why. */
   public static final class ConversionException extends Exception {
     public ConversionException(String message) {
@@ -61,10 +66,43 @@ public final class Variants {
     if (v == null) {
       throw new ConversionException("the server sent an empty value");
     }
+    if (v instanceof Matrix m) {
+      checkDimensions(m);
+    }
     if (v.getClass().isArray() || v instanceof Matrix) {
       return PointValue.of(json(v));
     }
     return scalar(v);
+  }
+
+  /**
+   * A matrix comes off the wire as its elements and, separately, its dimensions: reshaping by
+   * dimensions that do not match would allocate them (2^31 rows for two elements) or read past the
+   * elements.
+   */
+  private static void checkDimensions(Matrix m) throws ConversionException {
+    Object elements = m.getElements();
+    int[] dims = m.getDimensions();
+    if (elements == null || dims == null || dims.length <= 1) {
+      return; // read flat
+    }
+    long product = 1;
+    for (int d : dims) {
+      if (d < 0) {
+        product = -1;
+        break;
+      }
+      product = Math.min(product * d, Integer.MAX_VALUE + 1L); // no overflow, still a mismatch
+    }
+    int length = Array.getLength(elements);
+    if (product != length) {
+      throw new ConversionException(
+          "the server sent a matrix of dimensions "
+              + java.util.Arrays.toString(dims)
+              + " with "
+              + length
+              + " elements");
+    }
   }
 
   private static PointValue scalar(Object v) throws ConversionException {
@@ -122,7 +160,7 @@ public final class Variants {
       return id.toParseableString();
     }
     if (v instanceof DateTime dt) {
-      return dt.getJavaInstant().toString();
+      return instant(dt).toString();
     }
     if (v instanceof UUID u) {
       return u.toString();
@@ -134,6 +172,23 @@ public final class Variants {
       return x.getFragmentOrEmpty();
     }
     return String.valueOf(v);
+  }
+
+  /** The OPC-UA DateTime range (Part 6, 5.2.2.5); values outside it mean its ends. */
+  private static final Instant MIN_TIME = Instant.parse("1601-01-01T00:00:00Z");
+
+  private static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59Z");
+  private static final long MAX_UTC = new DateTime(MAX_TIME).getUtcTime();
+
+  /**
+   * 0 and below are the earliest time and Int64.MaxValue the latest: converting them as numbers
+   * wraps around (Long.MIN_VALUE read as a year past 30000).
+   */
+  private static Instant instant(DateTime dt) {
+    if (dt.getUtcTime() <= 0) {
+      return MIN_TIME;
+    }
+    return dt.getUtcTime() >= MAX_UTC ? MAX_TIME : dt.getJavaInstant();
   }
 
   /** JSON for arrays and matrices: numbers and booleans bare, everything else as strings. */
@@ -148,6 +203,9 @@ public final class Variants {
     int[] dims = m.getDimensions();
     if (elements == null || dims.length <= 1) {
       return elements == null ? new Object[0] : elements;
+    }
+    if (Array.getLength(elements) == 0) {
+      return elements; // dimensions like [2^31 - 1, 0] would allocate the empty rows
     }
     return reshape(elements, dims, 0, new int[] {0});
   }
@@ -418,11 +476,17 @@ public final class Variants {
 
   private static DateTime dateTime(PointValue value, String typeName) throws ConversionException {
     if (value instanceof PointValue.Text t) {
+      Instant instant;
       try {
-        return new DateTime(Instant.parse(t.value()));
+        instant = Instant.parse(t.value());
       } catch (DateTimeParseException e) {
         throw mismatch(value, typeName, "it takes an ISO-8601 time such as 2026-01-31T12:00:00Z");
       }
+      // outside, Milo's DateTime overflows: an ArithmeticException or, worse, a wrapped date
+      if (instant.isBefore(MIN_TIME) || instant.isAfter(MAX_TIME)) {
+        throw mismatch(value, typeName, "it takes a time from 1601-01-01 to 9999-12-31");
+      }
+      return new DateTime(instant);
     }
     throw mismatch(value, typeName, "it takes an ISO-8601 time such as 2026-01-31T12:00:00Z");
   }
@@ -430,6 +494,10 @@ public final class Variants {
   private static UUID guid(PointValue value, String typeName) throws ConversionException {
     if (value instanceof PointValue.Text t) {
       try {
+        // UUID.fromString also takes "1-1-1-1-1" and writes another text than was meant
+        if (!GUID.matcher(t.value()).matches()) {
+          throw new IllegalArgumentException("not 8-4-4-4-12 hex digits");
+        }
         return UUID.fromString(t.value());
       } catch (IllegalArgumentException e) {
         throw mismatch(

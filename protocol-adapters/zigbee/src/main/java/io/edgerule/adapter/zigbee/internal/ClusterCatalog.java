@@ -2,6 +2,7 @@ package io.edgerule.adapter.zigbee.internal;
 
 import io.edgerule.adapter.PointValue;
 import io.edgerule.adapter.ValueType;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -171,7 +172,7 @@ public final class ClusterCatalog {
               "occupancy_timeout",
               0x0010,
               ValueType.INT64,
-              (raw, s) -> new Decoded.Value(PointValue.of(number(raw) & 0xFFFF)),
+              (raw, s) -> occupancyTimeout(raw),
               Write.UINT16_ATTRIBUTE,
               false,
               null),
@@ -264,15 +265,44 @@ public final class ClusterCatalog {
     if (raw instanceof Boolean b) {
       return b ? 1 : 0;
     }
+    if (raw instanceof Byte
+        || raw instanceof Short
+        || raw instanceof Integer
+        || raw instanceof Long) {
+      return ((Number) raw).longValue();
+    }
+    if (raw instanceof BigInteger b && b.bitLength() < 64) {
+      return b.longValue();
+    }
     if (raw instanceof Number n) {
-      return n.longValue();
+      // ZCL integers only: longValue() would turn 21.7 into 21, NaN into 0 and 2^64 + 5 into 5
+      double d = n.doubleValue();
+      if (Double.isFinite(d) && d == Math.rint(d) && Math.abs(d) < 0x1p63) {
+        return (long) d;
+      }
+      throw new IllegalArgumentException(
+          "expected a whole number, got " + raw + " (" + raw.getClass().getSimpleName() + ")");
     }
     throw new IllegalArgumentException(
         "expected a number, got " + (raw == null ? "nothing" : raw.getClass().getSimpleName()));
   }
 
+  /**
+   * Why {@code v} is not a raw value of the attribute's ZCL type, or null. Masking instead would
+   * report garbage (70000 as 0x1170) as a measurement.
+   */
+  private static Decoded outside(long v, long min, long max, String type, String what) {
+    return v < min || v > max
+        ? new Decoded.Invalid(what + " raw value " + v + " is outside " + type)
+        : null;
+  }
+
   private static Decoded signed16(Object raw, int invalid, DoubleOp op, String what) {
     long v = number(raw);
+    Decoded outside = outside(v, Short.MIN_VALUE, 0xFFFF, "int16", what); // either form
+    if (outside != null) {
+      return outside;
+    }
     if (v == (short) invalid || v == invalid) {
       return new Decoded.Invalid(what + " not measured (0x" + Integer.toHexString(invalid) + ")");
     }
@@ -280,7 +310,11 @@ public final class ClusterCatalog {
   }
 
   private static Decoded unsigned16(Object raw, int invalid, DoubleOp op, String what) {
-    long v = number(raw) & 0xFFFF;
+    long v = number(raw);
+    Decoded outside = outside(v, 0, 0xFFFF, "uint16", what);
+    if (outside != null) {
+      return outside;
+    }
     if (v == invalid) {
       return new Decoded.Invalid(what + " not measured (0x" + Integer.toHexString(invalid) + ")");
     }
@@ -292,16 +326,30 @@ public final class ClusterCatalog {
   }
 
   private static Decoded level(Object raw) {
-    long v = number(raw) & 0xFF;
+    long v = number(raw);
+    Decoded outside = outside(v, 0, 0xFF, "uint8", "level");
+    if (outside != null) {
+      return outside;
+    }
     if (v == 0xFF) {
       return new Decoded.Invalid("level unknown (0xFF)");
     }
     return new Decoded.Value(PointValue.of(v));
   }
 
+  private static Decoded occupancyTimeout(Object raw) {
+    long v = number(raw);
+    Decoded outside = outside(v, 0, 0xFFFF, "uint16", "occupancy timeout");
+    return outside != null ? outside : new Decoded.Value(PointValue.of(v));
+  }
+
   /** ZCL 4.2.2.2.1: MeasuredValue = 10000 x log10(lux) + 1; 0 means too low to measure. */
   private static Decoded illuminance(Object raw) {
-    long v = number(raw) & 0xFFFF;
+    long v = number(raw);
+    Decoded outside = outside(v, 0, 0xFFFF, "uint16", "illuminance");
+    if (outside != null) {
+      return outside;
+    }
     if (v == 0xFFFF) {
       return new Decoded.Invalid("illuminance not measured (0xffff)");
     }

@@ -84,18 +84,32 @@ public final class DescriptorCodec {
         server);
   }
 
+  /**
+   * The descriptor of the fields written by {@link #encode(NodeDescriptor)}.
+   *
+   * @throws IllegalArgumentException naming a field that is missing
+   */
   public static NodeDescriptor decodeNode(Map<String, Integer> f) {
     return new NodeDescriptor(
-        f.get("aps_flags"),
-        f.get("buffer_size"),
-        f.get("mac_capabilities"),
-        f.get("complex_descriptor") != 0,
-        f.get("manufacturer_code"),
-        f.get("logical_type"),
-        f.get("server_mask"),
-        f.get("incoming_transfer_size"),
-        f.get("user_descriptor") != 0,
-        f.get("frequency_bands"));
+        field(f, "aps_flags"),
+        field(f, "buffer_size"),
+        field(f, "mac_capabilities"),
+        field(f, "complex_descriptor") != 0,
+        field(f, "manufacturer_code"),
+        field(f, "logical_type"),
+        field(f, "server_mask"),
+        field(f, "incoming_transfer_size"),
+        field(f, "user_descriptor") != 0,
+        field(f, "frequency_bands"));
+  }
+
+  /** A missing field is named (unboxing null would throw a NullPointerException instead). */
+  private static int field(Map<String, Integer> fields, String name) {
+    Integer value = fields.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException("node descriptor field '" + name + "' is missing");
+    }
+    return value;
   }
 
   /** {@code mode, sources (bitmask), current source, level} as in the Zigbee encoding. */
@@ -122,7 +136,17 @@ public final class DescriptorCodec {
     return new int[] {mode, sources, sourceBit(p.getCurrentPowerSource()), level};
   }
 
+  /**
+   * The descriptor of the values written by {@link #encode(PowerDescriptor)}.
+   *
+   * @throws IllegalArgumentException when there are not exactly four values
+   */
   public static PowerDescriptor decodePower(int[] v) {
+    if (v.length != 4) { // fewer would be an index exception, more a silent loss
+      throw new IllegalArgumentException(
+          "a power descriptor has 4 values (mode, sources, current source, level), got "
+              + v.length);
+    }
     return new PowerDescriptor(v[0], v[1], v[2], v[3]);
   }
 

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The network the coordinator formed (PAN, extended PAN, channel, dongle address), remembered in
@@ -15,6 +17,7 @@ import java.util.Properties;
  * paired before cannot talk to it and must be paired again.
  */
 public record NetworkIdentity(String dongle, int panId, String extendedPanId, int channel) {
+  private static final Logger log = LoggerFactory.getLogger(NetworkIdentity.class);
   private static final String FILE = "network.properties";
 
   public static Optional<NetworkIdentity> load(Path directory) {
@@ -28,10 +31,13 @@ public record NetworkIdentity(String dongle, int panId, String extendedPanId, in
       return Optional.of(
           new NetworkIdentity(
               p.getProperty("dongle", ""),
-              Integer.parseInt(p.getProperty("pan_id", "0"), 16),
+              // unsigned: store() writes a negative PAN id (unknown) as ffffffff
+              Integer.parseUnsignedInt(p.getProperty("pan_id", "0"), 16),
               p.getProperty("extended_pan_id", ""),
               Integer.parseInt(p.getProperty("channel", "0"))));
     } catch (IOException | RuntimeException e) {
+      // say so: the caller then takes the network as new and overwrites the file
+      log.warn("ignored {}: unreadable ({})", file, e.toString());
       return Optional.empty();
     }
   }

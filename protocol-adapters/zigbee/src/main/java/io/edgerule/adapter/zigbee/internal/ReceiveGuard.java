@@ -91,7 +91,13 @@ public final class ReceiveGuard implements ZigBeeTransportReceive {
         || payload.length < 11) {
       return null;
     }
-    return new IeeeAddress(Arrays.copyOfRange(payload, 3, 11));
+    int[] ieee = Arrays.copyOfRange(payload, 3, 11);
+    for (int b : ieee) {
+      if (b < 0 || b > 0xFF) { // not bytes: IeeeAddress would print "2CFFFFFFFFBA..." as if valid
+        return null;
+      }
+    }
+    return new IeeeAddress(ieee);
   }
 
   @Override

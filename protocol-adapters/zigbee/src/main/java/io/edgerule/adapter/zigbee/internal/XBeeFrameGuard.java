@@ -53,6 +53,10 @@ public final class XBeeFrameGuard {
   }
 
   public void feed(byte[] bytes, int offset, int count) {
+    if (offset < 0 || count < 0 || offset > bytes.length - count) {
+      throw new IllegalArgumentException(
+          "bytes " + offset + "+" + count + " are outside a chunk of " + bytes.length);
+    }
     for (int i = offset; i < offset + count; i++) {
       feed(bytes[i] & 0xFF);
     }
@@ -61,13 +65,15 @@ public final class XBeeFrameGuard {
   public void feed(int value) {
     if (value == START) {
       if (state != State.WAIT_START) {
+        // say where the frame was cut: "0 of 0 data bytes" for a cut length told nothing
+        String cut =
+            switch (state) {
+              case LENGTH_HIGH, LENGTH_LOW -> "no length";
+              case CHECKSUM -> length + " data bytes but no checksum";
+              default -> data.size() + " of " + length + " data bytes";
+            };
         listener.dropped(
-            Drop.TRUNCATED_FRAME,
-            "truncated frame: "
-                + data.size()
-                + " of "
-                + length
-                + " data bytes before the next start");
+            Drop.TRUNCATED_FRAME, "truncated frame: " + cut + " before the next start");
       }
       state = State.LENGTH_HIGH;
       escapeNext = false;
@@ -132,8 +138,17 @@ public final class XBeeFrameGuard {
     return 0xFF - (sum & 0xFF);
   }
 
-  /** Frames {@code frameData} again for the library: start, length, escaped data and checksum. */
+  /**
+   * Frames {@code frameData} again for the library: start, length, escaped data and checksum.
+   *
+   * @throws IllegalArgumentException for frame data the length field cannot carry (0 or above 65535
+   *     bytes): written anyway, the length would be cut and the frame unreadable
+   */
   public static byte[] encode(byte[] frameData) {
+    if (frameData.length < 1 || frameData.length > 0xFFFF) {
+      throw new IllegalArgumentException(
+          "an XBee frame has 1..65535 data bytes, got " + frameData.length);
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream(frameData.length + 8);
     out.write(START);
     escaped(out, frameData.length >> 8);

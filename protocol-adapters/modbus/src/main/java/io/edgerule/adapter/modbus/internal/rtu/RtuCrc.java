@@ -21,6 +21,11 @@ public final class RtuCrc {
 
   /** The CRC of {@code length} bytes of {@code data} from {@code offset}. */
   public static int of(byte[] data, int offset, int length) {
+    if (offset < 0 || length < 0 || offset > data.length - length) {
+      // a clear error instead of an ArrayIndexOutOfBoundsException halfway through
+      throw new IllegalArgumentException(
+          "bytes " + offset + "+" + length + " are outside a buffer of " + data.length);
+    }
     int crc = 0xFFFF;
     for (int i = offset; i < offset + length; i++) {
       crc = (crc >>> 8) ^ TABLE[(crc ^ data[i]) & 0xFF];
@@ -33,6 +38,10 @@ public final class RtuCrc {
    * first) of the bytes before them.
    */
   public static boolean matches(byte[] frame, int offset, int length) {
+    if (offset < 0 || length < 0 || offset > frame.length - length) {
+      throw new IllegalArgumentException(
+          "bytes " + offset + "+" + length + " are outside a buffer of " + frame.length);
+    }
     if (length < 3) {
       return false;
     }

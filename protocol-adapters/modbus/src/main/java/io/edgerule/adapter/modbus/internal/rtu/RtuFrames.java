@@ -44,14 +44,28 @@ public final class RtuFrames {
 
   private RtuFrames() {}
 
-  /** The frame of {@code pdu} for {@code unitId}, CRC included. */
+  /**
+   * The frame of {@code pdu} for {@code unitId}, CRC included.
+   *
+   * @throws IllegalArgumentException when a number does not fit its field or the Modbus limits
+   */
   public static byte[] request(int unitId, ModbusRequestPdu pdu) {
+    // the serializer casts to byte and short: without these checks unit 300 would address unit 44
+    // and register 70000 register 4464
+    if (unitId < 0 || unitId > 255) {
+      throw new IllegalArgumentException("unit id must be 0..255, got " + unitId);
+    }
+    String wrong = invalidRequest(pdu);
+    if (wrong != null) {
+      throw new IllegalArgumentException("cannot encode " + pdu + ": " + wrong);
+    }
     ByteBuffer buffer = ByteBuffer.allocate(MAX_FRAME);
     buffer.put((byte) unitId);
     try {
       ModbusPduSerializer.DefaultRequestSerializer.INSTANCE.encode(pdu, buffer);
     } catch (Exception e) {
-      throw new IllegalArgumentException("cannot encode " + pdu + ": " + e.getMessage(), e);
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      throw new IllegalArgumentException("cannot encode " + pdu + ": " + why, e);
     }
     int length = buffer.position();
     byte[] frame = Arrays.copyOf(buffer.array(), length + 2);
@@ -61,12 +75,79 @@ public final class RtuFrames {
     return frame;
   }
 
+  /** What makes {@code pdu} impossible to send as it is, or null. */
+  private static String invalidRequest(ModbusRequestPdu pdu) {
+    if (pdu instanceof ReadCoilsRequest r) {
+      return invalidRange(r.address(), r.quantity(), 2000);
+    }
+    if (pdu instanceof ReadDiscreteInputsRequest r) {
+      return invalidRange(r.address(), r.quantity(), 2000);
+    }
+    if (pdu instanceof ReadHoldingRegistersRequest r) {
+      return invalidRange(r.address(), r.quantity(), 125);
+    }
+    if (pdu instanceof ReadInputRegistersRequest r) {
+      return invalidRange(r.address(), r.quantity(), 125);
+    }
+    if (pdu instanceof WriteSingleCoilRequest w) {
+      if (w.value() != 0x0000 && w.value() != 0xFF00) {
+        return "a coil value is 0000 or FF00, got %X".formatted(w.value());
+      }
+      return invalidAddress(w.address());
+    }
+    if (pdu instanceof WriteSingleRegisterRequest w) {
+      if (w.value() < Short.MIN_VALUE || w.value() > 0xFFFF) {
+        return "a register value has 16 bits, got " + w.value();
+      }
+      return invalidAddress(w.address());
+    }
+    if (pdu instanceof WriteMultipleRegistersRequest w) {
+      String range = invalidRange(w.address(), w.quantity(), 123);
+      return range != null || w.values().length == 2 * w.quantity()
+          ? range
+          : w.values().length + " bytes for " + w.quantity() + " registers";
+    }
+    if (pdu instanceof WriteMultipleCoilsRequest w) {
+      String range = invalidRange(w.address(), w.quantity(), 1968);
+      return range != null || w.values().length == (w.quantity() + 7) / 8
+          ? range
+          : w.values().length + " bytes for " + w.quantity() + " coils";
+    }
+    return null;
+  }
+
+  private static String invalidAddress(int address) {
+    return address < 0 || address > 0xFFFF ? "address must be 0..65535, got " + address : null;
+  }
+
+  private static String invalidRange(int address, int quantity, int maxQuantity) {
+    if (invalidAddress(address) != null) {
+      return invalidAddress(address);
+    }
+    if (quantity < 1 || quantity > maxQuantity) {
+      return "quantity must be 1.." + maxQuantity + ", got " + quantity;
+    }
+    if (address + quantity - 1 > 0xFFFF) {
+      return quantity + " addresses from " + address + " run past address 65535";
+    }
+    return null;
+  }
+
+  /** Refuses a range that is not inside {@code buf} (rather than an index exception later). */
+  private static void checkRange(byte[] buf, int offset, int length) {
+    if (offset < 0 || length < 0 || offset > buf.length - length) {
+      throw new IllegalArgumentException(
+          "bytes " + offset + "+" + length + " are outside a buffer of " + buf.length);
+    }
+  }
+
   /**
    * The length of the response frame starting at {@code start}, judged from its function code (and
    * byte count): {@link #NEED_MORE} when {@code end - start} bytes are not enough to tell, {@link
    * #UNKNOWN} for function codes this master never sends.
    */
   public static int responseLength(byte[] buf, int start, int end) {
+    checkRange(buf, start, end - start);
     if (end - start < 2) {
       return NEED_MORE;
     }
@@ -108,6 +189,7 @@ public final class RtuFrames {
    */
   public static ModbusResponsePdu decode(byte[] frame, int offset, int length)
       throws ModbusResponseException {
+    checkRange(frame, offset, length);
     if (length < 5) {
       throw new IllegalArgumentException("a response frame has at least 5 bytes, got " + length);
     }
@@ -115,13 +197,22 @@ public final class RtuFrames {
     if (fc >= 0x80) {
       throw new ModbusResponseException(fc & 0x7F, frame[offset + 2] & 0xFF);
     }
+    // the library reads as many bytes as the byte count says and ignores the rest, or fails with a
+    // BufferUnderflowException without a message: name the disagreement instead
+    int expected = responseLength(frame, offset, offset + length);
+    if (expected > 0 && expected != length) {
+      throw new IllegalArgumentException(
+          "function code %02X frame of %d bytes, but its byte count %d makes it %d bytes"
+              .formatted(fc, length, frame[offset + 2] & 0xFF, expected));
+    }
     ByteBuffer pdu = ByteBuffer.wrap(frame, offset + 1, length - 3).slice();
     try {
       return (ModbusResponsePdu)
           ModbusPduSerializer.DefaultResponseSerializer.INSTANCE.decode(fc, pdu);
     } catch (Exception e) {
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new IllegalArgumentException(
-          "cannot decode function code %02X: %s".formatted(fc, e.getMessage()), e);
+          "cannot decode function code %02X: %s".formatted(fc, why), e);
     }
   }
 

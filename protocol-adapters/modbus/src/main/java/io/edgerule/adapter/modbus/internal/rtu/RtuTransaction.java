@@ -57,6 +57,13 @@ public final class RtuTransaction {
 
   private static final int BUFFER = 4 * RtuFrames.MAX_FRAME;
 
+  /**
+   * Received bytes are looked at in steps of at most one frame. The buffers keep only the newest
+   * {@link #BUFFER} bytes, so a chunk holding a frame and then a long run of noise would otherwise
+   * push the frame out before it was ever looked at.
+   */
+  private static final int STEP = RtuFrames.MAX_FRAME;
+
   private final int unitId;
   private final int functionCode;
   private final byte[] echo;
@@ -133,19 +140,27 @@ public final class RtuTransaction {
   }
 
   public void onBytes(byte[] data, int offset, int length, long now) {
+    if (length > 0 && (offset < 0 || offset > data.length - length)) {
+      throw new IllegalArgumentException(
+          "bytes " + offset + "+" + length + " are outside a chunk of " + data.length);
+    }
     if (phase == Phase.DONE || length <= 0) {
       return;
     }
     lastByteAt = now;
+    int i = offset;
+    int end = offset + length;
     if (phase == Phase.DRAINING) {
-      lateLength = append(late, lateLength, data, offset, length);
-      if (lateFrame == null) {
-        findLateFrame(now);
+      while (i < end) {
+        int n = lateFrame == null ? Math.min(STEP, end - i) : end - i;
+        lateLength = append(late, lateLength, data, i, n);
+        i += n;
+        if (lateFrame == null) {
+          findLateFrame(now);
+        }
       }
       return;
     }
-    int i = offset;
-    int end = offset + length;
     while (echoMatched < echo.length && i < end) {
       if (data[i] == echo[echoMatched]) {
         echoMatched++;
@@ -155,8 +170,13 @@ public final class RtuTransaction {
         echoMatched = echo.length;
       }
     }
-    rxLength = append(rx, rxLength, data, i, end - i);
-    findAnswer();
+    while (i < end && phase == Phase.AWAITING) {
+      int n = Math.min(STEP, end - i);
+      rxLength = append(rx, rxLength, data, i, n);
+      i += n;
+      findAnswer();
+    }
+    overflowBytes += end - i; // what followed the answer in this chunk
   }
 
   public void onTime(long now) {
