@@ -1,20 +1,30 @@
 package io.edgerule.daemon.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgerule.adapter.PointEvent;
 import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.PointValue;
 import io.edgerule.adapter.Quality;
+import io.edgerule.daemon.JsonErrors;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,6 +46,17 @@ import java.util.Set;
  */
 final class EventJsonl {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Reads one line strictly: a second value after the object (two objects on a line, an extra
+   * closing brace, a NUL byte) used to be ignored and a repeated key silently took the last value,
+   * so a damaged line still ran as something else.
+   */
+  private static final ObjectReader LINE =
+      JSON.reader()
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
   private static final Set<String> KEYS =
       Set.of("time", "point", "value", "type", "quality", "reason", "source_time", "seq");
 
@@ -48,12 +69,72 @@ final class EventJsonl {
   record Parsed(List<PointEvent> events, List<LineError> errors) {}
 
   static Parsed parse(List<String> lines) {
+    return parse(lines, Map.of());
+  }
+
+  /**
+   * Parses a file's bytes: lines end with LF, CRLF or CR (as {@link
+   * java.nio.file.Files#readAllLines}), and a line that is not UTF-8 is an error of that line
+   * (reading the file as a whole failed with "Input length = 1" and no line number).
+   */
+  static Parsed parse(byte[] content) {
+    List<String> lines = new ArrayList<>();
+    Map<Integer, String> notText = new HashMap<>();
+    int start = 0;
+    for (int i = 0; i <= content.length; i++) {
+      boolean end = i == content.length;
+      if (!end && content[i] != '\n' && content[i] != '\r') {
+        continue;
+      }
+      if (end && start == content.length) {
+        break; // no empty line after the final line break
+      }
+      try {
+        lines.add(
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .decode(ByteBuffer.wrap(content, start, i - start))
+                .toString());
+      } catch (CharacterCodingException e) {
+        notText.put(lines.size(), "not UTF-8 text (" + badByte(content, start, i) + ")");
+        lines.add("");
+      }
+      if (!end && content[i] == '\r' && i + 1 < content.length && content[i + 1] == '\n') {
+        i++;
+      }
+      start = i + 1;
+    }
+    return parse(lines, notText);
+  }
+
+  /** Where the first invalid UTF-8 sequence of {@code content[from, to)} starts. */
+  private static String badByte(byte[] content, int from, int to) {
+    ByteBuffer in = ByteBuffer.wrap(content, from, to - from);
+    CharBuffer out = CharBuffer.allocate(to - from);
+    StandardCharsets.UTF_8.newDecoder().decode(in, out, true);
+    return String.format(
+        Locale.ROOT,
+        "byte 0x%02X at column %d",
+        in.hasRemaining() ? content[in.position()] & 0xff : 0,
+        out.position() + 1);
+  }
+
+  private static Parsed parse(List<String> lines, Map<Integer, String> notText) {
     List<PointEvent> events = new ArrayList<>();
     List<LineError> errors = new ArrayList<>();
     long lastSeq = 0;
     Instant lastTime = null;
     for (int i = 0; i < lines.size(); i++) {
+      String bad = notText.get(i);
+      if (bad != null) {
+        errors.add(new LineError(i + 1, bad));
+        continue;
+      }
       String line = lines.get(i).strip();
+      if (i == 0 && line.startsWith("\uFEFF")) {
+        // A byte order mark (editors on Windows write one) is not part of the first event.
+        line = line.substring(1).strip();
+      }
       if (line.isEmpty()) {
         continue;
       }
@@ -71,7 +152,8 @@ final class EventJsonl {
         lastTime = e.receiveTime();
         events.add(e);
       } catch (IllegalArgumentException e) {
-        errors.add(new LineError(i + 1, e.getMessage()));
+        // Messages quote the input (a point name, a key): one line, shortened.
+        errors.add(new LineError(i + 1, JsonErrors.oneLine(e.getMessage())));
       }
     }
     return new Parsed(events, errors);
@@ -80,10 +162,9 @@ final class EventJsonl {
   private static PointEvent parseLine(String line, long lastSeq) {
     JsonNode node;
     try {
-      node = JSON.readTree(line);
+      node = LINE.readTree(line);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          "not valid JSON: " + e.getOriginalMessage().replace('\n', ' '));
+      throw new IllegalArgumentException("not valid JSON: " + JsonErrors.describe(e));
     }
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("expected a JSON object per line");
@@ -109,11 +190,17 @@ final class EventJsonl {
     }
     time = time == null ? sourceTime : time;
     sourceTime = sourceTime == null ? time : sourceTime;
-    long seq = lastSeq + 1;
     JsonNode seqNode = node.get("seq");
+    if (seqNode == null && lastSeq == Long.MAX_VALUE) {
+      // lastSeq + 1 would wrap around to the smallest long.
+      throw new IllegalArgumentException(
+          "needs a 'seq': the previous event's is the largest possible");
+    }
+    long seq = lastSeq + 1;
     if (seqNode != null) {
       if (!seqNode.canConvertToLong() || !seqNode.isIntegralNumber()) {
-        throw new IllegalArgumentException("'seq' must be an integer, not " + seqNode);
+        throw new IllegalArgumentException(
+            "'seq' must be an integer, not " + JsonErrors.shown(seqNode));
       }
       seq = seqNode.asLong();
     }
@@ -130,6 +217,10 @@ final class EventJsonl {
     if (q == null || q.isNull()) {
       return Quality.GOOD;
     }
+    if (!q.isTextual()) {
+      throw new IllegalArgumentException(
+          "'quality' must be good, uncertain or bad, not " + JsonErrors.shown(q));
+    }
     return switch (q.asText().toLowerCase(Locale.ROOT)) {
       case "good" -> Quality.GOOD;
       case "uncertain", "bad" -> {
@@ -139,7 +230,8 @@ final class EventJsonl {
         yield q.asText().equalsIgnoreCase("bad") ? Quality.bad(reason) : Quality.uncertain(reason);
       }
       default ->
-          throw new IllegalArgumentException("'quality' must be good, uncertain or bad, not " + q);
+          throw new IllegalArgumentException(
+              "'quality' must be good, uncertain or bad, not " + JsonErrors.shown(q));
     };
   }
 
@@ -164,6 +256,10 @@ final class EventJsonl {
       }
       case "float64" -> {
         require(v.isNumber(), "float64", v);
+        // 1e999 is valid JSON but no float64: it would have run as Infinity.
+        if (!Double.isFinite(v.doubleValue())) {
+          throw new IllegalArgumentException("'value' is out of the float64 range");
+        }
         yield PointValue.of(v.doubleValue());
       }
       case "string" -> {
@@ -180,7 +276,7 @@ final class EventJsonl {
       }
       default ->
           throw new IllegalArgumentException(
-              "'type' must be bool, int64, float64, string or bytes, not " + t);
+              "'type' must be bool, int64, float64, string or bytes, not " + JsonErrors.shown(t));
     };
   }
 
@@ -197,12 +293,13 @@ final class EventJsonl {
     if (v.isTextual()) {
       return "string";
     }
-    throw new IllegalArgumentException("'value' must be a boolean, number or string, not " + v);
+    throw new IllegalArgumentException(
+        "'value' must be a boolean, number or string, not " + JsonErrors.shown(v));
   }
 
   private static void require(boolean ok, String type, JsonNode v) {
     if (!ok) {
-      throw new IllegalArgumentException("'value' " + v + " is not a " + type);
+      throw new IllegalArgumentException("'value' " + JsonErrors.shown(v) + " is not a " + type);
     }
   }
 
@@ -211,19 +308,41 @@ final class EventJsonl {
     if (t == null || t.isNull()) {
       return null;
     }
+    Instant instant;
     if (t.isIntegralNumber()) {
-      return Instant.ofEpochMilli(t.longValue());
-    }
-    if (t.isTextual()) {
+      // longValue() of a number beyond 64 bits silently wrapped around to another time.
+      if (!t.canConvertToLong()) {
+        throw new IllegalArgumentException(
+            "'" + key + "' " + JsonErrors.shown(t) + " is out of range");
+      }
+      instant = Instant.ofEpochMilli(t.longValue());
+    } else if (t.isTextual()) {
       try {
-        return Instant.parse(t.textValue());
+        instant = Instant.parse(t.textValue());
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(
-            "'" + key + "' " + t + " is not an ISO-8601 instant like 2026-11-21T10:00:00Z");
+            "'"
+                + key
+                + "' "
+                + JsonErrors.shown(t)
+                + " is not an ISO-8601 instant like 2026-11-21T10:00:00Z");
       }
+    } else {
+      throw new IllegalArgumentException(
+          "'"
+              + key
+              + "' must be an ISO-8601 instant or epoch milliseconds, not "
+              + JsonErrors.shown(t));
     }
-    throw new IllegalArgumentException(
-        "'" + key + "' must be an ISO-8601 instant or epoch milliseconds, not " + t);
+    // The replay's virtual clock counts epoch milliseconds: a year like +1000000000 parses but
+    // overflowed there with an ArithmeticException.
+    try {
+      instant.toEpochMilli();
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(
+          "'" + key + "' " + JsonErrors.shown(t) + " is out of range");
+    }
+    return instant;
   }
 
   /** One event as a JSONL line (no newline), in the format {@link #parse} reads. */

@@ -102,14 +102,15 @@ public final class RuleCommand {
       logToStderr();
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      List<String> lines;
+      byte[] content;
       try {
-        lines = Files.readAllLines(events, StandardCharsets.UTF_8);
+        content = Files.readAllBytes(events);
       } catch (IOException e) {
         err.printf("%s: cannot read: %s%n", events, e.getMessage());
         return ExitCodes.CONFIG;
       }
-      EventJsonl.Parsed parsed = EventJsonl.parse(lines);
+      // Bytes, not readAllLines: a line that is not UTF-8 is reported with its number.
+      EventJsonl.Parsed parsed = EventJsonl.parse(content);
       if (!parsed.errors().isEmpty()) {
         for (EventJsonl.LineError e : parsed.errors()) {
           err.printf("%s:%d: %s%n", events, e.line(), e.message());
@@ -138,6 +139,11 @@ public final class RuleCommand {
               parsed.events().isEmpty()
                   ? end.orElse(Instant.EPOCH)
                   : parsed.events().get(0).receiveTime());
+      String tooLong = tooManyTicks(origin, manifest.tickPeriod(), parsed.events(), end);
+      if (tooLong != null) {
+        err.printf("%s: %s; nothing was run%n", events, tooLong);
+        return ExitCodes.CONFIG;
+      }
       RuleReplay.VirtualClock clock = new RuleReplay.VirtualClock(origin);
       ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
       RuleStateStore state =
@@ -173,11 +179,70 @@ public final class RuleCommand {
       if (text == null) {
         return Optional.empty();
       }
+      Instant instant;
       try {
-        return Optional.of(Instant.parse(text));
+        instant = Instant.parse(text);
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(
             option + ": '" + text + "' is not an ISO-8601 instant like 2026-11-21T10:00:00Z");
+      }
+      try {
+        instant.toEpochMilli(); // the virtual clock counts epoch milliseconds
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException(option + ": '" + text + "' is out of range");
+      }
+      return Optional.of(instant);
+    }
+
+    /**
+     * The most ticks a test replays. A mistyped year (2926 for 2026) between two events of a rule
+     * that ticks every second meant billions of ticks: the command seemed to hang. Ten million is
+     * almost four months of 1 s ticks.
+     */
+    static final long MAX_TICKS = 10_000_000;
+
+    /** Why the replay would tick more than {@link #MAX_TICKS} times, or null. */
+    static String tooManyTicks(
+        Instant origin, Optional<Duration> tick, List<PointEvent> events, Optional<Instant> end) {
+      if (tick.isEmpty() || tick.get().isNegative() || tick.get().isZero()) {
+        return null;
+      }
+      for (PointEvent e : events) {
+        if (ticksBetween(origin, e.receiveTime(), tick.get()) > MAX_TICKS) {
+          return "the event with seq "
+              + e.sequence()
+              + " at "
+              + e.receiveTime()
+              + " is too far after the start ("
+              + origin
+              + "): replaying up to it takes more than "
+              + MAX_TICKS
+              + " ticks of "
+              + tick.get()
+              + "; check its time";
+        }
+      }
+      if (end.isPresent() && ticksBetween(origin, end.get(), tick.get()) > MAX_TICKS) {
+        return "--end-time "
+            + end.get()
+            + " is too far after the start ("
+            + origin
+            + "): replaying up to it takes more than "
+            + MAX_TICKS
+            + " ticks of "
+            + tick.get();
+      }
+      return null;
+    }
+
+    private static long ticksBetween(Instant from, Instant to, Duration tick) {
+      if (!to.isAfter(from)) {
+        return 0;
+      }
+      try {
+        return Duration.between(from, to).dividedBy(tick);
+      } catch (ArithmeticException e) {
+        return Long.MAX_VALUE;
       }
     }
   }

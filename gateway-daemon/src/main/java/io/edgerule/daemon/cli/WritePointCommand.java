@@ -84,7 +84,14 @@ public final class WritePointCommand implements Callable<Integer> {
       err.println("edgerule: " + e.getMessage());
       return ExitCodes.FAILURE;
     }
-    Duration wait = DurationText.parse(timeout);
+    Duration wait;
+    try {
+      wait = DurationText.parse(timeout);
+    } catch (IllegalArgumentException e) {
+      // It escaped as a stack trace ("--timeout soon", "--timeout PT-1S").
+      err.println("edgerule: --timeout: " + e.getMessage());
+      return ExitCodes.FAILURE;
+    }
     Topics topics = new Topics(cfg.mqtt().topicPrefix(), cfg.gateway().id());
     String id = "cli-" + UUID.randomUUID();
     ObjectNode body = JSON.createObjectNode().put("id", id).put("point", point);
@@ -96,7 +103,10 @@ public final class WritePointCommand implements Callable<Integer> {
     try {
       MqttConnectOptions options = new MqttConnectOptions();
       options.setCleanSession(true);
-      options.setConnectionTimeout((int) Math.max(1, wait.toSeconds()));
+      // Clamped: a --timeout beyond Integer.MAX_VALUE seconds overflowed the cast into a negative
+      // number, which Paho rejects with an IllegalArgumentException.
+      options.setConnectionTimeout(
+          (int) Math.min(Integer.MAX_VALUE, Math.max(1, wait.toSeconds())));
       if (cfg.mqtt().username() != null) {
         options.setUserName(cfg.mqtt().username());
         if (cfg.mqtt().password() != null) {
@@ -108,8 +118,8 @@ public final class WritePointCommand implements Callable<Integer> {
           topics.commandResult(),
           1,
           (t, m) -> {
-            JsonNode n = JSON.readTree(m.getPayload());
-            if (n != null && id.equals(n.path("id").asText())) {
+            JsonNode n = answerFor(id, m.getPayload());
+            if (n != null) {
               answers.offer(n);
             }
           });
@@ -141,6 +151,20 @@ public final class WritePointCommand implements Callable<Integer> {
         client.disconnect();
       }
       client.close();
+    }
+  }
+
+  /**
+   * The answer to command {@code id} in a cmd-result message, or null for anything else. Anyone on
+   * the broker can publish there: a message that is not JSON used to throw out of the Paho
+   * listener, which makes Paho drop the connection, so the real answer was lost ("no answer").
+   */
+  static JsonNode answerFor(String id, byte[] payload) {
+    try {
+      JsonNode n = JSON.readTree(payload == null ? new byte[0] : payload);
+      return n != null && n.isObject() && id.equals(n.path("id").asText()) ? n : null;
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
     }
   }
 

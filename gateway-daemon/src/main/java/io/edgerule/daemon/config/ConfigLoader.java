@@ -1,10 +1,15 @@
 package io.edgerule.daemon.config;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -12,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -22,10 +28,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.edgerule.adapter.AdapterFactory;
 import io.edgerule.adapter.DeviceConfig;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +59,22 @@ public final class ConfigLoader {
       Pattern.compile(
           "((?:[a-z][a-z0-9_]*|\\[\\d+\\])(?:\\.[a-z][a-z0-9_]*|\\[\\d+\\])*): (.+)",
           Pattern.DOTALL);
+
+  /**
+   * The largest config accepted, in bytes (and characters): the YAML parser needs about a second
+   * per megabyte and runs twice (binding and {@link YamlLocations}), so a runaway file must not
+   * stall the start for minutes or fill the heap. A gateway with thousands of points stays far
+   * below it.
+   */
+  static final int MAX_BYTES = 2 * 1024 * 1024;
+
+  /** Single-quoted values longer than this are shortened in messages (a 2 MB id is no help). */
+  private static final Pattern LONG_QUOTED = Pattern.compile("'([^'\\n]{60})[^'\\n]{20,}'");
+
+  /** Jackson's "Numeric value (9999999999) out of range of int (-2147483648 - 2147483647)". */
+  private static final Pattern OUT_OF_RANGE =
+      Pattern.compile("value \\((.*)\\) out of range of (\\w+) \\((-?\\d+) - (-?\\d+)\\)");
+
   private final YAMLMapper mapper;
   private final List<String> protocols;
 
@@ -63,8 +89,15 @@ public final class ConfigLoader {
     mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     mapper.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
     mapper.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
+    // Without this "batch_size: 1.5" silently became 1.
+    mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    // "- " with nothing after it in any list, or "key:" with nothing in a map, is an error at
+    // that entry (records would otherwise get null elements; List.copyOf throws a bare NPE).
+    mapper.configOverride(List.class).setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
+    mapper.configOverride(Map.class).setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
     SimpleModule module = new SimpleModule("edgerule-config");
     module.addDeserializer(Duration.class, new DurationDeserializer());
+    module.addDeserializer(Path.class, new PathDeserializer());
     mapper.registerModule(module);
     mapper.addMixIn(DeviceConfig.class, DeviceConfigMixin.class);
     List<String> names = new ArrayList<>();
@@ -91,53 +124,184 @@ public final class ConfigLoader {
       try {
         return DurationText.parse(text);
       } catch (IllegalArgumentException e) {
-        throw ctxt.weirdStringException(text, Duration.class, e.getMessage());
+        // The message is DurationText's own (not a duration / negative / too large): keep it.
+        throw InvalidFormatException.from(p, e.getMessage(), text, Duration.class);
+      }
+    }
+  }
+
+  /**
+   * Paths are file paths. Jackson's own deserializer read any text with a ':' as a URI and looked
+   * for a file system provider: "c:/state" failed with 'Provider "c" not installed',
+   * "jar:file:/x.zip!/a" with a FileSystemNotFoundException, and a NUL byte with an
+   * InvalidPathException reported as "invalid YAML".
+   */
+  private static final class PathDeserializer extends JsonDeserializer<Path> {
+    @Override
+    public Path deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (!p.currentToken().isScalarValue()) {
+        return (Path) ctxt.handleUnexpectedToken(Path.class, p);
+      }
+      String text = p.getText(); // state_dir: 2024 is a folder name too
+      try {
+        return Path.of(text);
+      } catch (InvalidPathException e) {
+        throw InvalidFormatException.from(
+            p, "'" + text + "' is not a valid path: " + e.getReason(), text, Path.class);
       }
     }
   }
 
   /** Loads and validates {@code file}; relative paths in it are resolved against its folder. */
   public GatewayConfig load(Path file) throws ConfigException {
-    String text;
-    try {
-      byte[] bytes = Files.readAllBytes(file);
-      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    byte[] bytes;
+    // Reads at most one byte more than the limit: a huge file (or /dev/zero) must not fill the
+    // heap.
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_BYTES + 1);
     } catch (NoSuchFileException e) {
       throw new ConfigException(file, 0, 0, "no such file");
-    } catch (CharacterCodingException e) {
-      throw new ConfigException(file, 0, 0, "not UTF-8 text");
     } catch (IOException e) {
       throw new ConfigException(file, 0, 0, "cannot read: " + e);
     }
-    return parse(text, file);
+    if (bytes.length > MAX_BYTES) {
+      throw tooLarge(file);
+    }
+    return parse(utf8(bytes, file), file);
+  }
+
+  private static ConfigException tooLarge(Path file) {
+    return new ConfigException(
+        file,
+        0,
+        0,
+        "the file is larger than " + MAX_BYTES / (1024 * 1024) + " MiB; is it a config?");
+  }
+
+  /**
+   * Decodes strict UTF-8; an invalid byte is reported at its line and column (it used to be "not
+   * UTF-8 text" for the whole file, leaving the reader to hunt for it).
+   */
+  private static String utf8(byte[] bytes, Path file) throws ConfigException {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder(); // reports malformed input
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      int line = 1;
+      int lineStart = 0;
+      for (int i = 0; i < out.position(); i++) {
+        if (out.get(i) == '\n') {
+          line++;
+          lineStart = i + 1;
+        }
+      }
+      throw new ConfigException(
+          file,
+          line,
+          out.position() - lineStart + 1,
+          String.format(
+              Locale.ROOT,
+              "not UTF-8 text: byte 0x%02X is not a valid UTF-8 sequence here; save the file as"
+                  + " UTF-8",
+              bytes[in.position()] & 0xff));
+    }
+    return out.flip().toString();
   }
 
   /** Parses config text; {@code file} names it in errors and anchors relative paths. */
   public GatewayConfig parse(String text, Path file) throws ConfigException {
+    if (text.length() > MAX_BYTES) {
+      throw tooLarge(file);
+    }
+    checkCharacters(text, file);
     YamlLocations where = YamlLocations.index(text);
     if (text.isBlank()) {
       throw new ConfigException(
           file, 0, 0, "the file is empty; it needs at least a 'gateway:' section");
     }
     GatewayConfig raw;
+    JsonParser parser = null;
     try {
-      raw = mapper.readValue(text, GatewayConfig.class);
+      parser = mapper.createParser(text);
+      raw = mapper.readValue(parser, GatewayConfig.class);
     } catch (JacksonException e) {
-      throw translate(e, where, file);
+      throw translate(e, where, file, parser);
+    } catch (IOException e) {
+      throw new ConfigException(file, 0, 0, "cannot parse: " + e.getMessage(), e);
     }
     if (raw == null) {
       throw new ConfigException(file, 0, 0, "the file has no content");
     }
-    GatewayConfig config = resolvePaths(raw, file.toAbsolutePath().getParent());
+    GatewayConfig config = resolvePaths(raw, file.toAbsolutePath().getParent(), where, file);
     checkUnique(config, where, file);
     return config;
   }
 
-  private static GatewayConfig resolvePaths(GatewayConfig c, Path dir) {
+  /**
+   * YAML forbids control characters other than tab and line breaks (and unpaired surrogates). The
+   * YAML reader rejects them as "special characters are not allowed" at line 1, column 1 wherever
+   * they are; this names the character and its real line and column.
+   */
+  private static void checkCharacters(String text, Path file) throws ConfigException {
+    int line = 1;
+    int column = 1;
+    for (int i = 0; i < text.length(); ) {
+      int c = text.codePointAt(i);
+      if (!isYamlPrintable(c)) {
+        throw new ConfigException(
+            file,
+            line,
+            column,
+            String.format(
+                Locale.ROOT,
+                "character U+%04X is not allowed in YAML (control characters must be written as"
+                    + " escapes inside double quotes, e.g. \"\\t\")",
+                c));
+      }
+      boolean lineBreak =
+          c == '\n' || (c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n'));
+      if (lineBreak) {
+        line++;
+        column = 1;
+      } else {
+        column++;
+      }
+      i += Character.charCount(c);
+    }
+  }
+
+  /** SnakeYAML's StreamReader.isPrintable. */
+  private static boolean isYamlPrintable(int c) {
+    return (c >= 0x20 && c <= 0x7E)
+        || c == 0x9
+        || c == 0xA
+        || c == 0xD
+        || c == 0x85
+        || (c >= 0xA0 && c <= 0xD7FF)
+        || (c >= 0xE000 && c <= 0xFFFD)
+        || (c >= 0x10000 && c <= 0x10FFFF);
+  }
+
+  private static GatewayConfig resolvePaths(
+      GatewayConfig c, Path dir, YamlLocations where, Path file) throws ConfigException {
     List<RuleConfig> rules = c.rules().stream().map(r -> r.resolveAgainst(dir)).toList();
     GatewaySection gateway =
         new GatewaySection(c.gateway().id(), dir.resolve(c.gateway().stateDir()));
-    List<DeviceConfig> devices = c.devices().stream().map(d -> d.resolvePaths(dir)).toList();
+    List<DeviceConfig> devices = new ArrayList<>();
+    for (int i = 0; i < c.devices().size(); i++) {
+      // Adapters implement resolvePaths; whatever one throws must still come out as a config
+      // error at the device rather than escape the loader.
+      try {
+        devices.add(c.devices().get(i).resolvePaths(dir));
+      } catch (RuntimeException e) {
+        String path = "devices[" + i + "]";
+        throw at(file, where.value(path), path + ": " + e.getMessage());
+      }
+    }
     return new GatewayConfig(gateway, devices, rules, c.mqtt(), c.pipeline(), c.ruleLimits());
   }
 
@@ -183,7 +347,8 @@ public final class ConfigLoader {
         : new ConfigException(file, pos.line(), pos.column(), problem);
   }
 
-  private ConfigException translate(JacksonException e, YamlLocations where, Path file) {
+  private ConfigException translate(
+      JacksonException e, YamlLocations where, Path file, JsonParser parser) {
     String path = e instanceof JsonMappingException m ? pathOf(m.getPath()) : "";
     YamlLocations.Position pos;
     String problem;
@@ -216,7 +381,7 @@ public final class ConfigLoader {
       problem = describeInvalidValue(f);
     } else if (e instanceof ValueInstantiationException v) {
       Throwable cause = v.getCause() != null ? v.getCause() : v;
-      problem = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+      problem = constructorProblem(cause);
       // A record that names the offending field first ("port: must be ...", "points[2]: ...") is
       // located at that field rather than at the start of the record.
       Matcher field = FIELD_PREFIX.matcher(problem);
@@ -229,29 +394,165 @@ public final class ConfigLoader {
       } else {
         pos = where.value(path);
       }
+    } else if (e instanceof InvalidNullException) {
+      // A '-' or 'key:' with nothing after it inside a list or map. Lists and maps are set to
+      // reject null entries (see the constructor): adapters' records copied them with List.copyOf
+      // and failed with a bare NullPointerException.
+      pos = where.value(path);
+      problem =
+          path.endsWith("]")
+              ? "empty entry (a '-' with nothing after it)"
+              : "empty value (a key with nothing after it)";
     } else if (e instanceof MismatchedInputException m) {
       pos = where.value(path);
       problem = describeMismatch(m);
-    } else {
-      JsonLocation loc = e.getLocation();
+    } else if (yamlError(e) instanceof org.yaml.snakeyaml.error.MarkedYAMLException y) {
+      // SnakeYAML's first line is only the context ("while scanning for the next token"); the
+      // problem ("found character '\t' that cannot start any token") and its mark say what and
+      // where.
+      org.yaml.snakeyaml.error.Mark mark =
+          y.getProblemMark() != null ? y.getProblemMark() : y.getContextMark();
       pos =
-          loc == null || loc.getLineNr() < 1
-              ? where.value(path)
-              : new YamlLocations.Position(loc.getLineNr(), loc.getColumnNr());
-      problem = "invalid YAML: " + firstLine(e.getOriginalMessage());
+          mark != null
+              ? new YamlLocations.Position(mark.getLine() + 1, mark.getColumn() + 1)
+              : location(e.getLocation());
+      String what = y.getProblem() != null ? y.getProblem() : y.getContext();
+      problem =
+          "invalid YAML: "
+              + (y.getContext() != null && y.getProblem() != null
+                  ? y.getContext() + ": " + what
+                  : String.valueOf(what));
+      path = "";
+    } else if (e instanceof StreamConstraintsException) {
+      pos = location(parser == null ? null : parser.currentLocation());
+      problem = "invalid YAML: " + simplify(firstLine(e.getOriginalMessage()));
+      path = "";
+    } else if (e instanceof JsonMappingException) {
+      // A value the binding rejected (a number too large for its field, a duplicate key, ...):
+      // not a YAML syntax error. A parse error inside a value knows its own place; the path
+      // only names the enclosing node.
+      pos = parseErrorLocation(e);
+      if (pos == null) {
+        pos = where.value(path);
+      }
+      problem = describeOther(e);
+    } else {
+      pos = location(e.getLocation());
+      if (pos == null) {
+        pos = where.value(path);
+      }
+      String message = firstLine(e.getOriginalMessage());
+      problem =
+          message.startsWith("Expected a field name")
+              ? "a key must be plain text, not a list or a mapping"
+              : "invalid YAML: " + simplify(message);
     }
     if (pos == null) {
-      JsonLocation loc = e.getLocation();
-      if (loc != null && loc.getLineNr() > 0) {
-        pos = new YamlLocations.Position(loc.getLineNr(), loc.getColumnNr());
-      }
+      pos = location(e.getLocation());
     }
-    String prefix = path.isEmpty() ? "" : path + ": ";
+    if (pos == null && parser != null) {
+      // Some exceptions (limits, wrapped ones) carry no location; the parser knows where it is.
+      pos = location(parser.currentLocation());
+    }
+    problem = oneLine(LONG_QUOTED.matcher(problem).replaceAll("'$1...'"));
+    if (problem.length() > 500) {
+      // Still long (a value with quotes in it): keep the start (what) and the end (the choices).
+      problem = problem.substring(0, 250) + " ... " + problem.substring(problem.length() - 200);
+    }
+    // A mutated key can be megabytes long: the path names it, shortened.
+    String shownPath = path.length() > 120 ? path.substring(0, 120) + "..." : path;
+    String prefix = path.isEmpty() ? "" : shownPath + ": ";
     ConfigException out =
         pos == null
             ? new ConfigException(file, 0, 0, prefix + problem, e)
             : new ConfigException(file, pos.line(), pos.column(), prefix + problem, e);
     return out;
+  }
+
+  /**
+   * What a record constructor threw. Records validate with messages for people; a bare
+   * NullPointerException (Objects.requireNonNull without a message, or a JVM "Cannot invoke ...
+   * because ... is null") only means that something required was left out.
+   */
+  private static String constructorProblem(Throwable cause) {
+    String message = cause.getMessage();
+    if (cause instanceof NullPointerException
+        && (message == null || message.startsWith("Cannot ") || message.contains("\" is null"))) {
+      return "a required value is missing";
+    }
+    if (message == null || message.isBlank()) {
+      return "invalid settings (" + cause.getClass().getSimpleName().replace("Exception", "") + ")";
+    }
+    return message;
+  }
+
+  /**
+   * Control characters from the input (SnakeYAML's "but found: \"\n\"", a value quoted in a
+   * record's message) are escaped: the message stays one line, as the CLI prints it.
+   */
+  private static String oneLine(String problem) {
+    StringBuilder b = new StringBuilder(problem.length());
+    for (int i = 0; i < problem.length(); i++) {
+      char c = problem.charAt(i);
+      if (c == '\n') {
+        b.append("\\n");
+      } else if (c == '\r') {
+        b.append("\\r");
+      } else if (c == '\t') {
+        b.append("\\t");
+      } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029) {
+        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static YamlLocations.Position parseErrorLocation(JacksonException e) {
+    for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+      if (t instanceof StreamReadException r && location(r.getLocation()) != null) {
+        return location(r.getLocation());
+      }
+    }
+    return null;
+  }
+
+  private static YamlLocations.Position location(JsonLocation loc) {
+    return loc == null || loc.getLineNr() < 1
+        ? null
+        : new YamlLocations.Position(loc.getLineNr(), Math.max(1, loc.getColumnNr()));
+  }
+
+  /** The SnakeYAML error behind a Jackson YAML exception, if any. */
+  private static Throwable yamlError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.yaml.snakeyaml.error.YAMLException) {
+        return t;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  private static String describeOther(JacksonException e) {
+    for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+      if (t instanceof InputCoercionException c) {
+        Matcher m = OUT_OF_RANGE.matcher(firstLine(c.getOriginalMessage()));
+        if (m.find()) {
+          return "'" + m.group(1) + "' is out of range (" + m.group(3) + ".." + m.group(4) + ")";
+        }
+        return simplify(firstLine(c.getOriginalMessage()));
+      }
+    }
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    String message =
+        cause instanceof JacksonException j ? j.getOriginalMessage() : cause.getMessage();
+    return message == null || message.isBlank()
+        ? "invalid value (" + cause.getClass().getSimpleName().replace("Exception", "") + ")"
+        : simplify(firstLine(message));
   }
 
   private static String describeInvalidValue(InvalidFormatException f) {
@@ -264,8 +565,9 @@ public final class ConfigLoader {
               .collect(Collectors.joining(", "));
       return "'" + value + "' is not one of " + choices;
     }
-    if (target == Duration.class) {
-      return "'" + value + "' is not a duration: write e.g. 250ms, 2s, 5m, 1h or 1d";
+    if (target == Duration.class || target == Path.class) {
+      // DurationDeserializer's or PathDeserializer's own message.
+      return f.getOriginalMessage();
     }
     return "'" + value + "' is not a valid " + friendly(target);
   }
@@ -276,6 +578,13 @@ public final class ConfigLoader {
     if (message.contains("Missing required creator property")
         || message.contains("Null value for creator property")) {
       return "a required value is missing";
+    }
+    if (message.startsWith("No content to map")) {
+      // Only comments (or "---"): not "expected a mapping" at the end of the file.
+      return "the file has no content; it needs at least a 'gateway:' section";
+    }
+    if (message.startsWith("Trailing token")) {
+      return "only one YAML document is allowed (remove the second '---' and what follows)";
     }
     if (target != null) {
       return "expected " + friendly(target) + " here";
@@ -299,8 +608,20 @@ public final class ConfigLoader {
     if (type == String.class) {
       return "text";
     }
-    if (List.class.isAssignableFrom(type)) {
+    if (List.class.isAssignableFrom(type) || type.isArray()) {
       return "list";
+    }
+    if (Map.class.isAssignableFrom(type)) {
+      return "mapping (key: value entries)";
+    }
+    if (type == Duration.class) {
+      return "duration (e.g. 250ms, 2s, 5m)";
+    }
+    if (type.isEnum()) {
+      return "one of "
+          + Arrays.stream(type.getEnumConstants())
+              .map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT))
+              .collect(Collectors.joining(", "));
     }
     if (type.isRecord() || type.isInterface()) {
       return "mapping (key: value entries)";
@@ -333,6 +654,9 @@ public final class ConfigLoader {
 
   /** Strips Java class names out of library messages. */
   private static String simplify(String message) {
-    return message.replaceAll("`?(?:[a-z]+\\.)+([A-Z][A-Za-z0-9$]*)`?", "$1");
+    return message
+        // Jackson's limits name their setting: "(1000, from `StreamReadConstraints.get...()`)".
+        .replaceAll(", from `[^`]*`", "")
+        .replaceAll("`?(?:[a-z]+\\.)+([A-Z][A-Za-z0-9$]*)`?", "$1");
   }
 }

@@ -47,6 +47,17 @@ public record MqttConfig(
     }
     keepAlive = keepAlive == null ? Duration.ofSeconds(30) : keepAlive;
     connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
+    // Paho takes both as int seconds: 0s silently became 1s, and a huge value overflowed the int
+    // cast into a negative number that Paho rejects when connecting (after the config was
+    // accepted). MQTT sends the keep-alive as a 16-bit number of seconds.
+    if (keepAlive.compareTo(Duration.ofSeconds(1)) < 0
+        || keepAlive.compareTo(Duration.ofSeconds(65_535)) > 0) {
+      throw new IllegalArgumentException("keep_alive must be 1s..65535s, got " + keepAlive);
+    }
+    if (connectTimeout.compareTo(Duration.ofSeconds(1)) < 0
+        || connectTimeout.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException("connect_timeout must be 1s..1h, got " + connectTimeout);
+    }
     if (password != null && username == null) {
       throw new IllegalArgumentException("password is set but username is not");
     }

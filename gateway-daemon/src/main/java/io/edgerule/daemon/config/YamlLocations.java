@@ -1,9 +1,12 @@
 package io.edgerule.daemon.config;
 
 import java.io.StringReader;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -24,6 +27,14 @@ final class YamlLocations {
 
   private final Map<String, Position> values = new HashMap<>();
   private final Map<String, Position> keys = new HashMap<>();
+
+  /**
+   * Nodes already indexed. An alias is the same node object as its anchor, so walking every path to
+   * it expanded "billion laughs" documents (each level aliasing the one before twice: 24 levels, 46
+   * aliases, stand for 2^24 paths) until the heap ran out. Jackson reads an alias as a plain value,
+   * so nothing below one is ever reported: each node is indexed once, at its first path.
+   */
+  private final Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 
   private YamlLocations() {}
 
@@ -46,6 +57,9 @@ final class YamlLocations {
   }
 
   private void walk(String path, Node node) {
+    if (!seen.add(node)) {
+      return;
+    }
     values.putIfAbsent(path, position(node.getStartMark()));
     if (node instanceof MappingNode mapping) {
       for (NodeTuple tuple : mapping.getValue()) {

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -110,15 +111,25 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
    */
   public CompletionStage<WriteResult> write(WriteCommand command) {
     writesInFlight.incrementAndGet();
-    CompletionStage<WriteResult> stage =
-        directory
-            .find(command.point())
-            .<CompletionStage<WriteResult>>map(e -> e.adapter().write(command))
-            .orElseGet(
-                () ->
-                    CompletableFuture.completedFuture(
-                        WriteResult.rejected(
-                            command, "no device offers point " + command.point())));
+    CompletionStage<WriteResult> stage;
+    try {
+      stage =
+          directory
+              .find(command.point())
+              .<CompletionStage<WriteResult>>map(
+                  e ->
+                      Objects.requireNonNull(
+                          e.adapter().write(command), "the adapter returned no result"))
+              .orElseGet(
+                  () ->
+                      CompletableFuture.completedFuture(
+                          WriteResult.rejected(
+                              command, "no device offers point " + command.point())));
+    } catch (RuntimeException e) {
+      // An adapter that throws instead of failing its stage (e.g. on a value it cannot encode)
+      // left the write counted in flight for ever and the MQTT command without an answer.
+      stage = CompletableFuture.failedFuture(e);
+    }
     return stage
         .exceptionally(e -> WriteResult.failed(command, "adapter error: " + e))
         .thenApply(

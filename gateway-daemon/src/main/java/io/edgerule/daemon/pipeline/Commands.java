@@ -1,12 +1,16 @@
 package io.edgerule.daemon.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.PointValue;
 import io.edgerule.adapter.WriteCommand;
+import io.edgerule.daemon.JsonErrors;
 import io.edgerule.daemon.mqtt.Payloads;
 import io.edgerule.daemon.mqtt.Topics;
 import io.edgerule.daemon.mqtt.Uplink;
@@ -29,6 +33,16 @@ import org.slf4j.LoggerFactory;
 public final class Commands {
   private static final Logger log = LoggerFactory.getLogger(Commands.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Strict reading: {@code {"point":"tank/pump","value":true} garbage} used to be carried out
+   * (trailing content ignored), and {@code "value":true,"value":false} wrote the last value. A
+   * damaged or ambiguous command must not reach a device.
+   */
+  private static final ObjectReader STRICT =
+      JSON.reader()
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
   private final Uplink uplink;
   private final Topics topics;
@@ -66,20 +80,45 @@ public final class Commands {
   }
 
   void onCommand(String topic, byte[] payload) {
-    String name = topic.substring(topic.lastIndexOf('/') + 1);
+    String name = topic == null ? "" : topic.substring(topic.lastIndexOf('/') + 1);
+    try {
+      handle(name, payload);
+    } catch (RuntimeException e) {
+      // Runs on the MQTT client's callback thread: nothing may escape, and every command gets an
+      // answer, also one that hit a bug.
+      log.warn("command {} failed: {}", name, e.toString());
+      try {
+        answer(null, name, "FAILED", "internal error: " + e);
+      } catch (RuntimeException again) {
+        log.warn("command {}: cannot answer: {}", name, again.toString());
+      }
+    }
+  }
+
+  private void handle(String name, byte[] payload) {
     JsonNode body;
     try {
-      body = JSON.readTree(payload);
+      body = STRICT.readTree(payload == null ? new byte[0] : payload);
     } catch (JsonProcessingException e) {
-      answer(null, name, "INVALID", "payload is not JSON: " + e.getOriginalMessage());
+      answer(null, name, "INVALID", "payload is not JSON: " + JsonErrors.describe(e));
       return;
     } catch (IOException e) {
       answer(null, name, "INVALID", "payload is not readable: " + e.getMessage());
       return;
     }
-    String id = body != null && body.hasNonNull("id") ? body.get("id").asText() : null;
+    JsonNode idNode = body == null ? null : body.get("id");
+    String id = idNode != null && idNode.isValueNode() && !idNode.isNull() ? idNode.asText() : null;
     if (body == null || !body.isObject()) {
       answer(id, name, "INVALID", "payload must be a JSON object");
+      return;
+    }
+    if (idNode != null && !idNode.isNull() && !idNode.isTextual() && !idNode.isNumber()) {
+      // An object id used to be answered as "" and the command carried out anyway.
+      answer(
+          null,
+          name,
+          "INVALID",
+          "'id' must be a string or number, not " + JsonErrors.shown(idNode));
       return;
     }
     if (name.equals("rule")) {
@@ -96,6 +135,11 @@ public final class Commands {
       if (!body.hasNonNull("point")) {
         throw new IllegalArgumentException("'point' is missing");
       }
+      if (!body.get("point").isTextual()) {
+        throw new IllegalArgumentException(
+            "'point' must be a string like \"tank/pump\", not "
+                + JsonErrors.shown(body.get("point")));
+      }
       point = PointId.parse(body.get("point").asText());
       value = valueOf(body.get("value"));
     } catch (IllegalArgumentException e) {
@@ -105,12 +149,29 @@ public final class Commands {
     log.info("command {} {}: write {} = {}", name, id, point, value);
     dispatcher
         .write(new WriteCommand(point, value, "mqtt:" + (id == null ? "" : id)))
-        .thenAccept(r -> answer(id, name, r.status().name(), r.detail()));
+        .whenComplete(
+            (r, e) -> {
+              // A stage that fails (instead of completing with a FAILED result) is answered too.
+              if (e != null) {
+                answer(id, name, "FAILED", "write failed: " + e);
+              } else {
+                answer(id, name, r.status().name(), r.detail());
+              }
+            });
   }
 
   private void onRuleCommand(String id, String name, JsonNode body) {
     String rule = body.hasNonNull("rule") ? body.get("rule").asText() : null;
     String action = body.hasNonNull("action") ? body.get("action").asText() : null;
+    if (body.hasNonNull("rule") && !body.get("rule").isTextual()) {
+      // asText() of {} is "": the answer said "'rule' is missing" although it was there.
+      answer(
+          id,
+          name,
+          "INVALID",
+          "'rule' must be a string, not " + JsonErrors.shown(body.get("rule")));
+      return;
+    }
     if (rule == null || rule.isEmpty()) {
       answer(id, name, "INVALID", "'rule' is missing");
       return;
@@ -120,7 +181,8 @@ public final class Commands {
           id,
           name,
           "INVALID",
-          "'action' must be \"enable\" or \"disable\", not " + body.get("action"));
+          "'action' must be \"enable\" or \"disable\", not "
+              + (body.get("action") == null ? "missing" : JsonErrors.shown(body.get("action"))));
       return;
     }
     if (rules == null) {
@@ -145,17 +207,23 @@ public final class Commands {
     }
     if (v.isIntegralNumber()) {
       if (!v.canConvertToLong()) {
-        throw new IllegalArgumentException("'value' " + v + " does not fit in 64 bits");
+        throw new IllegalArgumentException(
+            "'value' " + JsonErrors.shown(v) + " does not fit in 64 bits");
       }
       return PointValue.of(v.longValue());
     }
     if (v.isNumber()) {
+      // 1e999 is valid JSON but reached the device as Infinity.
+      if (!Double.isFinite(v.doubleValue())) {
+        throw new IllegalArgumentException("'value' is out of the float64 range");
+      }
       return PointValue.of(v.doubleValue());
     }
     if (v.isTextual()) {
       return PointValue.of(v.textValue());
     }
-    throw new IllegalArgumentException("'value' must be a boolean, number or string, got " + v);
+    throw new IllegalArgumentException(
+        "'value' must be a boolean, number or string, got " + JsonErrors.shown(v));
   }
 
   private void answer(String id, String command, String status, String detail) {
@@ -166,7 +234,7 @@ public final class Commands {
     n.put("command", command);
     n.put("status", status);
     if (detail != null && !detail.isEmpty()) {
-      n.put("detail", detail);
+      n.put("detail", JsonErrors.oneLine(detail)); // it may quote a megabyte of the payload
     }
     uplink.publish(topics.commandResult(), Payloads.bytes(n), 1, false);
   }
