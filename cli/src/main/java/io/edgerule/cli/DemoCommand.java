@@ -85,7 +85,13 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Duration runFor = duration == null ? null : DurationText.parse(duration);
+    Duration runFor;
+    try {
+      runFor = duration == null ? null : DurationText.parse(duration);
+    } catch (IllegalArgumentException e) { // "--duration soon": say so, not a stack trace
+      spec.commandLine().getErr().println("edgerule demo: --duration: " + e.getMessage());
+      return ExitCodes.CONFIG;
+    }
     Path work =
         dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("edgerule-demo-");
     Path rules = Files.createDirectories(work.resolve("rules"));

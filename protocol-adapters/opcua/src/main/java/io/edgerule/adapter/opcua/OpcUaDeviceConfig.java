@@ -134,11 +134,11 @@ public record OpcUaDeviceConfig(
           "request_timeout: must be at most 4294967295ms (49 days), got " + millis(requestTimeout));
     }
     reconnect = reconnect == null ? Backoff.DEFAULT : reconnect;
-    points = points == null ? List.of() : List.copyOf(points);
+    points = points == null ? List.of() : points;
     Set<String> names = new HashSet<>();
     for (int i = 0; i < points.size(); i++) {
       OpcUaPointConfig p = points.get(i);
-      if (p == null) {
+      if (p == null) { // checked before List.copyOf, which throws a bare NullPointerException
         throw new IllegalArgumentException("points[" + i + "]: empty entry");
       }
       if (!names.add(p.name())) {
@@ -146,6 +146,7 @@ public record OpcUaDeviceConfig(
             "points[" + i + "].name: point '" + p.name() + "' is defined twice");
       }
     }
+    points = List.copyOf(points);
   }
 
   private static String checkEndpoint(String endpoint) {

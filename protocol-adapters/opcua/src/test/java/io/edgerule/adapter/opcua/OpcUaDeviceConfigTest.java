@@ -94,6 +94,19 @@ class OpcUaDeviceConfigTest {
   }
 
   @Test
+  void anEmptyPointEntryIsNamedNotANullPointerException() {
+    List<OpcUaPointConfig> points =
+        java.util.Arrays.asList(
+            new OpcUaPointConfig("a", "i=1", null, null, null, null, null), null);
+    assertEquals(
+        "points[1]: empty entry",
+        error(
+            () ->
+                new OpcUaDeviceConfig(
+                    "d", "opc.tcp://h", null, null, null, null, null, null, points)));
+  }
+
+  @Test
   void identityFollowsFromItsFieldsAndNeverPrintsThePassword() {
     OpcUaIdentity user = new OpcUaIdentity(null, "gw", "hunter2", null, null, null);
     assertEquals(OpcUaIdentity.Type.USERNAME, user.type());
