@@ -432,6 +432,9 @@ public final class RuleEngine implements AutoCloseable {
   private RuleOutcome commit(Rule rule, List<RuleAction> actions) {
     if (!actions.isEmpty() && !rule.rate.tryTake(actions.size(), clock.millis())) {
       rule.state.discard();
+      // A fault discards the instance like any other: its memory believes this call's actions
+      // and state changes went through, and the next call must not run on that belief.
+      rule.instance = null;
       return fault(
           rule,
           FailureKind.LIMIT,
@@ -448,6 +451,7 @@ public final class RuleEngine implements AutoCloseable {
           stateStore.save(rule.name(), state.pending());
         } catch (IOException | RuntimeException e) {
           state.discard();
+          rule.instance = null; // as above: nothing was committed, the instance thinks otherwise
           LOG.error("rule '{}': cannot save its state", rule.name(), e);
           return fault(
               rule,

@@ -21,11 +21,16 @@ abstract class EngineFixture {
               t.setDaemon(true);
               return t;
             });
-    engine = new RuleEngine(RuleLimits.defaults(), scheduler, clock());
+    engine = new RuleEngine(hostCaps(), scheduler, clock());
   }
 
   protected Clock clock() {
     return Clock.systemUTC();
+  }
+
+  /** The gateway's ceiling for every rule's limits. */
+  protected RuleLimits hostCaps() {
+    return RuleLimits.defaults();
   }
 
   @AfterEach

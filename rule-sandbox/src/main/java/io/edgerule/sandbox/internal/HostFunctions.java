@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.slf4j.event.Level;
 
 /**
@@ -34,6 +35,16 @@ public final class HostFunctions {
   }
 
   private static final long[] OK = {Abi.OK};
+
+  /**
+   * Alarm names follow the rules of point names (docs/reference/rule-abi.md): segments of ASCII
+   * letters, digits, '_', '.', ':', '-'. They become MQTT topic levels and log text, so a space, a
+   * NUL, a line break or any other character must not get through (only '+', '#' and empty segments
+   * used to be refused).
+   */
+  private static final Pattern ALARM_NAME =
+      Pattern.compile("[A-Za-z0-9_.:\\-]+(/[A-Za-z0-9_.:\\-]+)*");
+
   private static final int PAGE = 65_536;
 
   private final RuleManifest manifest;
@@ -106,7 +117,7 @@ public final class HostFunctions {
     if (phase != Phase.INIT) {
       return status(Abi.ERR_STATE);
     }
-    String name = nameArg(inst, a[0], a[1]);
+    String name = nameArg(inst, a[0], a[1], Abi.POINT_ID, "name");
     return status(name == null ? Abi.ERR_INVALID : points.resolve(name));
   }
 
@@ -114,7 +125,7 @@ public final class HostFunctions {
     if (phase != Phase.INIT) {
       return status(Abi.ERR_STATE);
     }
-    String name = nameArg(inst, a[0], a[1]);
+    String name = nameArg(inst, a[0], a[1], Abi.TOPIC_ID, "name");
     return status(name == null ? Abi.ERR_INVALID : topics.resolve(name));
   }
 
@@ -232,7 +243,7 @@ public final class HostFunctions {
 
   /** (key_ptr, key_len, buf_ptr, buf_cap) -> value length, or a status; copies min(len, cap). */
   private long[] stateGet(Instance inst, long... a) {
-    String key = stateKey(inst, a[0], a[1]);
+    String key = stateKey(inst, a[0], a[1], Abi.STATE_GET);
     int cap = (int) a[3];
     if (key == null || cap < 0) {
       return status(Abi.ERR_INVALID);
@@ -253,7 +264,7 @@ public final class HostFunctions {
     if (phase != Phase.CALL) {
       return status(Abi.ERR_STATE);
     }
-    String key = stateKey(inst, a[0], a[1]);
+    String key = stateKey(inst, a[0], a[1], Abi.STATE_PUT);
     if (key == null || a[3] < 0) {
       return status(Abi.ERR_INVALID);
     }
@@ -272,11 +283,11 @@ public final class HostFunctions {
     return OK;
   }
 
-  private static String stateKey(Instance inst, long ptr, long len) {
+  private static String stateKey(Instance inst, long ptr, long len, String fn) {
     if (len < 1 || len > Abi.MAX_STATE_KEY_BYTES) {
       return null;
     }
-    return nameArg(inst, ptr, len);
+    return nameArg(inst, ptr, len, fn, "key");
   }
 
   // ---- argument helpers ----
@@ -292,20 +303,20 @@ public final class HostFunctions {
   private String alarmName(Instance inst, long ptr, long len, String fn) {
     // A rule raises and clears the same few alarms again and again: a name it was granted before
     // is recognised by its bytes, without decoding, splitting and pattern matching it again.
-    byte[] raw = rawName(inst, ptr, len);
+    byte[] raw = rawName(inst, ptr, len, fn, "alarm name");
     String known = raw == null ? null : grantedAlarms.get(raw);
     if (known != null) {
       return known;
     }
     String alarm = raw == null ? null : utf8(raw);
-    if (alarm == null || alarm.isEmpty() || !validName(alarm)) {
+    if (alarm == null || !ALARM_NAME.matcher(alarm).matches()) {
       throw new RuleAbort(
           FailureKind.ABI,
           "gw."
               + fn
               + ": invalid alarm name (1.."
               + Abi.MAX_NAME_BYTES
-              + " bytes of UTF-8, '/'-separated segments)");
+              + " bytes, '/'-separated segments of letters, digits, '_', '.', ':' or '-')");
     }
     if (!manifest.mayRaise(alarm)) {
       throw new RuleAbort(
@@ -322,28 +333,22 @@ public final class HostFunctions {
     return alarm;
   }
 
-  private static boolean validName(String name) {
-    for (String segment : name.split("/", -1)) {
-      if (segment.isEmpty() || segment.contains("+") || segment.contains("#")) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** A name argument, or null if it is too long or not UTF-8. Out of bounds aborts. */
-  private static String nameArg(Instance inst, long ptr, long len) {
-    byte[] raw = rawName(inst, ptr, len);
+  private static String nameArg(Instance inst, long ptr, long len, String fn, String what) {
+    byte[] raw = rawName(inst, ptr, len, fn, what);
     return raw == null ? null : utf8(raw);
   }
 
-  /** A name argument's bytes, or null if it is too long. Out of bounds aborts. */
-  private static byte[] rawName(Instance inst, long ptr, long len) {
+  /**
+   * A name argument's bytes, or null if it is too long. Out of bounds aborts, naming the function
+   * that was called (this used to say "gw.name" whatever the rule had called).
+   */
+  private static byte[] rawName(Instance inst, long ptr, long len, String fn, String what) {
     if (len < 0 || len > Abi.MAX_NAME_BYTES) {
       return null;
     }
     Memory memory = inst.memory();
-    checkRange(memory, ptr, len, "name", "name");
+    checkRange(memory, ptr, len, fn, what);
     return memory.readBytes((int) ptr, (int) len);
   }
 

@@ -11,6 +11,7 @@ import io.edgerule.sandbox.FailureKind;
 import io.edgerule.sandbox.RuleAction;
 import io.edgerule.sandbox.RuleLimits;
 import io.edgerule.sandbox.RuleManifest;
+import io.edgerule.sandbox.internal.yaml.Quote;
 import java.time.Clock;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -23,6 +24,9 @@ import java.util.stream.Collectors;
  */
 public final class RuleInstance {
   private static final int PAGE = 65_536;
+
+  /** Characters of a failed er_init's log lines quoted in the load error. */
+  private static final int LOGGED_SHOWN = 200;
 
   private final Instance instance;
   private final HostFunctions host;
@@ -108,7 +112,9 @@ public final class RuleInstance {
                 + " returned status "
                 + status
                 + " (0 means success)"
-                + (said.isEmpty() ? "" : "; it logged: " + said));
+                // The rule's text, up to max_action_bytes of it with line breaks and control
+                // characters, must not flood or forge lines of the gateway's log: one short line.
+                + (said.isEmpty() ? "" : "; it logged: " + Quote.abbreviate(said, LOGGED_SHOWN)));
       }
       return host.stage().commit();
     } finally {
