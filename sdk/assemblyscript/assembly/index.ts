@@ -1,4 +1,5 @@
-// edgerule rule ABI v1 for AssemblyScript (asc 0.28, --runtime stub --use abort=).
+// edgerule rule ABI v1 for AssemblyScript (asc 0.28; build with --use abort=, and see
+// docs/how-to/write-a-rule.md for --runtime incremental or stub).
 // Reference: docs/reference/rule-abi.md. How-to: docs/how-to/write-a-rule.md.
 //
 // A rule's entry file re-exports the ABI plumbing and defines er_init and er_on_events:
