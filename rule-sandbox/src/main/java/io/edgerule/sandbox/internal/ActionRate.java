@@ -24,7 +24,10 @@ public final class ActionRate {
    */
   public boolean tryTake(int actions, long nowMillis) {
     if (lastMillis != Long.MIN_VALUE && nowMillis > lastMillis) {
-      tokens = Math.min(perSecond, tokens + (nowMillis - lastMillis) * perSecond / 1000.0);
+      // In double: the long product (and, far apart, the difference) overflows for long gaps at
+      // high rates (107 days at 10^9/s), which would refuse a batch after a long quiet spell.
+      double elapsedMillis = (double) nowMillis - (double) lastMillis;
+      tokens = Math.min(perSecond, tokens + elapsedMillis * perSecond / 1000.0);
     }
     lastMillis = Math.max(lastMillis, nowMillis);
     if (actions > tokens) {
