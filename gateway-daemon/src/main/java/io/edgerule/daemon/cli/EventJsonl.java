@@ -37,12 +37,13 @@ import java.util.Set;
  *
  * <p>Keys: {@code point} (required, {@code device/point}); {@code value} (required unless the
  * quality is not good); {@code type} ({@code bool, int64, float64, string, bytes}; inferred from
- * the JSON value when absent; bytes are base64); {@code quality} ({@code good} (default), {@code
- * uncertain}, {@code bad}); {@code reason} (required for uncertain/bad); {@code time} (when the
- * gateway received it: drives the virtual clock; defaults to {@code source_time}); {@code
- * source_time} (the device's time; defaults to {@code time}); {@code seq} (strictly increasing;
- * defaults to the previous one + 1). Times are ISO-8601 instants or integer epoch milliseconds.
- * Unknown keys are errors (a typo must not silently change a test).
+ * the JSON value when absent; bytes are base64; a float64 NaN or infinity is the string {@code
+ * "NaN"}, {@code "Infinity"} or {@code "-Infinity"}); {@code quality} ({@code good} (default),
+ * {@code uncertain}, {@code bad}); {@code reason} (required for uncertain/bad, kept for good when
+ * present); {@code time} (when the gateway received it: drives the virtual clock; defaults to
+ * {@code source_time}); {@code source_time} (the device's time; defaults to {@code time}); {@code
+ * seq} (strictly increasing; defaults to the previous one + 1). Times are ISO-8601 instants or
+ * integer epoch milliseconds. Unknown keys are errors (a typo must not silently change a test).
  */
 final class EventJsonl {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,6 +60,13 @@ final class EventJsonl {
 
   private static final Set<String> KEYS =
       Set.of("time", "point", "value", "type", "quality", "reason", "source_time", "seq");
+
+  /** How a float64 NaN or infinity is written: as a string, only with {@code "type":"float64"}. */
+  private static final Map<String, Double> NON_FINITE =
+      Map.of(
+          "NaN", Double.NaN,
+          "Infinity", Double.POSITIVE_INFINITY,
+          "-Infinity", Double.NEGATIVE_INFINITY);
 
   private EventJsonl() {}
 
@@ -215,14 +223,16 @@ final class EventJsonl {
     JsonNode q = node.get("quality");
     String reason = node.hasNonNull("reason") ? node.get("reason").asText() : "";
     if (q == null || q.isNull()) {
-      return Quality.GOOD;
+      return reason.isEmpty() ? Quality.GOOD : new Quality(Quality.Status.GOOD, reason);
     }
     if (!q.isTextual()) {
       throw new IllegalArgumentException(
           "'quality' must be good, uncertain or bad, not " + JsonErrors.shown(q));
     }
+    // A GOOD event keeps its reason (an OPC UA Good sub-code): it was dropped, so the replay lost
+    // what was recorded.
     return switch (q.asText().toLowerCase(Locale.ROOT)) {
-      case "good" -> Quality.GOOD;
+      case "good" -> reason.isEmpty() ? Quality.GOOD : new Quality(Quality.Status.GOOD, reason);
       case "uncertain", "bad" -> {
         if (reason.isBlank()) {
           throw new IllegalArgumentException("quality " + q.asText() + " needs a 'reason'");
@@ -255,6 +265,12 @@ final class EventJsonl {
         yield PointValue.of(v.longValue());
       }
       case "float64" -> {
+        // A device can send NaN or an infinity (a float32 register's NaN passes through) and the
+        // rule sees it live; JSON has no such numbers, so the recorder writes them as these three
+        // strings, and a recording with one must replay, not be refused as a whole.
+        if (v.isTextual() && NON_FINITE.containsKey(v.textValue())) {
+          yield PointValue.of(NON_FINITE.get(v.textValue()));
+        }
         require(v.isNumber(), "float64", v);
         // 1e999 is valid JSON but no float64: it would have run as Infinity.
         if (!Double.isFinite(v.doubleValue())) {
@@ -355,12 +371,42 @@ final class EventJsonl {
       Values.put(o, v);
     }
     o.put("quality", e.quality().status().name().toLowerCase(Locale.ROOT));
-    if (!e.quality().isGood()) {
+    // Also for GOOD: an OPC UA Good sub-code (Good_LocalOverride) stays GOOD and keeps its name.
+    if (!e.quality().reason().isEmpty()) {
       o.put("reason", e.quality().reason());
     }
     o.put("source_time", e.sourceTime().toString());
     o.put("seq", e.sequence());
-    return o.toString();
+    return escapeLoneSurrogates(o.toString());
+  }
+
+  /**
+   * A Java string can hold a lone surrogate (half of a pair) that UTF-8 cannot encode: written raw,
+   * the recorder's file writer failed on it and recorded nothing more until the end ("Input length
+   * = 1"). Written as a JSON escape (backslash, 'u', four hex digits) it is ASCII, and the reader
+   * decodes it back to the same char. Raw chars of a line are inside its JSON strings only.
+   */
+  static String escapeLoneSurrogates(String line) {
+    StringBuilder b = null;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < line.length()
+          && Character.isLowSurrogate(line.charAt(i + 1))) {
+        if (b != null) {
+          b.append(c).append(line.charAt(i + 1));
+        }
+        i++; // a pair is UTF-8 text
+      } else if (Character.isSurrogate(c)) {
+        if (b == null) {
+          b = new StringBuilder(line.length() + 16).append(line, 0, i);
+        }
+        b.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
+      } else if (b != null) {
+        b.append(c);
+      }
+    }
+    return b == null ? line : b.toString();
   }
 
   /** Writes a value as "type" + "value" keys. */
@@ -376,7 +422,12 @@ final class EventJsonl {
         o.put("value", l.value());
       } else if (v instanceof PointValue.Float64 d) {
         o.put("type", "float64");
-        o.put("value", d.value());
+        if (Double.isFinite(d.value())) {
+          o.put("value", d.value());
+        } else {
+          // JSON has no NaN/Infinity: "NaN", "Infinity", "-Infinity" (read back by parse).
+          o.put("value", Double.toString(d.value()));
+        }
       } else if (v instanceof PointValue.Text s) {
         o.put("type", "string");
         o.put("value", s.value());

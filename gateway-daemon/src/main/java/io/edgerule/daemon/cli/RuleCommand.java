@@ -304,8 +304,7 @@ public final class RuleCommand {
       }
       CountDownLatch stop = new CountDownLatch(1);
       Signals.onTermination(stop::countDown);
-      try (BufferedWriter writer = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8);
-          Recorder recorder = new Recorder(writer, patterns)) {
+      try (Recorder recorder = Recorder.open(outFile, patterns)) {
         try (Gateway gateway =
             Gateway.start(loaded.get(), Factories.installed(), recorder, Clock.systemUTC())) {
           if (limit.isPresent()) {
@@ -346,6 +345,11 @@ public final class RuleCommand {
       this.patterns = patterns;
     }
 
+    /** The recorder of {@code rule record}: a new UTF-8 file (tests write through this too). */
+    static Recorder open(Path file, List<PointPattern> patterns) throws IOException {
+      return new Recorder(Files.newBufferedWriter(file, StandardCharsets.UTF_8), patterns);
+    }
+
     @Override
     public synchronized void onEvent(PointEvent event) {
       if (failure != null || patterns.stream().noneMatch(p -> p.matches(event.point()))) {
@@ -370,7 +374,7 @@ public final class RuleCommand {
 
     @Override
     public synchronized void close() throws IOException {
-      writer.flush();
+      writer.close(); // flushes; the recorder owns the file it opened
     }
   }
 }
