@@ -74,7 +74,10 @@ final class EventJsonl {
   record LineError(int line, String message) {}
 
   /** Every event of a file, or every error in it (nothing is run if a line is bad). */
-  record Parsed(List<PointEvent> events, List<LineError> errors) {}
+  /**
+   * @param warnings lines that run, but not as written (a time earlier than the line before it)
+   */
+  record Parsed(List<PointEvent> events, List<LineError> errors, List<LineError> warnings) {}
 
   static Parsed parse(List<String> lines) {
     return parse(lines, Map.of());
@@ -130,6 +133,7 @@ final class EventJsonl {
   private static Parsed parse(List<String> lines, Map<Integer, String> notText) {
     List<PointEvent> events = new ArrayList<>();
     List<LineError> errors = new ArrayList<>();
+    List<LineError> warnings = new ArrayList<>();
     long lastSeq = 0;
     Instant lastTime = null;
     for (int i = 0; i < lines.size(); i++) {
@@ -153,18 +157,29 @@ final class EventJsonl {
               "seq " + e.sequence() + " is not greater than the previous event's " + lastSeq);
         }
         if (lastTime != null && e.receiveTime().isBefore(lastTime)) {
-          throw new IllegalArgumentException(
-              "time " + e.receiveTime() + " is before the previous event's " + lastTime);
+          // The gateway's wall clock stepped back while recording (an NTP correction): the
+          // events are real and in order (seq says so), so they run, with the virtual clock
+          // held where it was rather than going backwards.
+          warnings.add(
+              new LineError(
+                  i + 1,
+                  "time "
+                      + e.receiveTime()
+                      + " is before the previous event's "
+                      + lastTime
+                      + " (the recording's clock stepped back?); the virtual clock stays at "
+                      + lastTime));
+        } else {
+          lastTime = e.receiveTime();
         }
         lastSeq = e.sequence();
-        lastTime = e.receiveTime();
         events.add(e);
       } catch (IllegalArgumentException e) {
         // Messages quote the input (a point name, a key): one line, shortened.
         errors.add(new LineError(i + 1, JsonErrors.oneLine(e.getMessage())));
       }
     }
-    return new Parsed(events, errors);
+    return new Parsed(events, errors, warnings);
   }
 
   private static PointEvent parseLine(String line, long lastSeq) {

@@ -118,6 +118,9 @@ public final class RuleCommand {
         err.printf("%s: %d bad line(s); nothing was run%n", events, parsed.errors().size());
         return ExitCodes.CONFIG;
       }
+      for (EventJsonl.LineError w : parsed.warnings()) {
+        err.printf("%s:%d: warning: %s%n", events, w.line(), w.message());
+      }
       Optional<Instant> start;
       Optional<Instant> end;
       try {

@@ -87,10 +87,14 @@ final class RuleReplay {
 
   /** Feeds every event (one per batch), with the ticks due before each. */
   void run(List<PointEvent> events, Optional<Instant> end) {
+    Instant reached = null;
     for (PointEvent e : events) {
-      ticksUntil(e.receiveTime());
-      clock.set(e.receiveTime());
-      report(e.receiveTime(), "event", e.sequence(), engine.evaluate(rule, List.of(e)));
+      // Never backwards: a recording whose clock stepped back runs at the time it had reached.
+      Instant at = reached != null && e.receiveTime().isBefore(reached) ? reached : e.receiveTime();
+      reached = at;
+      ticksUntil(at);
+      clock.set(at);
+      report(at, "event", e.sequence(), engine.evaluate(rule, List.of(e)));
     }
     end.ifPresent(this::ticksUntil);
   }

@@ -96,6 +96,40 @@ class RuleCommandTest {
   }
 
   @Test
+  void aRecordingWhoseClockSteppedBackRunsWithTheVirtualClockHeld() throws Exception {
+    // An NTP correction while recording: line 3 is stamped 3 s before line 2. Its seq is in
+    // order, so the event is real: it runs, at the time the replay had reached, with a warning.
+    Path events = tmp.resolve("ntp-step.jsonl");
+    Files.writeString(
+        events,
+        """
+        {"time":"2026-11-21T10:00:05Z","point":"boiler/temperature","type":"float64","value":85.0}
+        {"time":"2026-11-21T10:00:06Z","point":"boiler/temperature","type":"float64","value":95.0}
+        {"time":"2026-11-21T10:00:03Z","point":"boiler/temperature","type":"float64","value":80.0}
+        """);
+    Run r = test("threshold_alarm.wasm", "threshold_alarm.yaml", events);
+    assertEquals(0, r.code(), r.err());
+    List<String> out = r.out().lines().toList();
+    assertEquals(2, out.size(), r.out());
+    assertTrue(
+        out.get(0)
+            .startsWith(
+                "{\"time\":\"2026-11-21T10:00:06Z\",\"trigger\":\"event\",\"seq\":2,\"action\":\"alarm_raise\""),
+        out.get(0));
+    assertTrue(
+        out.get(1)
+            .startsWith(
+                "{\"time\":\"2026-11-21T10:00:06Z\",\"trigger\":\"event\",\"seq\":3,\"action\":\"alarm_clear\""),
+        out.get(1));
+    assertEquals(
+        events
+            + ":3: warning: time 2026-11-21T10:00:03Z is before the previous event's"
+            + " 2026-11-21T10:00:06Z (the recording's clock stepped back?); the virtual clock"
+            + " stays at 2026-11-21T10:00:06Z",
+        r.err().strip());
+  }
+
+  @Test
   void persistentStateSurvivesARestartWithStateDir() throws Exception {
     Path state = tmp.resolve("state");
     Path before = tmp.resolve("before.jsonl");
