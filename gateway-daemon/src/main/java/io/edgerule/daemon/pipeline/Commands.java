@@ -44,6 +44,13 @@ public final class Commands {
           .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
+  /**
+   * The largest command payload read: a command is a small JSON object (a string write of a few
+   * kilobytes at most); parsing a multi-megabyte retained message on every reconnect would stall
+   * the MQTT callback thread and fill the heap for nothing.
+   */
+  static final int MAX_PAYLOAD_BYTES = 1024 * 1024;
+
   private final Uplink uplink;
   private final Topics topics;
   private final ActionDispatcher dispatcher;
@@ -96,6 +103,14 @@ public final class Commands {
   }
 
   private void handle(String name, byte[] payload) {
+    if (payload != null && payload.length > MAX_PAYLOAD_BYTES) {
+      answer(
+          null,
+          name,
+          "INVALID",
+          "payload of " + payload.length + " bytes; a command is at most " + MAX_PAYLOAD_BYTES);
+      return;
+    }
     JsonNode body;
     try {
       body = STRICT.readTree(payload == null ? new byte[0] : payload);

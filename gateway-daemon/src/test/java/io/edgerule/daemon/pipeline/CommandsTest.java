@@ -146,4 +146,19 @@ class CommandsTest {
         unknown);
     assertEquals(1, adapter.writes.size(), "only the one valid write reached the device");
   }
+
+  @Test
+  void anOversizedCommandIsRefusedBeforeItIsParsed() {
+    // Valid JSON, so only the size can be the reason it is refused.
+    String big =
+        "{\"point\":\"tank/pump\",\"value\":true,\"note\":\""
+            + "x".repeat(Commands.MAX_PAYLOAD_BYTES)
+            + "\"}";
+    String answer = send("write", big);
+    assertTrue(
+        answer.contains("\"status\":\"INVALID\"")
+            && answer.contains("a command is at most " + Commands.MAX_PAYLOAD_BYTES),
+        answer);
+    assertEquals(0, adapter.writes.size());
+  }
 }
