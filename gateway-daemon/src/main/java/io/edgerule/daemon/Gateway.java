@@ -16,6 +16,7 @@ import io.edgerule.daemon.mqtt.Payloads;
 import io.edgerule.daemon.mqtt.Topics;
 import io.edgerule.daemon.mqtt.Uplink;
 import io.edgerule.daemon.pipeline.ActionDispatcher;
+import io.edgerule.daemon.pipeline.AdapterGuard;
 import io.edgerule.daemon.pipeline.Commands;
 import io.edgerule.daemon.pipeline.Ingress;
 import io.edgerule.daemon.pipeline.PointDirectory;
@@ -47,6 +48,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -79,7 +81,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
   private final ExecutorService ruleThreads;
   private final ScheduledExecutorService watchdog;
   private final ScheduledExecutorService mqttThreads;
-  private final List<ProtocolAdapter> adapters;
+  private final List<AdapterGuard> adapters;
   private final Ingress ingress;
   private final Uplink uplink;
   private final RuleEngine engine;
@@ -105,7 +107,12 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     this.topics = new Topics(config.mqtt() == null ? "edgerule" : config.mqtt().topicPrefix(), id);
     Files.createDirectories(config.gateway().stateDir());
 
-    scheduler = Executors.newScheduledThreadPool(2, threads("edgerule-scheduler"));
+    ScheduledThreadPoolExecutor sched =
+        new ScheduledThreadPoolExecutor(2, threads("edgerule-scheduler"));
+    // Every device write arms a timeout (pipeline.adapter_timeout) that is cancelled when the
+    // answer comes: drop cancelled timers at once instead of keeping them until they are due.
+    sched.setRemoveOnCancelPolicy(true);
+    scheduler = sched;
     blockingIo = Executors.newFixedThreadPool(4, threads("edgerule-io"));
     int stackKib = config.ruleLimits().toLimits().stackKib();
     ruleThreads =
@@ -117,10 +124,16 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     AdapterContext context =
         new AdapterContext(
             scheduler, blockingIo, threads("edgerule-adapter"), clock, config.gateway().stateDir());
-    this.adapters = createAdapters(config.devices(), factories, context);
+    Duration adapterTimeout = config.pipeline().adapterTimeout();
+    List<AdapterGuard> guards = new ArrayList<>();
+    for (ProtocolAdapter a : createAdapters(config.devices(), factories, context)) {
+      guards.add(new AdapterGuard(a, "adapter-" + (guards.size() + 1), scheduler, adapterTimeout));
+    }
+    this.adapters = List.copyOf(guards);
     this.ingress = new Ingress(config.pipeline().queueCapacity(), clock);
     this.uplink = createUplink();
-    this.directory = new PointDirectory(adapters);
+    this.directory = new PointDirectory(List.copyOf(adapters));
+    adapters.forEach(g -> g.attach(directory));
     this.dispatcher = new ActionDispatcher(directory, uplink, topics, listener, clock);
     this.engine =
         new RuleEngine(
@@ -142,15 +155,11 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
       throws IOException {
     Gateway gw = new Gateway(config, factories, listener, clock);
     gw.dispatchThread.start();
-    for (ProtocolAdapter adapter : gw.adapters) {
-      adapter
-          .start(gw.ingress)
-          .whenComplete(
-              (ok, e) -> {
-                if (e != null) {
-                  log.error("adapter {} failed to start: {}", adapter.name(), e.toString());
-                }
-              });
+    for (AdapterGuard adapter : gw.adapters) {
+      // The guard never throws and never waits: an adapter that fails or hangs in start() is
+      // reported in its health, and the ones after it start all the same. Each adapter hands in
+      // through its own lane, so a flooding adapter drops its own events, not the others'.
+      adapter.start(gw.ingress.lane(adapter.name()));
     }
     for (RuleSlot slot : gw.slots) {
       gw.scheduleTicks(slot);
@@ -415,12 +424,8 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
 
   public List<AdapterHealth> health() {
     List<AdapterHealth> out = new ArrayList<>();
-    for (ProtocolAdapter a : adapters) {
-      try {
-        out.add(a.health());
-      } catch (RuntimeException e) {
-        out.add(new AdapterHealth(a.name(), AdapterHealth.State.DOWN, List.of()));
-      }
+    for (AdapterGuard a : adapters) {
+      out.add(a.health()); // never throws: a failing health() is reported as DOWN with the reason
     }
     return out;
   }
@@ -590,6 +595,32 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     }
   }
 
+  /**
+   * Closes every adapter at once, each on a thread of its own, and waits at most {@code
+   * pipeline.adapter_timeout} for them all: one adapter blocking in close() used to hang the
+   * shutdown for ever, and the adapters after it were never closed.
+   */
+  private void closeAdapters() {
+    ThreadFactory closers = threads("edgerule-adapter-close");
+    List<Thread> closing = new ArrayList<>();
+    for (AdapterGuard adapter : adapters) {
+      closing.add(adapter.closeWithin(closers));
+    }
+    long timeoutMillis = config.pipeline().adapterTimeout().toMillis();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    for (int i = 0; i < closing.size(); i++) {
+      Thread t = closing.get(i);
+      try {
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (t.isAlive()) {
+        adapters.get(i).closeTimedOut(timeoutMillis);
+      }
+    }
+  }
+
   /** Rules that failed to load, with the reason. */
   public Map<String, String> failedRules() {
     return Map.copyOf(failedRules);
@@ -633,13 +664,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (ProtocolAdapter adapter : adapters) {
-      try {
-        adapter.close();
-      } catch (RuntimeException e) {
-        log.warn("adapter {} close failed: {}", adapter.name(), e.toString());
-      }
-    }
+    closeAdapters();
     if (uplink instanceof PahoUplink paho) {
       paho.closeWith(Payloads.bytes(state("offline").put("reason", "shutdown")));
     } else {

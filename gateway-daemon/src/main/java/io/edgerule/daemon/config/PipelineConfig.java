@@ -5,21 +5,30 @@ import java.time.Duration;
 /**
  * Sizing of the event pipeline.
  *
- * @param queueCapacity events buffered between adapters and rules; when full the oldest event is
- *     dropped and counted (adapters never block)
+ * @param queueCapacity events buffered between adapters and rules; when full, the oldest event of
+ *     the adapter with the most events queued is dropped and counted (adapters never block, and a
+ *     flooding adapter loses its own events, not those of others)
  * @param batchSize the most events handed to one rule in one call
  * @param ruleThreads threads that run rule batches (each rule runs one batch at a time)
  * @param healthInterval how often the state/health snapshot is published
+ * @param adapterTimeout the longest the gateway waits on an adapter: for a write's answer (then it
+ *     is answered TIMEOUT), for its start (then its health says so) and for its close() at shutdown
+ *     (then it is left behind)
  */
 public record PipelineConfig(
-    Integer queueCapacity, Integer batchSize, Integer ruleThreads, Duration healthInterval) {
-  public static final PipelineConfig DEFAULTS = new PipelineConfig(null, null, null, null);
+    Integer queueCapacity,
+    Integer batchSize,
+    Integer ruleThreads,
+    Duration healthInterval,
+    Duration adapterTimeout) {
+  public static final PipelineConfig DEFAULTS = new PipelineConfig(null, null, null, null, null);
 
   public PipelineConfig {
     queueCapacity = queueCapacity == null ? 10_000 : queueCapacity;
     batchSize = batchSize == null ? 64 : batchSize;
     ruleThreads = ruleThreads == null ? 2 : ruleThreads;
     healthInterval = healthInterval == null ? Duration.ofSeconds(30) : healthInterval;
+    adapterTimeout = adapterTimeout == null ? Duration.ofSeconds(10) : adapterTimeout;
     if (queueCapacity < 16 || queueCapacity > 10_000_000) {
       throw new IllegalArgumentException(
           "queue_capacity must be 16..10000000, got " + queueCapacity);
@@ -34,5 +43,15 @@ public record PipelineConfig(
       throw new IllegalArgumentException(
           "health_interval must be at least 1s, got " + healthInterval);
     }
+    if (adapterTimeout.toMillis() < 100 || adapterTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException(
+          "adapter_timeout must be 100ms..10m, got " + adapterTimeout);
+    }
+  }
+
+  /** The sizing with the default {@code adapter_timeout} (10 s). */
+  public PipelineConfig(
+      Integer queueCapacity, Integer batchSize, Integer ruleThreads, Duration healthInterval) {
+    this(queueCapacity, batchSize, ruleThreads, healthInterval, null);
   }
 }

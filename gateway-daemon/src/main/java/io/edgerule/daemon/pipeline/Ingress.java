@@ -5,7 +5,9 @@ import io.edgerule.adapter.PointEvent;
 import io.edgerule.adapter.PointSample;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -14,39 +16,102 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Where adapters hand in samples. Each sample is stamped with the receive time and the next gateway
  * sequence number and queued, under one lock, so queue order is sequence order. Adapters never
- * block: when the queue is full the oldest event is dropped and counted (fresh data matters more
- * than old data to a controller).
+ * block: when the queue is full an old event is dropped and counted (fresh data matters more than
+ * old data to a controller).
+ *
+ * <p>Each adapter hands in through its own {@link #lane}. When the queue is full, the oldest event
+ * of the lane with the most events queued is dropped: an adapter that floods the gateway loses its
+ * own events, not those of the other adapters. (With one shared drop-oldest queue, a flood of a
+ * million events evicted every event of the well-behaved adapters before a rule could see it.) The
+ * lanes share the capacity, so memory stays bounded whatever the adapters do.
  */
 public final class Ingress implements EventSink {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
-  private final ArrayDeque<PointEvent> queue;
+  private final List<Lane> lanes = new ArrayList<>(); // guarded by lock
+  private final Lane defaultLane;
   private final int capacity;
   private final Clock clock;
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
-  private long sequence;
-  private boolean closed;
+  private long sequence; // guarded by lock
+  private int size; // guarded by lock
+  private boolean closed; // guarded by lock
+
+  /** One source's share of the queue; hands samples in like the ingress itself. */
+  public final class Lane implements EventSink {
+    private final String source;
+    private final ArrayDeque<PointEvent> queue = new ArrayDeque<>();
+    private final AtomicLong laneDropped = new AtomicLong();
+
+    private Lane(String source) {
+      this.source = source;
+    }
+
+    @Override
+    public void accept(PointSample sample) {
+      Ingress.this.accept(this, sample);
+    }
+
+    public String source() {
+      return source;
+    }
+
+    /** Events of this lane dropped because the queue was full (or after close). */
+    public long dropped() {
+      return laneDropped.get();
+    }
+  }
 
   public Ingress(int capacity, Clock clock) {
     this.capacity = capacity;
-    this.queue = new ArrayDeque<>(Math.min(capacity, 1024));
     this.clock = clock;
+    this.defaultLane = lane("");
+  }
+
+  /** A sink of its own for one source (an adapter), sharing this ingress's capacity. */
+  public Lane lane(String source) {
+    Lane lane = new Lane(Objects.requireNonNull(source, "source"));
+    lock.lock();
+    try {
+      lanes.add(lane);
+    } finally {
+      lock.unlock();
+    }
+    return lane;
   }
 
   @Override
   public void accept(PointSample sample) {
+    accept(defaultLane, sample);
+  }
+
+  private void accept(Lane lane, PointSample sample) {
+    Objects.requireNonNull(sample, "sample");
     lock.lock();
     try {
       if (closed) {
         dropped.incrementAndGet();
+        lane.laneDropped.incrementAndGet();
         return;
       }
-      if (queue.size() >= capacity) {
-        queue.pollFirst();
+      // Made before anything is dropped, so a sample that cannot become an event costs nothing.
+      PointEvent event = PointEvent.of(sample, clock.instant(), sequence + 1);
+      sequence++;
+      if (size >= capacity) {
+        Lane longest = lanes.get(0);
+        for (Lane l : lanes) {
+          if (l.queue.size() > longest.queue.size()) {
+            longest = l;
+          }
+        }
+        longest.queue.pollFirst();
+        longest.laneDropped.incrementAndGet();
         dropped.incrementAndGet();
+        size--;
       }
-      queue.addLast(PointEvent.of(sample, clock.instant(), ++sequence));
+      lane.queue.addLast(event);
+      size++;
       accepted.incrementAndGet();
       notEmpty.signal();
     } finally {
@@ -55,7 +120,8 @@ public final class Ingress implements EventSink {
   }
 
   /**
-   * Moves up to {@code max} events into {@code into}, waiting up to {@code timeout} for the first.
+   * Moves up to {@code max} events into {@code into}, in sequence order, waiting up to {@code
+   * timeout} for the first.
    *
    * @return false once the ingress is closed and empty (the consumer should stop)
    */
@@ -64,7 +130,7 @@ public final class Ingress implements EventSink {
     lock.lock();
     try {
       long nanos = unit.toNanos(timeout);
-      while (queue.isEmpty()) {
+      while (size == 0) {
         if (closed) {
           return false;
         }
@@ -73,8 +139,18 @@ public final class Ingress implements EventSink {
         }
         nanos = notEmpty.awaitNanos(nanos);
       }
-      for (int i = 0; i < max && !queue.isEmpty(); i++) {
-        into.add(queue.pollFirst());
+      for (int i = 0; i < max && size > 0; i++) {
+        // Each lane is in sequence order: the smallest head is the next event overall.
+        Lane next = null;
+        for (Lane l : lanes) {
+          PointEvent head = l.queue.peekFirst();
+          if (head != null
+              && (next == null || head.sequence() < next.queue.peekFirst().sequence())) {
+            next = l;
+          }
+        }
+        into.add(next.queue.pollFirst());
+        size--;
       }
       return true;
     } finally {
@@ -96,7 +172,7 @@ public final class Ingress implements EventSink {
   public int depth() {
     lock.lock();
     try {
-      return queue.size();
+      return size;
     } finally {
       lock.unlock();
     }

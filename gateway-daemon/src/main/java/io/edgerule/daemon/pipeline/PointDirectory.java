@@ -9,9 +9,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which adapter owns which point, for routing writes. Adapters whose points appear at run time
- * (Zigbee devices joining) are found by re-reading every adapter's {@link ProtocolAdapter#points()}
- * on a miss.
+ * Which adapter owns which point, for routing writes and for checking that an adapter's events are
+ * for its own points. Adapters whose points appear at run time (Zigbee devices joining) are found
+ * by re-reading {@link ProtocolAdapter#points()} on a miss. A point offered by two adapters belongs
+ * to the first one (config order); the other is told through {@link AdapterGuard#problem}.
  */
 public final class PointDirectory {
   private final List<ProtocolAdapter> adapters;
@@ -26,8 +27,39 @@ public final class PointDirectory {
 
   private void refresh() {
     for (ProtocolAdapter adapter : adapters) {
-      for (PointInfo info : adapter.points()) {
-        entries.putIfAbsent(info.id(), new Entry(adapter, info));
+      refresh(adapter);
+    }
+  }
+
+  private void refresh(ProtocolAdapter adapter) {
+    List<PointInfo> points;
+    try {
+      points = adapter.points();
+    } catch (RuntimeException e) {
+      // One adapter's broken points() used to stop the gateway from starting at all. The gateway
+      // wraps adapters in an AdapterGuard, which logs this; here the adapter just offers nothing.
+      return;
+    }
+    if (points == null) {
+      return;
+    }
+    for (PointInfo info : points) {
+      if (info == null) {
+        continue;
+      }
+      Entry before = entries.putIfAbsent(info.id(), new Entry(adapter, info));
+      if (before != null && before.adapter() != adapter && adapter instanceof AdapterGuard guard) {
+        // Used to be silent: the second adapter's events for the point reached the rules as if
+        // they came from the first, and nothing said why its writes never arrived.
+        guard.problem(
+            "point_clash",
+            "offers point "
+                + info.id()
+                + ", which adapter "
+                + before.adapter().name()
+                + " already offers; "
+                + before.adapter().name()
+                + " keeps it and this adapter's events for it are refused");
       }
     }
   }
@@ -39,6 +71,26 @@ public final class PointDirectory {
       e = entries.get(id);
     }
     return Optional.ofNullable(e);
+  }
+
+  /**
+   * True if {@code adapter} owns {@code id}. On a miss only that adapter's points are re-read (on
+   * the caller's thread, normally the adapter's own): an adapter sending events for points it never
+   * declared pays for it itself.
+   */
+  public boolean owns(ProtocolAdapter adapter, PointId id) {
+    Entry e = entries.get(id);
+    if (e == null) {
+      refresh(adapter);
+      e = entries.get(id);
+    }
+    return e != null && e.adapter() == adapter;
+  }
+
+  /** The adapter that owns {@code id}, without re-reading any adapter's points. */
+  public Optional<ProtocolAdapter> ownerIfKnown(PointId id) {
+    Entry e = entries.get(id);
+    return e == null ? Optional.empty() : Optional.of(e.adapter());
   }
 
   /** All points known now. */

@@ -77,6 +77,7 @@ class ConfigLoaderTest {
               broker: tcp://127.0.0.1:1883
             pipeline:
               batch_size: 16
+              adapter_timeout: 2s
             """,
             FILE);
     assertEquals("gw-1", c.gateway().id());
@@ -88,6 +89,7 @@ class ConfigLoaderTest {
     assertEquals(Path.of("/etc/edgerule/rules/pump.yaml"), c.rules().get(0).manifest());
     assertEquals(16, c.pipeline().batchSize());
     assertEquals(10_000, c.pipeline().queueCapacity());
+    assertEquals(Duration.ofSeconds(2), c.pipeline().adapterTimeout());
     assertEquals("tcp://127.0.0.1:1883", c.mqtt().serverUri());
   }
 

@@ -63,6 +63,7 @@ final class ConfigSeeds {
         batch_size: 16
         rule_threads: 2
         health_interval: 10s
+        adapter_timeout: 5s
       rule_limits:
         memory_pages: 64
         deadline: 100ms

@@ -79,4 +79,27 @@ class IngressTest {
     assertEquals(1, out.size());
     assertFalse(ingress.drain(out, 10, 10, TimeUnit.MILLISECONDS), "closed and empty");
   }
+
+  @Test
+  void aFloodingLaneDropsItsOwnEventsNotTheOthers() throws Exception {
+    Ingress ingress = new Ingress(16, CLOCK);
+    Ingress.Lane quiet = ingress.lane("quiet");
+    Ingress.Lane flood = ingress.lane("flood");
+    quiet.accept(sample(-1));
+    for (int i = 0; i < 1_000; i++) {
+      flood.accept(sample(i));
+    }
+    quiet.accept(sample(-2));
+    assertEquals(986, flood.dropped(), "16 - 2 of the flood's 1000 stay queued");
+    assertEquals(0, quiet.dropped());
+    assertEquals(986, ingress.dropped());
+    List<PointEvent> out = new ArrayList<>();
+    ingress.drain(out, 100, 0, TimeUnit.MILLISECONDS);
+    assertEquals(16, out.size());
+    assertEquals(PointValue.of(-1L), out.get(0).value(), "the quiet lane's oldest survived");
+    assertEquals(PointValue.of(-2L), out.get(15).value());
+    for (int i = 1; i < out.size(); i++) {
+      assertTrue(out.get(i - 1).sequence() < out.get(i).sequence(), "merged in sequence order");
+    }
+  }
 }

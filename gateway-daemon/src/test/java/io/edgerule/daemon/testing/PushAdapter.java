@@ -58,6 +58,7 @@ public final class PushAdapter implements ProtocolAdapter {
   private final String device;
   private volatile EventSink sink;
   public final ConcurrentLinkedQueue<WriteCommand> writes = new ConcurrentLinkedQueue<>();
+  public volatile boolean closed;
 
   PushAdapter(String device) {
     this.device = device;
@@ -98,5 +99,7 @@ public final class PushAdapter implements ProtocolAdapter {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    closed = true;
+  }
 }
