@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class CommandsTest {
@@ -65,9 +66,18 @@ class CommandsTest {
     }
   }
 
-  /** One writable bool point; records writes. */
+  /** One writable bool point, tank/pump; records writes and answers them with {@code answer}. */
   static final class PumpAdapter implements ProtocolAdapter {
     final List<WriteCommand> writes = new ArrayList<>();
+    private final Function<WriteCommand, CompletionStage<WriteResult>> answer;
+
+    PumpAdapter() {
+      this(command -> CompletableFuture.completedFuture(WriteResult.ok(command)));
+    }
+
+    PumpAdapter(Function<WriteCommand, CompletionStage<WriteResult>> answer) {
+      this.answer = answer;
+    }
 
     @Override
     public String name() {
@@ -87,7 +97,7 @@ class CommandsTest {
     @Override
     public CompletionStage<WriteResult> write(WriteCommand command) {
       writes.add(command);
-      return CompletableFuture.completedFuture(WriteResult.ok(command));
+      return answer.apply(command);
     }
 
     @Override

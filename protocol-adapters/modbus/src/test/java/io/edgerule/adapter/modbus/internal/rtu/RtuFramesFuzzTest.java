@@ -1,5 +1,7 @@
 package io.edgerule.adapter.modbus.internal.rtu;
 
+import static io.edgerule.adapter.modbus.internal.rtu.FuzzFrames.randomBytes;
+import static io.edgerule.adapter.modbus.internal.rtu.FuzzFrames.withCrc;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,22 +39,6 @@ class RtuFramesFuzzTest {
 
   private static String hex(byte[] b) {
     return HEX.formatHex(b);
-  }
-
-  private static byte[] withCrc(byte[] body) {
-    byte[] frame = Arrays.copyOf(body, body.length + 2);
-    int crc = RtuCrc.of(body, 0, body.length);
-    frame[body.length] = (byte) crc;
-    frame[body.length + 1] = (byte) (crc >>> 8);
-    return frame;
-  }
-
-  private static byte[] randomBytes(SplittableRandom r, int n) {
-    byte[] b = new byte[n];
-    for (int i = 0; i < n; i++) {
-      b[i] = (byte) r.nextInt(256);
-    }
-    return b;
   }
 
   @Test
