@@ -5,6 +5,7 @@ import io.edgerule.adapter.opcua.internal.Certificates;
 import io.edgerule.adapter.opcua.internal.PkiFolder;
 import io.edgerule.adapter.opcua.internal.PkiTrustList;
 import io.edgerule.adapter.opcua.internal.ServerCertificateValidator;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +125,8 @@ public final class OpcUaPki {
    * certificate file at {@code thumbprintOrFile} into {@code trusted/}.
    *
    * @return the certificate now trusted
-   * @throws IllegalArgumentException when nothing matches, or a prefix matches several
+   * @throws IllegalArgumentException when nothing matches, a prefix matches several, or the file
+   *     does not exist
    */
   public CertificateInfo trust(String thumbprintOrFile) throws IOException {
     String arg = thumbprintOrFile.trim();
@@ -133,7 +135,13 @@ public final class OpcUaPki {
       X509Certificate cert = Certificates.read(file).get(0);
       return trustCertificate(cert);
     }
+    if (!looksLikeThumbprint(arg) && Files.isDirectory(file)) {
+      throw new IllegalArgumentException(arg + " is a directory, not a certificate file");
+    }
     String wanted = normalize(arg);
+    if (!looksLikeThumbprint(arg) && looksLikePath(arg)) {
+      throw new IllegalArgumentException("certificate file " + arg + " does not exist");
+    }
     if (wanted.length() < 8 || !wanted.matches("[0-9a-f]+")) {
       throw new IllegalArgumentException(
           "'"
@@ -198,6 +206,11 @@ public final class OpcUaPki {
 
   private static boolean looksLikeThumbprint(String s) {
     return normalize(s).matches("[0-9a-f]{8,40}");
+  }
+
+  /** A path separator or a file extension: the operator meant a file, not a thumbprint. */
+  private static boolean looksLikePath(String s) {
+    return s.contains("/") || s.contains(File.separator) || s.matches(".*\\.[A-Za-z]+");
   }
 
   private static String normalize(String s) {

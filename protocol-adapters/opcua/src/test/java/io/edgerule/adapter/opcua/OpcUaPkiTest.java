@@ -150,6 +150,22 @@ class OpcUaPkiTest {
   }
 
   @Test
+  void trustOfAMissingFileSaysItDoesNotExist() throws Exception {
+    Path dir = ctx.stateDirectory;
+    Path missing = dir.resolve("nonexistent.der");
+    assertEquals(
+        "certificate file " + missing + " does not exist",
+        assertThrows(IllegalArgumentException.class, () -> pki.trust(missing.toString()))
+            .getMessage());
+    assertEquals(
+        "certificate file plc.pem does not exist",
+        assertThrows(IllegalArgumentException.class, () -> pki.trust("plc.pem")).getMessage());
+    assertEquals(
+        dir + " is a directory, not a certificate file",
+        assertThrows(IllegalArgumentException.class, () -> pki.trust(dir.toString())).getMessage());
+  }
+
+  @Test
   void aTrustedButExpiredCertificateSaysSo() throws Exception {
     KeyPair keys = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
     X509Certificate expired =
