@@ -22,13 +22,18 @@ public final class DurationText {
   private DurationText() {}
 
   /**
-   * Parses {@code <number><unit>} with unit ms, s, m, h or d, or an ISO-8601 duration (PT2S).
-   * Durations are never negative and at most 36500d (100 years).
+   * Parses {@code <number><unit>} with unit ms, s, m, h or d, a bare {@code 0}, or an ISO-8601
+   * duration (PT2S). Durations are never negative and at most 36500d (100 years).
    *
    * @throws IllegalArgumentException with the accepted forms
    */
   public static Duration parse(String text) {
     String t = text.trim();
+    if (t.equals("0")) {
+      // Zero needs no unit ("integrity_interval: 0" turns it off); a setting where zero makes no
+      // sense refuses it with its own range.
+      return Duration.ZERO;
+    }
     Matcher m = SIMPLE.matcher(t);
     if (m.matches()) {
       Duration d;
