@@ -69,8 +69,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A simulated plant behind an Eclipse Milo OPC-UA server (see {@link PlantNamespace} for the
  * address space), with its own certificate, every security policy the gateway supports, anonymous,
- * username/password and X.509 users, and knobs for tests: a response delay (a slow server) and a
- * restart on the same port.
+ * username/password and X.509 users, and knobs for tests: a response delay (a slow server), a
+ * restart on the same port, and Publish responses repeated or swapped (a notification delivered
+ * twice, see {@link PublishFaults}).
  *
  * <pre>{@code
  * try (OpcUaSimulator sim = OpcUaSimulator.builder().trustAllClients(true).start()) {
@@ -109,6 +110,7 @@ public final class OpcUaSimulator implements AutoCloseable {
   private volatile long delayMillis;
   private OpcUaServer server;
   private PlantNamespace namespace;
+  private PublishFaults publishFaults;
   private ScheduledFuture<?> ticker;
   private boolean closed;
 
@@ -226,6 +228,8 @@ public final class OpcUaSimulator implements AutoCloseable {
     } catch (Exception e) {
       throw new IOException("cannot configure the OPC-UA simulator: " + e, e);
     }
+    PublishFaults faults = new PublishFaults(s, scheduler);
+    s.addServiceSet("/plant", faults);
     PlantNamespace ns = new PlantNamespace(s);
     ns.startup();
     try {
@@ -241,6 +245,7 @@ public final class OpcUaSimulator implements AutoCloseable {
     }
     server = s;
     namespace = ns;
+    publishFaults = faults;
     publish();
     long tickMillis = options.tick.toMillis();
     ticker =
@@ -259,6 +264,7 @@ public final class OpcUaSimulator implements AutoCloseable {
     server.shutdown();
     server = null;
     namespace = null;
+    publishFaults = null;
     log.info("OPC-UA plant simulator stopped");
   }
 
@@ -297,6 +303,34 @@ public final class OpcUaSimulator implements AutoCloseable {
   /** Holds every response back by {@code delay} (zero to answer at once again). */
   public void responseDelay(Duration delay) {
     this.delayMillis = delay.toMillis();
+  }
+
+  /**
+   * The next {@code times} Publish requests are each answered at once with a copy of the last data
+   * response (same sequence number, same values): a server that delivers a notification twice.
+   */
+  public synchronized void repeatPublishResponses(int times) {
+    running().repeat(times);
+  }
+
+  /**
+   * The next {@code pairs} pairs of data responses go out in swapped order: the client sees a gap
+   * in the sequence numbers, calls Republish for the missing message, then receives it again.
+   */
+  public synchronized void swapPublishResponses(int pairs) {
+    running().swap(pairs);
+  }
+
+  /** Republish requests served since the last start. */
+  public synchronized long republishRequests() {
+    return publishFaults == null ? 0 : publishFaults.republishRequests();
+  }
+
+  private PublishFaults running() {
+    if (publishFaults == null) {
+      throw new IllegalStateException("the simulator is stopped");
+    }
+    return publishFaults;
   }
 
   /** Client certificates the server refused because they were not trusted (each once). */

@@ -15,6 +15,7 @@ import io.edgerule.adapter.opcua.internal.ApplicationCertificate;
 import io.edgerule.adapter.opcua.internal.Connection;
 import io.edgerule.adapter.opcua.internal.MiloResources;
 import io.edgerule.adapter.opcua.internal.PointBinding;
+import io.edgerule.adapter.opcua.internal.SampleOrder;
 import io.edgerule.adapter.opcua.internal.ServerCertificateValidator;
 import io.edgerule.adapter.opcua.internal.StatusQuality;
 import io.edgerule.adapter.opcua.internal.Variants;
@@ -40,8 +41,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Quality: each value carries the server's status (Good, Uncertain_*, Bad_*) and its source
  * timestamp. While the session is down every point is BAD with the reason; a point becomes GOOD
- * again only with a value from the new session. A sample equal to the last one delivered for the
- * point (same value, quality and source time) is dropped, so a re-sent value never shows up twice.
+ * again only with a value from the new session. Per monitored item, a notification not newer
+ * (source time, then server time) than the last one delivered is dropped and counted ({@code
+ * stale_dropped}): servers, and Milo's own Republish after a sequence gap, deliver some again (see
+ * {@link SampleOrder}). A sample equal to the last one delivered for the point is dropped too, so a
+ * value never shows up twice.
  *
  * <p>Created by {@link OpcUaAdapterFactory}.
  */
@@ -66,6 +70,8 @@ public final class OpcUaAdapter implements ProtocolAdapter {
   private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
   private final Object lock = new Object();
   private final Events events = new Events();
+  // guarded by lock; one order per session, as its monitored items are new
+  private final SampleOrder<PointId> order = new SampleOrder<>();
 
   // guarded by lock
   private EventSink sink;
@@ -97,6 +103,7 @@ public final class OpcUaAdapter implements ProtocolAdapter {
             "connection_losses",
             "notifications",
             "duplicates_dropped",
+            "stale_dropped",
             "bad_values",
             "writes_ok",
             "writes_rejected",
@@ -152,6 +159,7 @@ public final class OpcUaAdapter implements ProtocolAdapter {
           return;
         }
         current = connection;
+        order.clear();
       }
       connection.subscribe(List.copyOf(bindings.values()));
       synchronized (lock) {
@@ -263,6 +271,10 @@ public final class OpcUaAdapter implements ProtocolAdapter {
           return;
         }
         count("notifications");
+        if (!order.admit(point.id(), SampleOrder.Stamp.of(value))) {
+          count("stale_dropped");
+          return;
+        }
         if (!sample.quality().isGood()) {
           count("bad_values");
         }
