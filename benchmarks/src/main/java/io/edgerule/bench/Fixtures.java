@@ -4,6 +4,7 @@ import io.edgerule.adapter.PointEvent;
 import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.PointValue;
 import io.edgerule.adapter.Quality;
+import io.edgerule.sandbox.RuleLimit;
 import io.edgerule.sandbox.RuleLimits;
 import io.edgerule.sandbox.RuleManifest;
 import java.io.IOException;
@@ -36,7 +37,7 @@ final class Fixtures {
    * reaches (the default 1000/s would fail batches; the token bucket is still checked).
    */
   static RuleLimits hostCaps() {
-    return RuleLimits.defaults().withActionsPerSecond(100_000_000);
+    return RuleLimits.defaults().with(RuleLimit.ACTIONS_PER_SECOND, 100_000_000);
   }
 
   static RuleManifest referenceManifest() {

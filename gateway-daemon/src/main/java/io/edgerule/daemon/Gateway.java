@@ -114,7 +114,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     sched.setRemoveOnCancelPolicy(true);
     scheduler = sched;
     blockingIo = Executors.newFixedThreadPool(4, threads("edgerule-io"));
-    int stackKib = config.ruleLimits().toLimits().stackKib();
+    int stackKib = config.ruleLimits().stackKib();
     ruleThreads =
         Executors.newFixedThreadPool(
             config.pipeline().ruleThreads(), ruleThreads("edgerule-rule", stackKib));
@@ -137,7 +137,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     this.dispatcher = new ActionDispatcher(directory, uplink, topics, listener, clock);
     this.engine =
         new RuleEngine(
-            config.ruleLimits().toLimits(),
+            config.ruleLimits(),
             watchdog,
             clock,
             RuleStateStore.directory(config.gateway().stateDir()));

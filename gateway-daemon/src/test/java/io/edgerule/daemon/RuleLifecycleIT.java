@@ -9,12 +9,13 @@ import io.edgerule.adapter.PointValue;
 import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.daemon.config.GatewaySection;
 import io.edgerule.daemon.config.PipelineConfig;
-import io.edgerule.daemon.config.RuleCeilings;
 import io.edgerule.daemon.config.RuleConfig;
 import io.edgerule.daemon.testing.Poll;
 import io.edgerule.daemon.testing.PushAdapter;
 import io.edgerule.daemon.testing.Wat;
 import io.edgerule.sandbox.RuleAction;
+import io.edgerule.sandbox.RuleLimit;
+import io.edgerule.sandbox.RuleLimits;
 import io.edgerule.sandbox.RuleManifest;
 import io.edgerule.sandbox.RuleOutcome;
 import io.edgerule.sandbox.ShadowReport;
@@ -88,7 +89,7 @@ class RuleLifecycleIT {
   }
 
   private Gateway start(
-      RuleCeilings ceilings, PushAdapter.Factory push, GatewayListener listener, Path... wasms)
+      RuleLimits ceilings, PushAdapter.Factory push, GatewayListener listener, Path... wasms)
       throws Exception {
     List<RuleConfig> rules = new ArrayList<>();
     for (Path wasm : wasms) {
@@ -330,10 +331,7 @@ class RuleLifecycleIT {
             "name: deep\ninputs: [tank/level]\nwritable_points: [tank/out]\n"
                 + "limits: {deadline: 5s, quarantine_after: 100}\n");
     Path echo = rule("echo", echo("v1"), ECHO_MANIFEST);
-    RuleCeilings smallStacks =
-        new RuleCeilings(
-            null, null, null, null, null, null, null, null, null, null, null, null, 256, null,
-            null);
+    RuleLimits smallStacks = RuleLimits.hostDefaults().with(RuleLimit.STACK_KIB, 256);
     PushAdapter.Factory push = new PushAdapter.Factory();
     Recorder deepOut = new Recorder("deep");
     Recorder echoOut = new Recorder("echo");

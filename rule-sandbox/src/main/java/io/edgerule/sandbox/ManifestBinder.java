@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** Binds a manifest's YAML tree to a {@link RuleManifest}, reporting errors at their position. */
 final class ManifestBinder {
@@ -33,22 +34,7 @@ final class ManifestBinder {
           "tick",
           "limits");
   private static final Set<String> LIMIT_KEYS =
-      Set.of(
-          "memory_pages",
-          "deadline",
-          "init_deadline",
-          "max_actions",
-          "max_action_bytes",
-          "max_table_elements",
-          "quarantine_after",
-          "fault_window",
-          "max_module_bytes",
-          "max_functions",
-          "actions_per_second",
-          "state_bytes",
-          "stack_kib",
-          "readmit_backoff",
-          "readmit_backoff_max");
+      RuleLimit.all().stream().map(RuleLimit::key).collect(Collectors.toUnmodifiableSet());
 
   /** Rule names appear in MQTT topics and file names: one plain segment. */
   private static final Pattern RULE_NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
@@ -159,23 +145,29 @@ final class ManifestBinder {
     }
     Mapping m = mapping(node, "limits");
     checkKeys(m, LIMIT_KEYS, "limits.");
-    RuleLimits.Builder b = new RuleLimits.Builder(d);
-    b.memoryPages = intOr(m, "memory_pages", d.memoryPages(), 1, RuleLimits.MAX_PAGES);
-    b.deadline = durationOr(m, "deadline", d.deadline());
-    b.initDeadline = durationOr(m, "init_deadline", d.initDeadline());
-    b.maxActions = intOr(m, "max_actions", d.maxActions(), 1, Integer.MAX_VALUE);
-    b.maxActionBytes = intOr(m, "max_action_bytes", d.maxActionBytes(), 1, Integer.MAX_VALUE);
-    b.maxTableElements = intOr(m, "max_table_elements", d.maxTableElements(), 0, Integer.MAX_VALUE);
-    b.quarantineAfter = intOr(m, "quarantine_after", d.quarantineAfter(), 1, Integer.MAX_VALUE);
-    b.faultWindow = durationOr(m, "fault_window", d.faultWindow());
-    b.maxModuleBytes = intOr(m, "max_module_bytes", d.maxModuleBytes(), 8, Integer.MAX_VALUE);
-    b.maxFunctions = intOr(m, "max_functions", d.maxFunctions(), 1, Integer.MAX_VALUE);
-    b.actionsPerSecond = intOr(m, "actions_per_second", d.actionsPerSecond(), 1, Integer.MAX_VALUE);
-    b.stateBytes = intOr(m, "state_bytes", d.stateBytes(), 0, Integer.MAX_VALUE);
-    b.stackKib = intOr(m, "stack_kib", d.stackKib(), RuleLimits.MIN_STACK_KIB, Integer.MAX_VALUE);
-    b.readmitBackoff = durationOr(m, "readmit_backoff", d.readmitBackoff());
-    b.readmitBackoffMax = durationOr(m, "readmit_backoff_max", d.readmitBackoffMax());
-    return b.build();
+    RuleLimits limits = d;
+    for (RuleLimit<?> limit : RuleLimit.all()) {
+      YamlNode value = m.entries().get(limit.key());
+      if (value != null) {
+        limits = with(limits, limit, value);
+      }
+    }
+    return limits;
+  }
+
+  private <T extends Comparable<? super T>> RuleLimits with(
+      RuleLimits limits, RuleLimit<T> limit, YamlNode node) {
+    String path = "limits." + limit.key();
+    Object value =
+        limit.type() == Duration.class
+            ? duration(node, path)
+            : integer(node, path, (Integer) limit.min(), (Integer) limit.max());
+    T typed = limit.type().cast(value);
+    String problem = limit.problem(typed);
+    if (problem != null) {
+      throw error(node, path + ": " + problem);
+    }
+    return limits.with(limit, typed);
   }
 
   // ---- typed accessors that report where the problem is ----
@@ -233,28 +225,20 @@ final class ManifestBinder {
       if (WHOLE_NUMBER.matcher(text).matches()) {
         // A whole number, only too long for a long: say the range, not "expected a number".
         throw error(
-            node, path + ": " + range(min, max, !text.startsWith("-")) + ", not " + Quote.of(text));
+            node,
+            path
+                + ": "
+                + RuleLimit.rangeProblem(min, max, !text.startsWith("-"))
+                + ", not "
+                + Quote.of(text));
       }
       throw error(node, path + ": expected a whole number, found " + Quote.of(text));
     }
     if (value < min || value > max) {
-      throw error(node, path + ": " + range(min, max, value > max) + ", not " + value);
+      throw error(
+          node, path + ": " + RuleLimit.rangeProblem(min, max, value > max) + ", not " + value);
     }
     return (int) value;
-  }
-
-  /** The allowed range; an open-ended one names the bound that was crossed. */
-  private static String range(int min, int max, boolean tooLarge) {
-    if (max != Integer.MAX_VALUE) {
-      return "must be between " + min + " and " + max;
-    }
-    // "at least 1, not 2147483648" would send the author the wrong way.
-    return tooLarge ? "must be at most " + max : "must be at least " + min;
-  }
-
-  private int intOr(Mapping m, String key, int dflt, int min, int max) {
-    YamlNode node = m.entries().get(key);
-    return node == null ? dflt : integer(node, "limits." + key, min, max);
   }
 
   private Duration duration(YamlNode node, String path) {
@@ -269,11 +253,6 @@ final class ManifestBinder {
       throw error(node, path + ": must be longer than 0");
     }
     return d;
-  }
-
-  private Duration durationOr(Mapping m, String key, Duration dflt) {
-    YamlNode node = m.entries().get(key);
-    return node == null ? dflt : duration(node, "limits." + key);
   }
 
   private List<PointPattern> patterns(Mapping m, String key) {

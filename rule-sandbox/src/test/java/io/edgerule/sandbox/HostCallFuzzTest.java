@@ -71,9 +71,9 @@ class HostCallFuzzTest extends EngineFixture {
   @Override
   protected RuleLimits hostCaps() {
     return RuleLimits.defaults()
-        .withDeadline(Duration.ofSeconds(10))
-        .withInitDeadline(Duration.ofSeconds(10))
-        .withMemoryPages(256);
+        .with(RuleLimit.DEADLINE, Duration.ofSeconds(10))
+        .with(RuleLimit.INIT_DEADLINE, Duration.ofSeconds(10))
+        .with(RuleLimit.MEMORY_PAGES, 256);
   }
 
   @Test

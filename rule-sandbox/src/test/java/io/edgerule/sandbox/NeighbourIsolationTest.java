@@ -211,7 +211,10 @@ class NeighbourIsolationTest extends EngineFixture {
   void unlimitedRate() {
     engine.close();
     engine =
-        new RuleEngine(RuleLimits.defaults().withActionsPerSecond(100_000_000), scheduler, clock());
+        new RuleEngine(
+            RuleLimits.defaults().with(RuleLimit.ACTIONS_PER_SECOND, 100_000_000),
+            scheduler,
+            clock());
   }
 
   @Test

@@ -28,7 +28,7 @@ class ReadmissionTest extends EngineFixture {
     engine.close();
     engine =
         new RuleEngine(
-            RuleLimits.defaults().withReadmitBackoff(Duration.ofSeconds(30), Duration.ofMinutes(2)),
+            RuleLimits.defaults().with(RuleLimit.READMIT_BACKOFF_MAX, Duration.ofMinutes(2)),
             scheduler,
             clock);
   }

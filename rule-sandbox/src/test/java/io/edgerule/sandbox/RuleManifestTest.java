@@ -61,7 +61,7 @@ class RuleManifestTest {
     assertTrue(m.mayRaise("overtemp"));
     assertEquals(Duration.ofSeconds(1), m.tickPeriod().orElseThrow());
     assertEquals(
-        new RuleLimits(
+        limits(
             4,
             Duration.ofMillis(20),
             Duration.ofSeconds(1),
@@ -203,7 +203,7 @@ class RuleManifestTest {
   @Test
   void limitsMergeToTheStricterOfManifestAndHost() {
     RuleLimits asked =
-        new RuleLimits(
+        limits(
             64,
             Duration.ofMillis(10),
             Duration.ofSeconds(2),
@@ -213,7 +213,7 @@ class RuleManifestTest {
             10,
             Duration.ofSeconds(10));
     RuleLimits host =
-        new RuleLimits(
+        limits(
             32,
             Duration.ofMillis(50),
             Duration.ofMillis(200),
@@ -223,7 +223,7 @@ class RuleManifestTest {
             3,
             Duration.ofSeconds(60));
     assertEquals(
-        new RuleLimits(
+        limits(
             32,
             Duration.ofMillis(10),
             Duration.ofMillis(200),
@@ -233,5 +233,26 @@ class RuleManifestTest {
             3,
             Duration.ofSeconds(60)),
         asked.cappedBy(host));
+  }
+
+  /** The defaults with the first eight limits set (the rest are the defaults in every case). */
+  private static RuleLimits limits(
+      int pages,
+      Duration deadline,
+      Duration initDeadline,
+      int actions,
+      int actionBytes,
+      int tableElements,
+      int quarantineAfter,
+      Duration faultWindow) {
+    return RuleLimits.defaults()
+        .with(RuleLimit.MEMORY_PAGES, pages)
+        .with(RuleLimit.DEADLINE, deadline)
+        .with(RuleLimit.INIT_DEADLINE, initDeadline)
+        .with(RuleLimit.MAX_ACTIONS, actions)
+        .with(RuleLimit.MAX_ACTION_BYTES, actionBytes)
+        .with(RuleLimit.MAX_TABLE_ELEMENTS, tableElements)
+        .with(RuleLimit.QUARANTINE_AFTER, quarantineAfter)
+        .with(RuleLimit.FAULT_WINDOW, faultWindow);
   }
 }

@@ -62,8 +62,8 @@ class WasmFuzzTest {
     // Short deadlines: a mutant that loops (a flipped branch) costs 50 ms, not the default second.
     RuleLimits caps =
         RuleLimits.defaults()
-            .withDeadline(Duration.ofMillis(50))
-            .withInitDeadline(Duration.ofMillis(200));
+            .with(RuleLimit.DEADLINE, Duration.ofMillis(50))
+            .with(RuleLimit.INIT_DEADLINE, Duration.ofMillis(200));
     engine = new RuleEngine(caps, scheduler, Clock.systemUTC());
   }
 

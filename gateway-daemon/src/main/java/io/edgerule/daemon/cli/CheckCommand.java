@@ -48,8 +48,7 @@ public final class CheckCommand implements Callable<Integer> {
         "config %s: OK (%d devices, %d rules)%n", config, cfg.devices().size(), cfg.rules().size());
     int failed = 0;
     ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
-    try (RuleEngine engine =
-        new RuleEngine(cfg.ruleLimits().toLimits(), watchdog, Clock.systemUTC())) {
+    try (RuleEngine engine = new RuleEngine(cfg.ruleLimits(), watchdog, Clock.systemUTC())) {
       for (RuleConfig rc : cfg.rules()) {
         try {
           RuleManifest manifest = RuleManifest.load(rc.manifest());

@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.edgerule.adapter.AdapterFactory;
 import io.edgerule.adapter.DeviceConfig;
+import io.edgerule.sandbox.RuleLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -98,6 +99,7 @@ public final class ConfigLoader {
     SimpleModule module = new SimpleModule("edgerule-config");
     module.addDeserializer(Duration.class, new DurationDeserializer());
     module.addDeserializer(Path.class, new PathDeserializer());
+    module.addDeserializer(RuleLimits.class, new RuleLimitsDeserializer());
     mapper.registerModule(module);
     mapper.addMixIn(DeviceConfig.class, DeviceConfigMixin.class);
     List<String> names = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.edgerule.daemon.config;
 
 import io.edgerule.adapter.DeviceConfig;
+import io.edgerule.sandbox.RuleLimits;
 import java.util.List;
 import java.util.Objects;
 
@@ -9,6 +10,8 @@ import java.util.Objects;
  * has its own typed record; nothing is an untyped map.
  *
  * @param mqtt null when the gateway runs without an uplink (rules still act on devices)
+ * @param ruleLimits the ceiling for every rule's limits ({@code rule_limits:}); unset limits take
+ *     {@link RuleLimits#hostDefaults()}
  */
 public record GatewayConfig(
     GatewaySection gateway,
@@ -16,14 +19,14 @@ public record GatewayConfig(
     List<RuleConfig> rules,
     MqttConfig mqtt,
     PipelineConfig pipeline,
-    RuleCeilings ruleLimits) {
+    RuleLimits ruleLimits) {
 
   public GatewayConfig {
     Objects.requireNonNull(gateway, "'gateway' section is required");
     devices = devices == null ? List.of() : noEmptyEntries("devices", devices);
     rules = rules == null ? List.of() : noEmptyEntries("rules", rules);
     pipeline = pipeline == null ? PipelineConfig.DEFAULTS : pipeline;
-    ruleLimits = ruleLimits == null ? RuleCeilings.DEFAULTS : ruleLimits;
+    ruleLimits = ruleLimits == null ? RuleLimits.hostDefaults() : ruleLimits;
   }
 
   private static <T> List<T> noEmptyEntries(String section, List<T> entries) {
