@@ -79,6 +79,7 @@ final class DeviceZcl {
     WireReader in = new WireReader(request.payload());
     return switch (request.commandId()) {
       case ZclFrame.READ_ATTRIBUTES -> {
+        device.readRequested();
         WireWriter out = new WireWriter();
         while (in.remaining() >= 2) {
           int id = in.u16le("attribute id");

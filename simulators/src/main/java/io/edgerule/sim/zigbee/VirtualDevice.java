@@ -105,6 +105,9 @@ public final class VirtualDevice {
   private boolean powerFluctuates = true;
   private double powerDrawWatts = 60.0;
   private boolean refusesReporting;
+  private boolean reachable = true;
+  private int readRequests;
+  private int missedFrames;
   private long autoMotionPeriodMillis;
   private long lastDriftMillis;
   private long lastMotionToggleMillis;
@@ -298,6 +301,39 @@ public final class VirtualDevice {
     return refusesReporting;
   }
 
+  /**
+   * Fault: the device is out of range or powered off without leaving the network (as while a
+   * restarted coordinator waits for its devices to come back): it hears nothing and reports
+   * nothing, and the coordinator answers unicasts to it with transmit status 0x21 "network ACK
+   * failure". {@code true} brings it back silently; {@link ZigbeeSimulator#deviceAnnounces} makes
+   * it announce itself as well.
+   */
+  public synchronized void setReachable(boolean value) {
+    reachable = value;
+  }
+
+  public synchronized boolean isReachable() {
+    return reachable;
+  }
+
+  /** How many ZCL Read Attributes requests the device has answered. */
+  public synchronized int readRequests() {
+    return readRequests;
+  }
+
+  /** How many unicasts to the device the coordinator could not deliver while it was unreachable. */
+  public synchronized int missedFrames() {
+    return missedFrames;
+  }
+
+  void readRequested() {
+    readRequests++; // called by DeviceZcl under this device's lock
+  }
+
+  synchronized void missedFrame() {
+    missedFrames++;
+  }
+
   public synchronized boolean isOn() {
     return require(ON_OFF).get(ATTR_ON_OFF).longValue() != 0;
   }
@@ -363,7 +399,7 @@ public final class VirtualDevice {
   }
 
   synchronized List<ApsFrame> handleZdo(int clusterId, byte[] payload, boolean broadcast) {
-    if (state != State.JOINED) {
+    if (state != State.JOINED || !reachable) {
       return List.of();
     }
     DeviceZdo.Outcome outcome = DeviceZdo.handle(this, clusterId, payload, broadcast);
@@ -375,7 +411,7 @@ public final class VirtualDevice {
 
   synchronized List<ApsFrame> handleZcl(
       int sourceEndpoint, int destinationEndpoint, int clusterId, byte[] payload) {
-    if (state != State.JOINED || destinationEndpoint != ENDPOINT) {
+    if (state != State.JOINED || !reachable || destinationEndpoint != ENDPOINT) {
       return List.of();
     }
     return DeviceZcl.handle(this, sourceEndpoint, clusterId, payload);
@@ -383,7 +419,7 @@ public final class VirtualDevice {
 
   /** Advances the simulated world to {@code now} and returns the reports that are due. */
   synchronized List<ApsFrame> tick(long now) {
-    if (state != State.JOINED) {
+    if (state != State.JOINED || !reachable) {
       return List.of();
     }
     drift(now);

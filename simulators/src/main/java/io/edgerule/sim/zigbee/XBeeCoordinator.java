@@ -52,6 +52,7 @@ final class XBeeCoordinator {
   private long permitJoinUntilMillis;
   private int zdoSequence;
   private long framesFromHost;
+  private final List<String> atCommands = new ArrayList<>();
 
   XBeeCoordinator(
       long ieee,
@@ -95,6 +96,10 @@ final class XBeeCoordinator {
     return framesFromHost;
   }
 
+  List<String> atCommands() {
+    return List.copyOf(atCommands);
+  }
+
   int panId() {
     return panId;
   }
@@ -135,6 +140,7 @@ final class XBeeCoordinator {
   }
 
   private void onAtCommand(AtCommand at, long now) {
+    atCommands.add(at.command());
     AtResponse response = answer(at, now);
     if (at.frameId() != 0) {
       out.send(response);
@@ -218,11 +224,17 @@ final class XBeeCoordinator {
                 || (tx.destination64() == XBeeFrame.COORDINATOR_64
                     && tx.destination16() == XBeeFrame.UNKNOWN_16));
     VirtualDevice target = broadcast || toSelf ? null : findJoined(tx);
+    boolean unreachable = target != null && !target.isReachable();
+    if (unreachable) {
+      target.missedFrame();
+    }
     if (tx.frameId() != 0) {
       int delivery =
-          broadcast || toSelf || target != null
-              ? TransmitStatus.SUCCESS
-              : TransmitStatus.ADDRESS_NOT_FOUND;
+          unreachable
+              ? TransmitStatus.NETWORK_ACK_FAILURE
+              : broadcast || toSelf || target != null
+                  ? TransmitStatus.SUCCESS
+                  : TransmitStatus.ADDRESS_NOT_FOUND;
       int destination16 = target != null ? target.networkAddress() : tx.destination16();
       out.send(new TransmitStatus(tx.frameId(), destination16, 0, delivery, 0));
     }
@@ -380,6 +392,15 @@ final class XBeeCoordinator {
     zdoSequence = (zdoSequence + 1) & 0xFF;
     log.info("{} joined as 0x{}", device, hex(nwk));
     out.send(toRx(device.ieee(), nwk, device.deviceAnnounce(zdoSequence)));
+  }
+
+  /** A joined device announces itself again (ZDO Device_annce), as after it rejoined. */
+  void announce(VirtualDevice device) {
+    if (device.state() != VirtualDevice.State.JOINED) {
+      throw new IllegalStateException(device + " has not joined: it cannot announce itself");
+    }
+    zdoSequence = (zdoSequence + 1) & 0xFF;
+    out.send(toRx(device.ieee(), device.networkAddress(), device.deviceAnnounce(zdoSequence)));
   }
 
   private boolean isTaken(int nwk) {

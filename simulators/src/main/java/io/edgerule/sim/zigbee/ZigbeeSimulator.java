@@ -186,6 +186,27 @@ public final class ZigbeeSimulator implements AutoCloseable {
     return call(coordinator::framesFromHost);
   }
 
+  /** The AT commands received from the host, in order ("FR", "AP", "AO", ...). */
+  public List<String> atCommandsFromHost() {
+    return call(coordinator::atCommands);
+  }
+
+  /**
+   * The device announces itself (ZDO Device_annce) and is reachable again, as a device does when it
+   * comes back to a restarted coordinator. It must have joined (in this or an earlier simulator
+   * with the same network).
+   */
+  public void deviceAnnounces(long ieee) {
+    VirtualDevice device = device(ieee);
+    call(
+        () -> {
+          device.setReachable(true);
+          coordinator.announce(device);
+          log.info("{} announced itself", device);
+          return null;
+        });
+  }
+
   /** Frames from the host dropped for bad checksum, truncation or malformed fields. */
   public long badFramesFromHost() {
     return call(() -> badFramesFromHost);

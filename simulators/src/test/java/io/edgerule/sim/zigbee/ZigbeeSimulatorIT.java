@@ -176,6 +176,30 @@ class ZigbeeSimulatorIT {
           TransmitStatus.ADDRESS_NOT_FOUND,
           host.await(TransmitStatus.class, t -> t.frameId() == 6, "status").deliveryStatus());
 
+      // a device out of range: "network ACK failure", no answer, counted; back with an announce
+      light.setReachable(false);
+      host.send(
+          new ExplicitTransmitRequest(
+              11, LIGHT, nwk, 1, 1, 0x0006, 0x0104, 0, 0, bytes(0x00, 0x23, 0x00, 0x00, 0x00)));
+      assertEquals(
+          TransmitStatus.NETWORK_ACK_FAILURE,
+          host.await(TransmitStatus.class, t -> t.frameId() == 11, "status").deliveryStatus());
+      assertEquals(1, light.missedFrames());
+      assertEquals(0, light.readRequests(), "an unreachable device hears nothing");
+      sim.deviceAnnounces(LIGHT);
+      ExplicitRxIndicator again =
+          host.await(ExplicitRxIndicator.class, r -> r.clusterId() == 0x0013, "the announce");
+      assertEquals(nwk, again.source16());
+      host.send(
+          new ExplicitTransmitRequest(
+              12, LIGHT, nwk, 1, 1, 0x0006, 0x0104, 0, 0, bytes(0x00, 0x24, 0x00, 0x00, 0x00)));
+      host.await(
+          ExplicitRxIndicator.class,
+          r -> r.clusterId() == 0x0006 && r.payload()[2] == 0x01,
+          "the Read Attributes Response");
+      assertEquals(1, light.readRequests());
+      assertEquals(List.of("FR", "SH", "XX"), sim.atCommandsFromHost());
+
       // a corrupt frame from the host is dropped and counted; the next one is answered
       byte[] corrupt = XBeeApiCodec.encode(new AtCommand(7, "SL", new byte[0]).frameData(), true);
       corrupt[corrupt.length - 1] ^= 0x01;
