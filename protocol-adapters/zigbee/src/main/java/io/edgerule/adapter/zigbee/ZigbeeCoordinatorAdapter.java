@@ -97,6 +97,8 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
   private final AtomicLong transactionsReleased = new AtomicLong();
   private final Object lifecycle = new Object();
   private final Object joinLock = new Object();
+  private final Object onlineLock = new Object();
+  private Boolean onlinePublished; // guarded by onlineLock
 
   private volatile ZigbeeStack stack;
   private volatile ZigbeeStack starting;
@@ -255,7 +257,7 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
     for (ZigBeeNode node : s.manager().getNodes()) {
       onNode(node);
     }
-    table.good(onlinePoint, PointValue.of(true), context.clock().instant());
+    publishOnline(true);
     table.good(permitJoinPoint, PointValue.of(0L), context.clock().instant());
     if (!config.permitJoin().isZero()) {
       openJoin(config.permitJoin().toSeconds(), "config permit_join");
@@ -273,7 +275,7 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
       bringUpFailures.incrementAndGet();
       Duration delay = backoff.delay(attempt++);
       log.warn("zigbee {}: {}; retrying in {} ms", config.name(), reason, delay.toMillis());
-      table.good(onlinePoint, PointValue.of(false), context.clock().instant());
+      publishOnline(false);
       sessions.values().forEach(d -> d.gone("coordinator offline: " + reason));
       retry =
           context
@@ -622,6 +624,20 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
     }
   }
 
+  /**
+   * Publishes {@code <name>/online} when it changes: the bring-up and the library's own state
+   * notification (which arrives from its pool a moment later) must not both say "online".
+   */
+  private void publishOnline(boolean value) {
+    synchronized (onlineLock) {
+      if (onlinePublished != null && onlinePublished == value) {
+        return;
+      }
+      onlinePublished = value;
+      table.good(onlinePoint, PointValue.of(value), context.clock().instant());
+    }
+  }
+
   private String offlineReason() {
     return "coordinator offline" + (lastError.isEmpty() ? "" : ": " + lastError);
   }
@@ -751,13 +767,19 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
         return;
       }
       if (state == ZigBeeNetworkState.ONLINE) {
-        online = true;
-        table.good(onlinePoint, PointValue.of(true), context.clock().instant());
+        synchronized (lifecycle) {
+          // the notification of our own start comes after bringUp() went online: nothing new
+          if (stack == null || online) {
+            return;
+          }
+          online = true;
+        }
+        publishOnline(true);
       } else if (state == ZigBeeNetworkState.OFFLINE) {
         online = false;
         lastError = "network state OFFLINE (the dongle left its network)";
         log.warn("zigbee {}: {}", config.name(), lastError);
-        table.good(onlinePoint, PointValue.of(false), context.clock().instant());
+        publishOnline(false);
         sessions.values().forEach(d -> d.gone("coordinator offline: " + lastError));
       }
     }
@@ -771,7 +793,7 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
       }
       log.info("zigbee {}: the dongle reports its network started again", config.name());
       online = true;
-      table.good(onlinePoint, PointValue.of(true), context.clock().instant());
+      publishOnline(true);
       resync();
     }
 
@@ -786,7 +808,7 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
           config.name(),
           reason);
       online = false;
-      table.good(onlinePoint, PointValue.of(false), context.clock().instant());
+      publishOnline(false);
     }
 
     @Override
@@ -796,7 +818,7 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
       }
       log.info("zigbee {}: reconnected to {}", config.name(), description);
       online = true;
-      table.good(onlinePoint, PointValue.of(true), context.clock().instant());
+      publishOnline(true);
       resync();
     }
 
@@ -808,7 +830,7 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
       lastError = "connection to the dongle lost: " + reason;
       log.warn("zigbee {}: {}; reconnecting", config.name(), lastError);
       online = false;
-      table.good(onlinePoint, PointValue.of(false), context.clock().instant());
+      publishOnline(false);
       sessions.values().forEach(d -> d.gone("coordinator connection lost: " + reason));
     }
 

@@ -1,0 +1,82 @@
+package io.edgerule.adapter.zigbee;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.edgerule.adapter.AdapterHealth;
+import io.edgerule.adapter.PointId;
+import io.edgerule.adapter.PointSample;
+import io.edgerule.adapter.PointValue;
+import io.edgerule.sim.zigbee.VirtualDevice;
+import io.edgerule.sim.zigbee.ZigbeeSimulator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What independent testing against an XBee 3 coordinator emulator found (issue 12): a coordinator
+ * that goes away and comes back with its devices rejoining late, a transmit the coordinator cannot
+ * deliver, an announce of a known device, and the online point at start. Over TCP against the
+ * simulator.
+ */
+class ZigbeeRecoveryIT {
+  private static final long SENSOR = 0x00124B0001ABCD01L;
+  private static final long LIGHT = 0x00124B0001ABCD04L;
+  private static final long DONGLE = 0x0013A20041A2B3C4L;
+  private static final int PAN = 0x1A2B;
+  private static final long EXTENDED_PAN = 0x00124B0000ABCDEFL;
+  private static final Map<String, String> NAMES =
+      Map.of("00124b0001abcd01", "kitchen_sensor", "00124b0001abcd04", "hall_light");
+
+  @TempDir Path state;
+
+  /** The same coordinator (address, network) every time: a restart, not a new dongle. */
+  private static ZigbeeSimulator.Builder coordinator(VirtualDevice... devices) {
+    ZigbeeSimulator.Builder b =
+        ZigbeeSimulator.builder().ieee(DONGLE).panId(PAN).extendedPanId(EXTENDED_PAN).channel(15);
+    for (VirtualDevice d : devices) {
+      b.device(d);
+    }
+    return b;
+  }
+
+  private static ZigbeeCoordinatorConfig config(ZigbeeSimulator sim) {
+    return ZigbeeRig.config("tcp://127.0.0.1:" + sim.tcpPort(), NAMES, Duration.ofMinutes(5), null);
+  }
+
+  /** Pairs the devices and waits until both are configured (health UP). */
+  private static void pair(ZigbeeRig rig) throws Exception {
+    rig.writeOk("zigbee/permit_join", PointValue.of(60L));
+    rig.awaitValue("kitchen_sensor/temperature", PointValue.of(20.0));
+    rig.awaitValue("hall_light/on_off", PointValue.of(false));
+    ZigbeeRig.await(
+        () ->
+            rig.deviceHealth("kitchen_sensor").state() == AdapterHealth.State.UP
+                && rig.deviceHealth("hall_light").state() == AdapterHealth.State.UP,
+        ZigbeeRig.WAIT,
+        "both devices configured");
+    rig.writeOk("zigbee/permit_join", PointValue.of(0L));
+  }
+
+  @Test
+  void onlineIsPublishedOnceAtStart() throws Exception {
+    VirtualDevice sensor = VirtualDevice.temperatureHumiditySensor(SENSOR);
+    sensor.setTemperature(20.0);
+    VirtualDevice light = VirtualDevice.light(LIGHT);
+    List<PointSample> samples;
+    try (ZigbeeSimulator sim = coordinator(sensor, light).startTcp(0);
+        TestContext ctx = new TestContext(state);
+        ZigbeeRig rig = new ZigbeeRig(config(sim), ctx)) {
+      pair(rig);
+      rig.close(); // the library's notifications stop with it: nothing can come later
+      samples = rig.sink.samples();
+    }
+    PointId online = PointId.parse("zigbee/online");
+    List<PointSample> onlineSamples =
+        samples.stream().filter(s -> s.point().equals(online)).toList();
+    assertEquals(1, onlineSamples.size(), "zigbee/online samples: " + onlineSamples);
+    assertEquals(PointValue.of(true), onlineSamples.get(0).value());
+  }
+}
