@@ -19,6 +19,7 @@ import io.edgerule.adapter.opcua.internal.SampleOrder;
 import io.edgerule.adapter.opcua.internal.ServerCertificateValidator;
 import io.edgerule.adapter.opcua.internal.StatusQuality;
 import io.edgerule.adapter.opcua.internal.Variants;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -167,23 +168,33 @@ public final class OpcUaAdapter implements ProtocolAdapter {
           phase = Phase.UP;
           attempt = 0;
           lastError = "";
-          lastLogged = "";
           count("connects");
-          log.info("{}: connected to {}", name(), config.endpoint());
+          log.info(
+              "{}: connected to {}{}",
+              name(),
+              config.endpoint(),
+              lastLogged.isEmpty() ? "" : " (after: " + lastLogged + ")");
+          lastLogged = "";
         }
       }
     } catch (Connection.ConnectException e) {
-      failed(me, connection, e.getMessage());
+      failed(me, connection, e.getMessage(), null);
+    } catch (IOException e) {
+      // The gateway's own certificate or key cannot be read or created: the message says which.
+      failed(me, connection, e.getMessage(), null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      failed(me, connection, "interrupted");
+      failed(me, connection, "interrupted", null);
     } catch (Exception e) {
-      log.warn("{}: unexpected failure while connecting", name(), e);
-      failed(me, connection, "unexpected failure while connecting: " + e);
+      failed(me, connection, "unexpected failure while connecting: " + e, e);
     }
   }
 
-  private void failed(long attemptId, Connection connection, String reason) {
+  /**
+   * @param cause logged with its stack trace (the first time) when the failure is a bug rather than
+   *     a condition the message explains
+   */
+  private void failed(long attemptId, Connection connection, String reason, Throwable cause) {
     if (connection != null) {
       connection.close();
     }
@@ -200,16 +211,23 @@ public final class OpcUaAdapter implements ProtocolAdapter {
       phase = Phase.DOWN;
       markAllBad(reason);
       scheduleRetry();
-      logProblem(reason);
+      logProblem(reason, cause);
     }
   }
 
-  /** Called with the lock held: a failure that repeats at every retry is logged once. */
-  private void logProblem(String reason) {
+  /**
+   * Called with the lock held: a failure that repeats at every retry is logged once at WARN (again
+   * only when the reason changes), the repeats at DEBUG; recovery is logged at INFO by connect.
+   */
+  private void logProblem(String reason, Throwable cause) {
     if (reason.equals(lastLogged)) {
       log.debug("{}: {} (attempt {})", name(), reason, attempt);
     } else {
-      log.warn("{}: {}", name(), reason);
+      if (cause == null) {
+        log.warn("{}: {}", name(), reason);
+      } else {
+        log.warn("{}: {}", name(), reason, cause);
+      }
       lastLogged = reason;
     }
   }
@@ -305,7 +323,7 @@ public final class OpcUaAdapter implements ProtocolAdapter {
         phase = Phase.DOWN;
         markAllBad(reason);
         scheduleRetry();
-        logProblem(reason);
+        logProblem(reason, null);
       }
       // Closing blocks for up to 2 s; never on Milo's callback thread.
       context.blockingIo().execute(connection::close);
