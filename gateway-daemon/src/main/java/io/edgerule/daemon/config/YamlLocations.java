@@ -10,6 +10,7 @@ import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -36,10 +37,14 @@ final class YamlLocations {
    */
   private final Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 
+  /** The scanner's or parser's error, if the text is not valid YAML. */
+  private MarkedYAMLException syntaxError;
+
   private YamlLocations() {}
 
   /**
-   * Indexes {@code text}; returns an empty index when the text does not compose (syntax errors).
+   * Indexes {@code text}; returns an empty index when the text does not compose, with its {@link
+   * #syntaxError()} if that was a YAML syntax error.
    */
   static YamlLocations index(String text) {
     YamlLocations index = new YamlLocations();
@@ -50,10 +55,22 @@ final class YamlLocations {
       if (root != null) {
         index.walk("", root);
       }
+    } catch (org.yaml.snakeyaml.scanner.ScannerException
+        | org.yaml.snakeyaml.parser.ParserException e) {
+      index.syntaxError = e;
     } catch (RuntimeException e) {
-      // Syntax errors are reported by the binding pass with their own position.
+      // Not syntax (limits, aliases): the binding pass reports it with its own position.
     }
     return index;
+  }
+
+  /**
+   * The YAML syntax error of the text, or null. The binding pass reads the text as a stream and can
+   * fail on the part before a syntax error (a mapping cut short by a mis-indented key is an object
+   * without that key), so the syntax error must be reported first.
+   */
+  MarkedYAMLException syntaxError() {
+    return syntaxError;
   }
 
   private void walk(String path, Node node) {
