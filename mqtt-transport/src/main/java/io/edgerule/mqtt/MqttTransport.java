@@ -1,0 +1,568 @@
+package io.edgerule.mqtt;
+
+import io.edgerule.mqtt.PublishException.Reason;
+import io.edgerule.mqtt.internal.FailureText;
+import io.edgerule.mqtt.internal.PahoThreads;
+import io.edgerule.mqtt.internal.TcpSockets;
+import io.edgerule.mqtt.internal.TlsContexts;
+import io.edgerule.mqtt.internal.TlsSockets;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.MqttTopic;
+import org.eclipse.paho.client.mqttv3.ScheduledExecutorPingSender;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One MQTT 3.1.1 connection on Paho's async client.
+ *
+ * <ul>
+ *   <li>{@link #publish} completes when the broker has the message: on PUBACK for QoS 1, when
+ *       written to the socket for QoS 0. It fails at once when not connected or when {@code
+ *       max_in_flight} publishes are outstanding, and fails when the connection breaks first.
+ *       Nothing is buffered here: the caller (the outbox) keeps a message until its publish
+ *       completed. Paho keeps nothing either (no offline buffer, memory persistence).
+ *   <li>Reconnects with exponential backoff and jitter, logs each distinct failure reason once, and
+ *       sends every subscription again after each connect.
+ *   <li>Owns its threads (daemons) and ends them in {@link #close()}, also after connects that
+ *       never succeeded (eclipse-paho/paho.mqtt.java#850).
+ * </ul>
+ *
+ * Listeners and message handlers run on Paho's callback thread: they must not block.
+ */
+public final class MqttTransport implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MqttTransport.class);
+
+  private final TransportConfig config;
+  private final String endpoint;
+  private final PahoThreads threads;
+  private final MqttAsyncClient client;
+  private final MqttConnectOptions options;
+  private final Semaphore window;
+  private final Set<Outstanding> pending = ConcurrentHashMap.newKeySet();
+  private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+  private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+
+  private final Object lock = new Object();
+  private boolean started;
+  private boolean closed;
+  private volatile boolean up;
+  private boolean everUp;
+  private int attempt;
+  private String lastReason;
+  private ScheduledFuture<?> retry;
+  private volatile int epoch; // incremented when a connection goes down
+  private CompletableFuture<Void> capacityWaiter;
+
+  /**
+   * A publish handed to Paho. It releases its window slot before its stage completes, so a caller
+   * woken by the completion already sees the room; and exactly once, whoever completes it first
+   * (Paho's answer, the sweep when the connection drops, close).
+   */
+  private final class Outstanding {
+    final CompletableFuture<Void> stage = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean finished =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    void succeed() {
+      if (finished.compareAndSet(false, true)) {
+        release(this);
+        stage.complete(null);
+      }
+    }
+
+    void fail(PublishException e) {
+      if (finished.compareAndSet(false, true)) {
+        release(this);
+        stage.completeExceptionally(e);
+      }
+    }
+  }
+
+  private record Subscription(
+      int qos, Consumer<InboundMessage> handler, CompletableFuture<Void> firstAck) {}
+
+  /**
+   * Reads the TLS files and prepares the client; connects only on {@link #start()}.
+   *
+   * @throws IOException when a TLS file is missing, unreadable or not what it should be (the
+   *     message names the file)
+   */
+  public MqttTransport(TransportConfig config) throws IOException {
+    this.config = Objects.requireNonNull(config, "config");
+    this.endpoint = config.pahoUri().substring(config.pahoUri().indexOf("://") + 3);
+    this.window = new Semaphore(config.maxInFlight());
+    options = new MqttConnectOptions();
+    options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+    options.setAutomaticReconnect(false); // ours: Paho's retries only after a first success
+    options.setCleanSession(config.cleanSession());
+    options.setKeepAliveInterval((int) config.keepAlive().toSeconds());
+    options.setConnectionTimeout((int) config.connectTimeout().toSeconds());
+    options.setMaxInflight(config.maxInFlight());
+    if (config.username() != null) {
+      options.setUserName(config.username());
+      if (config.password() != null) {
+        options.setPassword(config.password().toCharArray());
+      }
+    }
+    if (config.will() != null) {
+      TransportConfig.Will w = config.will();
+      options.setWill(w.topic(), w.payload(), w.qos(), w.retained());
+    }
+    if (config.tls() != null) {
+      options.setSocketFactory(
+          new TlsSockets(TlsContexts.socketFactory(config.tls(), config.serverUri().getHost())));
+      options.setHttpsHostnameVerificationEnabled(config.tls().verifyHostname());
+    } else {
+      options.setSocketFactory(new TcpSockets());
+    }
+    threads = new PahoThreads(config.clientId());
+    try {
+      client =
+          new MqttAsyncClient(
+              config.pahoUri(),
+              config.clientId(),
+              new MemoryPersistence(),
+              new ScheduledExecutorPingSender(threads),
+              threads);
+    } catch (MqttException e) {
+      threads.shutdownNow();
+      throw new IllegalArgumentException("MQTT client for " + config + ": " + e.getMessage(), e);
+    }
+    client.setCallback(new Callback());
+  }
+
+  public TransportConfig config() {
+    return config;
+  }
+
+  /** Adds a listener; add them before {@link #start()} to see the first connect. */
+  public void addListener(ConnectionListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Starts connecting in the background; returns at once. */
+  public void start() {
+    synchronized (lock) {
+      if (started || closed) {
+        return;
+      }
+      started = true;
+    }
+    threads.execute(this::attemptConnect);
+  }
+
+  public boolean isConnected() {
+    return up;
+  }
+
+  /** Publishes handed to Paho and not yet completed. */
+  public int inFlight() {
+    return config.maxInFlight() - window.availablePermits();
+  }
+
+  /**
+   * Completes when a publish would not fail with {@link Reason#WINDOW_FULL} (at once if so now).
+   */
+  public CompletionStage<Void> capacity() {
+    synchronized (lock) {
+      if (window.availablePermits() > 0 || closed) {
+        return CompletableFuture.completedFuture(null);
+      }
+      if (capacityWaiter == null) {
+        capacityWaiter = new CompletableFuture<>();
+      }
+      return capacityWaiter.minimalCompletionStage();
+    }
+  }
+
+  /**
+   * Sends one message. The stage completes when the broker has it (QoS 1: PUBACK; QoS 0: written to
+   * the socket) or fails with a {@link PublishException} saying why not.
+   */
+  public CompletionStage<Void> publish(String topic, byte[] payload, int qos, boolean retained) {
+    Topics.requireTopicName("topic", topic);
+    Objects.requireNonNull(payload, "payload");
+    PublishException.requireQos(qos);
+    int sentOn = epoch;
+    if (isClosed()) {
+      return failed(Reason.CLOSED, "transport closed", null);
+    }
+    if (!up) {
+      return failed(Reason.NOT_CONNECTED, "not connected to " + endpoint, null);
+    }
+    if (!window.tryAcquire()) {
+      return failed(
+          Reason.WINDOW_FULL,
+          config.maxInFlight() + " publishes are waiting for the broker (max_in_flight)",
+          null);
+    }
+    Outstanding done = new Outstanding();
+    pending.add(done);
+    try {
+      client.publish(
+          topic,
+          payload,
+          qos,
+          retained,
+          null,
+          new IMqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+              done.succeed();
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable e) {
+              done.fail(
+                  new PublishException(
+                      Reason.CONNECTION_LOST,
+                      "publish to " + topic + " not acknowledged: " + describe(e),
+                      e));
+            }
+          });
+    } catch (MqttException e) {
+      Reason reason =
+          switch (e.getReasonCode()) {
+            case MqttException.REASON_CODE_CLIENT_NOT_CONNECTED -> Reason.NOT_CONNECTED;
+            case MqttException.REASON_CODE_MAX_INFLIGHT -> Reason.WINDOW_FULL;
+            case MqttException.REASON_CODE_CLIENT_CLOSED -> Reason.CLOSED;
+            default -> Reason.REFUSED;
+          };
+      done.fail(new PublishException(reason, "publish to " + topic + ": " + e.getMessage(), e));
+    }
+    if (epoch != sentOn) {
+      // The connection went down while we handed the message over: the sweep of outstanding
+      // publishes may have missed it, and Paho may never answer for it.
+      done.fail(
+          new PublishException(
+              Reason.CONNECTION_LOST,
+              "connection to " + endpoint + " lost while publishing",
+              null));
+    }
+    return done.stage.minimalCompletionStage();
+  }
+
+  private void release(Outstanding done) {
+    pending.remove(done);
+    window.release();
+    CompletableFuture<Void> waiter;
+    synchronized (lock) {
+      waiter = capacityWaiter;
+      capacityWaiter = null;
+    }
+    if (waiter != null) {
+      waiter.complete(null);
+    }
+  }
+
+  private static CompletionStage<Void> failed(Reason reason, String message, Throwable cause) {
+    return CompletableFuture.<Void>failedFuture(new PublishException(reason, message, cause))
+        .minimalCompletionStage();
+  }
+
+  /**
+   * Subscribes {@code handler} to {@code filter} now (if connected) and after every reconnect. The
+   * stage completes on the broker's first SUBACK, and fails if the broker refuses the filter.
+   */
+  public CompletionStage<Void> subscribe(String filter, int qos, Consumer<InboundMessage> handler) {
+    Topics.requireFilter("topic filter", filter);
+    PublishException.requireQos(qos);
+    Objects.requireNonNull(handler, "handler");
+    Subscription s = new Subscription(qos, handler, new CompletableFuture<>());
+    subscriptions.put(filter, s);
+    if (up) {
+      sendSubscriptions(List.of(filter), () -> {});
+    }
+    return s.firstAck().minimalCompletionStage();
+  }
+
+  /** Forgets the subscription and tells the broker, if connected. */
+  public void unsubscribe(String filter) {
+    if (subscriptions.remove(filter) != null && up) {
+      try {
+        client.unsubscribe(filter);
+      } catch (MqttException e) {
+        log.debug("MQTT unsubscribe {}: {}", filter, e.toString());
+      }
+    }
+  }
+
+  private void sendSubscriptions(List<String> filters, Runnable then) {
+    List<String> sent = new ArrayList<>();
+    List<Integer> qos = new ArrayList<>();
+    for (String f : filters) {
+      Subscription s = subscriptions.get(f);
+      if (s != null) {
+        sent.add(f);
+        qos.add(s.qos());
+      }
+    }
+    if (sent.isEmpty()) {
+      then.run();
+      return;
+    }
+    try {
+      client.subscribe(
+          sent.toArray(new String[0]),
+          qos.stream().mapToInt(Integer::intValue).toArray(),
+          null,
+          new IMqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+              int[] granted = token.getGrantedQos();
+              for (int i = 0; i < sent.size(); i++) {
+                Subscription s = subscriptions.get(sent.get(i));
+                if (s == null) {
+                  continue;
+                }
+                if (granted != null && i < granted.length && granted[i] == 0x80) {
+                  log.warn("MQTT broker refused the subscription to {}", sent.get(i));
+                  s.firstAck()
+                      .completeExceptionally(
+                          new IOException("broker refused the subscription to " + sent.get(i)));
+                } else {
+                  s.firstAck().complete(null);
+                }
+              }
+              then.run();
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable e) {
+              log.warn("MQTT subscribe to {} failed: {}", sent, describe(e));
+              then.run();
+            }
+          });
+    } catch (MqttException e) {
+      log.warn("MQTT subscribe to {} failed: {}", sent, describe(e));
+      then.run();
+    }
+  }
+
+  // ---- connection life cycle ----
+
+  private void attemptConnect() {
+    synchronized (lock) {
+      retry = null;
+      if (closed) {
+        return;
+      }
+    }
+    try {
+      client.connect(
+          options,
+          null,
+          new IMqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+              connected();
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable e) {
+              wentDown(e, false);
+            }
+          });
+    } catch (MqttException e) {
+      wentDown(e, false);
+    }
+  }
+
+  private void connected() {
+    boolean reconnect;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      reconnect = everUp;
+      everUp = true;
+      attempt = 0;
+      lastReason = null;
+      up = true;
+    }
+    log.info("MQTT {} {}", reconnect ? "reconnected to" : "connected to", config.serverUri());
+    sendSubscriptions(
+        List.copyOf(subscriptions.keySet()),
+        () -> {
+          for (ConnectionListener l : listeners) {
+            try {
+              l.up(reconnect);
+            } catch (RuntimeException e) {
+              log.warn("MQTT connection listener failed: {}", e.toString());
+            }
+          }
+        });
+  }
+
+  private void wentDown(Throwable cause, boolean wasUp) {
+    String reason = describe(cause);
+    Duration delay;
+    boolean fresh;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      up = false;
+      epoch++;
+      fresh = !reason.equals(lastReason);
+      lastReason = reason;
+      delay = config.reconnectDelay(attempt++);
+    }
+    for (Outstanding p : List.copyOf(pending)) {
+      p.fail(
+          new PublishException(
+              Reason.CONNECTION_LOST,
+              "connection to " + endpoint + " went down before the broker acknowledged: " + reason,
+              cause));
+    }
+    String what = wasUp ? "MQTT connection to {} lost: {}" : "MQTT connect to {} failed: {}";
+    if (fresh) {
+      log.warn(what + "; reconnecting with backoff", config.serverUri(), reason);
+    } else {
+      log.debug(what + "; retrying in {}", config.serverUri(), reason, delay);
+    }
+    for (ConnectionListener l : listeners) {
+      try {
+        l.down(reason, cause, wasUp);
+      } catch (RuntimeException e) {
+        log.warn("MQTT connection listener failed: {}", e.toString());
+      }
+    }
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      try {
+        retry = threads.schedule(this::attemptConnect, delay.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+
+  private String describe(Throwable e) {
+    return FailureText.describe(
+        e, endpoint, config.tls() != null && config.tls().clientCertificate() != null);
+  }
+
+  private boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+
+  private final class Callback implements MqttCallback {
+    @Override
+    public void connectionLost(Throwable cause) {
+      wentDown(cause, true);
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+      InboundMessage in =
+          new InboundMessage(
+              topic,
+              message.getPayload(),
+              message.getQos(),
+              message.isRetained(),
+              message.isDuplicate());
+      for (Map.Entry<String, Subscription> e : subscriptions.entrySet()) {
+        if (MqttTopic.isMatched(e.getKey(), topic)) {
+          try {
+            e.getValue().handler().accept(in);
+          } catch (RuntimeException ex) {
+            log.warn("MQTT handler for {} failed on {}: {}", e.getKey(), topic, ex.toString());
+          }
+        }
+      }
+    }
+
+    @Override
+    public void deliveryComplete(IMqttDeliveryToken token) {
+      // publish() completes through the token's own listener
+    }
+  }
+
+  /**
+   * Disconnects (waiting up to {@code quiesce} for outstanding publishes), fails what is still
+   * outstanding with {@link Reason#CLOSED}, and ends every thread of this transport.
+   */
+  public void close(Duration quiesce) {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      up = false;
+      if (retry != null) {
+        retry.cancel(false);
+      }
+    }
+    try {
+      if (client.isConnected()) {
+        client.disconnect(quiesce.toMillis()).waitForCompletion(quiesce.toMillis() + 2000);
+      }
+    } catch (MqttException e) {
+      log.debug("MQTT disconnect: {}", e.toString());
+    }
+    try {
+      client.disconnectForcibly(0, 1000, false);
+    } catch (MqttException e) {
+      log.debug("MQTT forced disconnect: {}", e.toString());
+    }
+    try {
+      client.close(true);
+    } catch (MqttException e) {
+      log.debug("MQTT close: {}", e.toString());
+    }
+    for (Outstanding p : List.copyOf(pending)) {
+      p.fail(new PublishException(Reason.CLOSED, "transport closed", null));
+    }
+    CompletableFuture<Void> waiter;
+    synchronized (lock) {
+      waiter = capacityWaiter;
+      capacityWaiter = null;
+    }
+    if (waiter != null) {
+      waiter.complete(null);
+    }
+    threads.shutdownNow();
+    try {
+      if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("MQTT threads of {} did not end within 5 s", config.clientId());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** {@link #close(Duration)} with one second for outstanding publishes. */
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(1));
+  }
+}

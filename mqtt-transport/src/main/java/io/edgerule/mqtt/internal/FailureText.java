@@ -1,0 +1,105 @@
+package io.edgerule.mqtt.internal;
+
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
+import org.eclipse.paho.client.mqttv3.MqttException;
+
+/**
+ * One line for why a connection failed or broke, from the exception chain Paho hands us (Paho's own
+ * messages, such as "Connection lost" or "Unable to connect to server", hide the cause).
+ */
+public final class FailureText {
+  private static final Pattern ALERT = Pattern.compile("Received fatal alert: (\\w+)");
+
+  private FailureText() {}
+
+  /**
+   * @param endpoint host:port, for the message
+   * @param clientCertificate whether we offer a client certificate (changes the advice on a
+   *     refusal)
+   */
+  public static String describe(Throwable failure, String endpoint, boolean clientCertificate) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof TlsProblem) {
+        return t.getMessage();
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SSLException && t.getMessage() != null) {
+        Matcher m = ALERT.matcher(t.getMessage());
+        if (m.find()) {
+          return alert(m.group(1), clientCertificate);
+        }
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException) {
+        return "connection refused by " + endpoint + " (is the broker running?)";
+      }
+      if (t instanceof UnknownHostException) {
+        return "unknown host " + t.getMessage();
+      }
+      if (t instanceof NoRouteToHostException) {
+        return "no route to " + endpoint;
+      }
+      if (t instanceof SocketTimeoutException) {
+        return "no answer from " + endpoint + " within the connect timeout";
+      }
+      if (t instanceof SSLException) {
+        return "TLS with " + endpoint + " failed: " + t.getMessage();
+      }
+      if (t instanceof EOFException) {
+        return "the broker at " + endpoint + " closed the connection";
+      }
+    }
+    if (failure instanceof MqttException e) {
+      return mqtt(e, endpoint);
+    }
+    return failure == null ? "unknown reason" : failure.toString();
+  }
+
+  private static String alert(String alert, boolean clientCertificate) {
+    return switch (alert) {
+      case "certificate_required", "handshake_failure" ->
+          clientCertificate
+              ? "broker refused the TLS handshake (alert " + alert + ")"
+              : "broker requires a client certificate (alert "
+                  + alert
+                  + "); set tls.client_certificate and tls.client_key";
+      case "bad_certificate", "unknown_ca", "certificate_unknown", "access_denied" ->
+          clientCertificate
+              ? "broker refused our client certificate (alert " + alert + ")"
+              : "broker refused the connection (alert " + alert + ")";
+      case "certificate_expired" ->
+          "broker says our client certificate has expired (alert " + alert + ")";
+      case "certificate_revoked" -> "broker says our client certificate is revoked";
+      case "protocol_version" -> "broker and client share no TLS version (alert protocol_version)";
+      default -> "broker ended the TLS handshake (alert " + alert + ")";
+    };
+  }
+
+  private static String mqtt(MqttException e, String endpoint) {
+    return switch (e.getReasonCode()) {
+      case MqttException.REASON_CODE_INVALID_PROTOCOL_VERSION ->
+          "broker refused the connection:" + " it does not accept MQTT 3.1.1";
+      case MqttException.REASON_CODE_INVALID_CLIENT_ID -> "broker refused the client id";
+      case MqttException.REASON_CODE_BROKER_UNAVAILABLE ->
+          "broker refused the connection:" + " server unavailable";
+      case MqttException.REASON_CODE_FAILED_AUTHENTICATION ->
+          "broker refused the connection:" + " bad user name or password";
+      case MqttException.REASON_CODE_NOT_AUTHORIZED ->
+          "broker refused the connection: not" + " authorized";
+      case MqttException.REASON_CODE_CLIENT_TIMEOUT ->
+          "no answer from the broker at " + endpoint + " in time";
+      case MqttException.REASON_CODE_CONNECTION_LOST -> "connection to " + endpoint + " lost";
+      case MqttException.REASON_CODE_SERVER_CONNECT_ERROR -> "cannot connect to " + endpoint;
+      default -> e.getMessage() + " (Paho reason " + e.getReasonCode() + ")";
+    };
+  }
+}

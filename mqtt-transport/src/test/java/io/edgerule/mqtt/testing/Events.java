@@ -1,0 +1,54 @@
+package io.edgerule.mqtt.testing;
+
+import io.edgerule.mqtt.ConnectionListener;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Records a transport's connection events for assertions. */
+public final class Events implements ConnectionListener {
+  /** One event: up (reason null) or down. */
+  public record Event(boolean up, boolean flag, String reason) {}
+
+  private final List<Event> events = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void up(boolean reconnect) {
+    events.add(new Event(true, reconnect, null));
+  }
+
+  @Override
+  public void down(String reason, Throwable cause, boolean wasUp) {
+    events.add(new Event(false, wasUp, reason));
+  }
+
+  public List<Event> all() {
+    return List.copyOf(events);
+  }
+
+  public long ups() {
+    return events.stream().filter(Event::up).count();
+  }
+
+  public List<String> downReasons() {
+    return events.stream().filter(e -> !e.up()).map(Event::reason).toList();
+  }
+
+  public void awaitUps(long n) throws InterruptedException {
+    Await.until(Duration.ofSeconds(60), () -> ups() >= n, () -> "up #" + n + "; events " + all());
+  }
+
+  public void awaitDowns(long n) throws InterruptedException {
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> downReasons().size() >= n,
+        () -> "down #" + n + "; events " + all());
+  }
+
+  /** The last down reason after at least {@code n} downs. */
+  public String awaitDownReason(long n) throws InterruptedException {
+    awaitDowns(n);
+    List<String> reasons = downReasons();
+    return reasons.get(reasons.size() - 1);
+  }
+}
