@@ -45,6 +45,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -541,7 +542,21 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
     if (binding == null) {
       return done(WriteResult.rejected(command, "unknown point " + id));
     }
-    return async(command, () -> target.write(command, binding, config.commandTimeout()));
+    return async(
+        command,
+        () -> {
+          long mark = monitor.deliveries().mark();
+          return target.write(
+              command, binding, config.commandTimeout(), () -> undelivered(target, mark));
+        });
+  }
+
+  /** Why the dongle could not deliver a transmit to {@code session} since {@code mark}, if so. */
+  private Optional<String> undelivered(DeviceSession session, long mark) {
+    ZigBeeNode node = session.node();
+    int nwk = node == null || node.getNetworkAddress() == null ? -1 : node.getNetworkAddress();
+    long ieee = Long.parseUnsignedLong(session.ieee().toString(), 16);
+    return monitor.deliveries().failureSince(mark, ieee, nwk);
   }
 
   private WriteResult leave(ZigbeeStack s, DeviceSession session, WriteCommand command) {
@@ -549,12 +564,16 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
     if (node == null) {
       return WriteResult.rejected(command, session.name() + " is not discovered yet");
     }
+    long mark = monitor.deliveries().mark();
     ManagementLeaveRequest request = new ManagementLeaveRequest(session.ieee(), false);
     request.setDestinationAddress(new ZigBeeEndpointAddress(node.getNetworkAddress()));
     request.setSourceAddress(new ZigBeeEndpointAddress(0));
     WriteResult result =
         DeviceSession.outcome(
-            command, s.manager().sendTransaction(request, request), config.commandTimeout());
+            command,
+            s.manager().sendTransaction(request, request),
+            config.commandTimeout(),
+            () -> undelivered(session, mark));
     if (result.isOk()) {
       log.info(
           "zigbee {}: {} left the network (asked by {})",

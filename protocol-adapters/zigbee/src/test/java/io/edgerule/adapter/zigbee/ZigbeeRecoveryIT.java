@@ -1,11 +1,13 @@
 package io.edgerule.adapter.zigbee;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgerule.adapter.AdapterHealth;
 import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.PointSample;
 import io.edgerule.adapter.PointValue;
+import io.edgerule.adapter.WriteResult;
 import io.edgerule.sim.zigbee.VirtualDevice;
 import io.edgerule.sim.zigbee.ZigbeeSimulator;
 import java.nio.file.Path;
@@ -78,5 +80,26 @@ class ZigbeeRecoveryIT {
         samples.stream().filter(s -> s.point().equals(online)).toList();
     assertEquals(1, onlineSamples.size(), "zigbee/online samples: " + onlineSamples);
     assertEquals(PointValue.of(true), onlineSamples.get(0).value());
+  }
+
+  @Test
+  void aTransmitTheCoordinatorCannotDeliverFailsNamingTheDeliveryStatus() throws Exception {
+    VirtualDevice sensor = VirtualDevice.temperatureHumiditySensor(SENSOR);
+    sensor.setTemperature(20.0);
+    VirtualDevice light = VirtualDevice.light(LIGHT);
+    try (ZigbeeSimulator sim = coordinator(sensor, light).startTcp(0);
+        TestContext ctx = new TestContext(state);
+        ZigbeeRig rig = new ZigbeeRig(config(sim), ctx)) {
+      pair(rig);
+      light.setReachable(false); // transmit status 0x8B with delivery status 0x21
+      WriteResult r = rig.write("hall_light/on_off", PointValue.of(true));
+      assertEquals(WriteResult.Status.FAILED, r.status(), r.toString());
+      assertTrue(r.detail().contains("NETWORK_ACK_FAILURE (0x21)"), r.detail());
+      assertTrue(light.missedFrames() > 0, "the coordinator was asked to deliver it");
+
+      light.setReachable(true);
+      rig.writeOk("hall_light/on_off", PointValue.of(true));
+      assertTrue(light.isOn());
+    }
   }
 }

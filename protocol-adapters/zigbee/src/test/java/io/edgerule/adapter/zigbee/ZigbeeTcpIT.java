@@ -325,10 +325,11 @@ class ZigbeeTcpIT {
       rig.writeOk("hall_motion/leave", PointValue.of(true));
       rig.awaitBad("hall_motion/occupancy", "leave requested by test");
       assertEquals(VirtualDevice.State.LEFT, motion.state());
-      assertEquals(
-          WriteResult.Status.TIMEOUT,
-          rig.write("kettle_plug/on_off", PointValue.of(true)).status(),
-          "a device that left does not answer");
+      WriteResult toLeft = rig.write("kettle_plug/on_off", PointValue.of(true));
+      assertEquals(WriteResult.Status.FAILED, toLeft.status(), "a device that left: " + toLeft);
+      assertTrue(
+          toLeft.detail().contains("ADDRESS_NOT_FOUND (0x24)"),
+          "the coordinator says why: " + toLeft.detail());
     }
   }
 }

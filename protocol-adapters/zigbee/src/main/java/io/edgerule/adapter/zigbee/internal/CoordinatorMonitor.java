@@ -35,6 +35,7 @@ public final class CoordinatorMonitor implements PortEvents {
   private final String name;
   private final Listener listener;
   private final Map<Integer, IeeeAddress> addresses = new ConcurrentHashMap<>();
+  private final DeliveryLog deliveries = new DeliveryLog();
   private final AtomicLong framesIn = new AtomicLong();
   private final AtomicLong checksumErrors = new AtomicLong();
   private final AtomicLong truncatedFrames = new AtomicLong();
@@ -56,6 +57,7 @@ public final class CoordinatorMonitor implements PortEvents {
   @Override
   public void frame(byte[] frameData) {
     framesIn.incrementAndGet();
+    deliveries.received(frameData);
     int type = frameData[0] & 0xFF;
     if (type == EXPLICIT_RX && frameData.length >= 11) {
       long ieee = 0;
@@ -67,6 +69,16 @@ public final class CoordinatorMonitor implements PortEvents {
         addresses.put(nwk, new IeeeAddress(String.format("%016X", ieee)));
       }
     }
+  }
+
+  @Override
+  public void sent(byte[] frameData) {
+    deliveries.sent(frameData);
+  }
+
+  /** What the dongle said about the delivery of each transmit. */
+  public DeliveryLog deliveries() {
+    return deliveries;
   }
 
   /** Modem status is acted on once the library has seen it too (its startup depends on it). */

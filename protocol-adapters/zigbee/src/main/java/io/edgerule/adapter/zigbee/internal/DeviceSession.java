@@ -47,6 +47,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -384,17 +385,24 @@ public final class DeviceSession {
     return bindings.get(id);
   }
 
-  /** Blocking: sends the command a write to {@code b} means and waits for the device's answer. */
-  public WriteResult write(WriteCommand command, Binding b, Duration timeout) {
+  /**
+   * Blocking: sends the command a write to {@code b} means and waits for the device's answer.
+   *
+   * @param undelivered why the coordinator could not deliver it, if it said so (asked only when the
+   *     device did not answer)
+   */
+  public WriteResult write(
+      WriteCommand command, Binding b, Duration timeout, Supplier<Optional<String>> undelivered) {
     writes.incrementAndGet();
-    WriteResult result = doWrite(command, b, timeout);
+    WriteResult result = doWrite(command, b, timeout, undelivered);
     if (!result.isOk()) {
       writeFailures.incrementAndGet();
     }
     return result;
   }
 
-  private WriteResult doWrite(WriteCommand command, Binding b, Duration timeout) {
+  private WriteResult doWrite(
+      WriteCommand command, Binding b, Duration timeout, Supplier<Optional<String>> undelivered) {
     ZigBeeNode n = node;
     ZigBeeEndpoint ep = n == null ? null : n.getEndpoint(b.endpointId());
     ZclCluster cluster = ep == null ? null : ep.getInputCluster(b.spec().clusterId());
@@ -439,12 +447,20 @@ public final class DeviceSession {
         return WriteResult.rejected(command, b.id() + " is read-only");
       }
     }
-    return outcome(command, future, timeout);
+    return outcome(command, future, timeout, undelivered);
   }
 
-  /** Turns the library's command result into a write result. */
+  /**
+   * Turns the library's command result into a write result: FAILED when the device answered with an
+   * error or the coordinator reported that it could not deliver the command ({@code undelivered}:
+   * the library fails such a transaction like one that got no answer), TIMEOUT when nothing came
+   * back.
+   */
   public static WriteResult outcome(
-      WriteCommand command, Future<CommandResult> future, Duration timeout) {
+      WriteCommand command,
+      Future<CommandResult> future,
+      Duration timeout,
+      Supplier<Optional<String>> undelivered) {
     if (future == null) {
       return WriteResult.failed(command, "not sent: the Zigbee network is stopping");
     }
@@ -455,15 +471,15 @@ public final class DeviceSession {
       Thread.currentThread().interrupt();
       return WriteResult.timeout(command, "interrupted");
     } catch (ExecutionException | CancellationException e) {
-      return WriteResult.timeout(command, "no answer from the device");
+      return notAnswered(command, undelivered, "no answer from the device");
     } catch (TimeoutException e) {
       future.cancel(true);
-      return WriteResult.timeout(
-          command, "no answer from the device in " + timeout.toMillis() + " ms");
+      return notAnswered(
+          command, undelivered, "no answer from the device in " + timeout.toMillis() + " ms");
     }
     if (result == null || result.isTimeout()) {
-      return WriteResult.timeout(
-          command, "no answer from the device in " + timeout.toMillis() + " ms");
+      return notAnswered(
+          command, undelivered, "no answer from the device in " + timeout.toMillis() + " ms");
     }
     Object response = result.getResponse();
     if (response instanceof DefaultResponse d && d.getStatusCode() != ZclStatus.SUCCESS) {
@@ -480,6 +496,14 @@ public final class DeviceSession {
       return WriteResult.failed(command, "device answered status " + result.getStatusCode());
     }
     return WriteResult.ok(command);
+  }
+
+  private static WriteResult notAnswered(
+      WriteCommand command, Supplier<Optional<String>> undelivered, String why) {
+    Optional<String> status = undelivered.get();
+    return status.isPresent()
+        ? WriteResult.failed(command, "not delivered: the coordinator reports " + status.get())
+        : WriteResult.timeout(command, why);
   }
 
   /** What became of one request: {@code answered} is false when the device did not answer. */

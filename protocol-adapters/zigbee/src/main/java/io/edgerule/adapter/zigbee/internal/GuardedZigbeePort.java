@@ -75,6 +75,7 @@ public abstract class GuardedZigbeePort implements ZigBeePort {
               @Override
               public void frame(byte[] frameData) {
                 pending.sent(frameData);
+                events.sent(frameData);
               }
 
               @Override

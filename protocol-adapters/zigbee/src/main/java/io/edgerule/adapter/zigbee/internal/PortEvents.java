@@ -14,6 +14,9 @@ public interface PortEvents {
    */
   void handled(byte[] frameData);
 
+  /** A whole frame the library wrote to the dongle. */
+  default void sent(byte[] frameData) {}
+
   /** A frame from the dongle that was dropped, and why. */
   void dropped(XBeeFrameGuard.Drop kind, String reason);
 
