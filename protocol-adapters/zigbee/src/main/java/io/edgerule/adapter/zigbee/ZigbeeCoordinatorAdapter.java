@@ -108,6 +108,7 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
   private volatile boolean started;
   private volatile boolean closed;
   private volatile String lastError = "";
+  private String lastLogged = ""; // the bring-up failure last logged at WARN; guarded by lifecycle
   private int attempt;
   private ScheduledFuture<?> retry;
   private ScheduledFuture<?> housekeeping;
@@ -240,7 +241,16 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
         return;
       }
       stack = s;
+      if (attempt > 0) {
+        log.info(
+            "zigbee {}: the coordinator is back on {} after {} failed attempt(s) (last: {})",
+            config.name(),
+            s.describePort(),
+            attempt,
+            lastError);
+      }
       attempt = 0;
+      lastLogged = "";
       online = true;
       lastError = "";
       housekeeping =
@@ -275,7 +285,13 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
       lastError = reason;
       bringUpFailures.incrementAndGet();
       Duration delay = backoff.delay(attempt++);
-      log.warn("zigbee {}: {}; retrying in {} ms", config.name(), reason, delay.toMillis());
+      if (reason.equals(lastLogged)) { // once per reason, not at every retry
+        log.debug(
+            "zigbee {}: {}; retry {} in {} ms", config.name(), reason, attempt, delay.toMillis());
+      } else {
+        log.warn("zigbee {}: {}; retrying with backoff", config.name(), reason);
+        lastLogged = reason;
+      }
       publishOnline(false);
       sessions.values().forEach(d -> d.gone("coordinator offline: " + reason));
       retry =

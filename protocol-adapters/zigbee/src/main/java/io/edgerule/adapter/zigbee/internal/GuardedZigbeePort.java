@@ -112,14 +112,22 @@ public abstract class GuardedZigbeePort implements ZigBeePort {
     return connected;
   }
 
+  /**
+   * Opens the line and starts reading; true at once if it is already open (the stack opens it
+   * before the library, which then opens it again). A failure is not logged here: the caller
+   * reports {@link #lastError()} once per reason.
+   */
   @Override
-  public boolean open() {
+  public synchronized boolean open() {
+    if (connected && !closed && reader != null && reader.isAlive()) {
+      return true;
+    }
     closed = false;
     try {
       openLine();
     } catch (IOException | RuntimeException e) {
       lastError = e.getMessage() == null ? e.toString() : e.getMessage();
-      log.warn("cannot open {}: {}", describe(), lastError);
+      log.debug("cannot open {}: {}", describe(), lastError);
       return false;
     }
     connected = true;

@@ -82,19 +82,14 @@ public final class ZigbeeStack {
    */
   public void start() throws BringUpException {
     long mark = monitor.mark();
+    // Opened here first: handed a port it cannot open, the library logs an ERROR of its own at
+    // every retry ("Unable to open XBee serial port") while the dongle is unplugged.
+    if (!port.open()) {
+      throw notInitialised(ZigBeeStatus.COMMUNICATION_ERROR);
+    }
     ZigBeeStatus status = manager.initialize();
     if (status != ZigBeeStatus.SUCCESS) {
-      String why = port.lastError().isEmpty() ? "" : ": " + port.lastError();
-      throw new BringUpException(
-          "the "
-              + config.dongle().name().toLowerCase()
-              + " dongle on "
-              + port.describe()
-              + " did not initialise ("
-              + status
-              + why
-              + "); check the port, the baud rate and that the dongle runs coordinator firmware"
-              + " in API mode");
+      throw notInitialised(status);
     }
     ZigBeeDiscoveryExtension discovery = new ZigBeeDiscoveryExtension();
     discovery.setUpdateMeshPeriod(0); // no periodic neighbour/route polling
@@ -134,6 +129,20 @@ public final class ZigbeeStack {
     } catch (IllegalStateException e) {
       log.error("running without the stuck-transaction workaround: {}", e.getMessage());
     }
+  }
+
+  private BringUpException notInitialised(ZigBeeStatus status) {
+    String why = port.lastError().isEmpty() ? "" : ": " + port.lastError();
+    return new BringUpException(
+        "the "
+            + config.dongle().name().toLowerCase()
+            + " dongle on "
+            + port.describe()
+            + " did not initialise ("
+            + status
+            + why
+            + "); check the port, the baud rate and that the dongle runs coordinator firmware"
+            + " in API mode");
   }
 
   public ZigBeeNetworkManager manager() {
