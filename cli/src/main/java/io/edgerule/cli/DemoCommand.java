@@ -1,5 +1,6 @@
 package io.edgerule.cli;
 
+import io.edgerule.adapter.DurationText;
 import io.edgerule.adapter.opcua.OpcUaPki;
 import io.edgerule.daemon.Gateway;
 import io.edgerule.daemon.cli.ExitCodes;
@@ -7,7 +8,6 @@ import io.edgerule.daemon.cli.Factories;
 import io.edgerule.daemon.cli.Signals;
 import io.edgerule.daemon.config.ConfigException;
 import io.edgerule.daemon.config.ConfigLoader;
-import io.edgerule.daemon.config.DurationText;
 import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.sim.modbus.Generators;
 import io.edgerule.sim.modbus.ModbusRtuSimulator;

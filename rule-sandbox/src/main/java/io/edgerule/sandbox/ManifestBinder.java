@@ -1,7 +1,7 @@
 package io.edgerule.sandbox;
 
+import io.edgerule.adapter.DurationText;
 import io.edgerule.adapter.PointPattern;
-import io.edgerule.sandbox.internal.Durations;
 import io.edgerule.sandbox.internal.yaml.Quote;
 import io.edgerule.sandbox.internal.yaml.YamlNode;
 import io.edgerule.sandbox.internal.yaml.YamlNode.Mapping;
@@ -129,7 +129,7 @@ final class ManifestBinder {
     if (tickNode != null) {
       tick = duration(tickNode, "tick");
       if (tick.compareTo(MIN_TICK) < 0) {
-        throw error(tickNode, "tick: must be at least 10ms, not " + Durations.format(tick));
+        throw error(tickNode, "tick: must be at least 10ms, not " + DurationText.format(tick));
       }
     }
 
@@ -241,18 +241,14 @@ final class ManifestBinder {
     return (int) value;
   }
 
+  /** Any duration of the common grammar (a bare 0 too); the caller checks its own range. */
   private Duration duration(YamlNode node, String path) {
     String text = text(node, path);
-    Duration d;
     try {
-      d = Durations.parse(text);
+      return DurationText.parse(text);
     } catch (IllegalArgumentException e) {
       throw error(node, path + ": " + e.getMessage());
     }
-    if (d.isZero()) {
-      throw error(node, path + ": must be longer than 0");
-    }
-    return d;
   }
 
   private List<PointPattern> patterns(Mapping m, String key) {

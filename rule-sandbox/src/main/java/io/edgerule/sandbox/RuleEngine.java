@@ -2,13 +2,13 @@ package io.edgerule.sandbox;
 
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.edgerule.adapter.DurationText;
 import io.edgerule.adapter.PointEvent;
 import io.edgerule.sandbox.RuleOutcome.Committed;
 import io.edgerule.sandbox.RuleOutcome.Failed;
 import io.edgerule.sandbox.RuleOutcome.Skipped;
 import io.edgerule.sandbox.internal.Abi;
 import io.edgerule.sandbox.internal.CompiledModules;
-import io.edgerule.sandbox.internal.Durations;
 import io.edgerule.sandbox.internal.GuardedCall;
 import io.edgerule.sandbox.internal.ModuleValidator;
 import io.edgerule.sandbox.internal.RuleInstance;
@@ -229,7 +229,7 @@ public final class RuleEngine implements AutoCloseable {
         name,
         source == null ? digest.substring(0, 12) : source,
         checked.memoryLimits().maximumPages(),
-        Durations.format(limits.deadline()));
+        DurationText.format(limits.deadline()));
     return rule;
   }
 
@@ -475,7 +475,7 @@ public final class RuleEngine implements AutoCloseable {
           "rule '{}' quarantined: {} faults within {}; last: {} {}; re-admission at {}",
           rule.name(),
           rule.limits().quarantineAfter(),
-          Durations.format(rule.limits().faultWindow()),
+          DurationText.format(rule.limits().faultWindow()),
           kind,
           message,
           rule.readmitAt().map(Instant::toString).orElse("?"));

@@ -1,6 +1,6 @@
 package io.edgerule.sandbox;
 
-import io.edgerule.sandbox.internal.Durations;
+import io.edgerule.adapter.DurationText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -245,7 +245,7 @@ public final class RuleLimit<T extends Comparable<? super T>> {
 
   /** {@code value} as a manifest or config would write it ({@code 100ms}, {@code 16}). */
   public String format(Object value) {
-    return value instanceof Duration d ? Durations.format(d) : String.valueOf(value);
+    return value instanceof Duration d ? DurationText.format(d) : String.valueOf(value);
   }
 
   /** Checks {@code value}'s type and range; the message starts with {@code key: }. */

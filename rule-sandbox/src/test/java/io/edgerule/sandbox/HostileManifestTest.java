@@ -123,8 +123,9 @@ class HostileManifestTest {
   @Test
   void theLongestDurationsLoadAndRun() throws Exception {
     // Was: ArithmeticException (Duration.toNanos overflow) out of RuleEngine.load when neither
-    // the manifest nor the host capped a 999999999h deadline.
-    String forever = "999999999h";
+    // the manifest nor the host capped a 999999999h deadline. The longest duration of the common
+    // grammar (DurationText) is 36500d; longer ones are refused as in the gateway config.
+    String forever = "36500d";
     RuleManifest manifest =
         RuleManifest.parse(
             "name: t\ninputs: ['tank/#']\nlimits: {deadline: "
@@ -139,7 +140,7 @@ class HostileManifestTest {
                 + forever
                 + "}\n",
             "rules/x.yaml");
-    assertEquals(Duration.ofHours(999_999_999), manifest.limits().deadline());
+    assertEquals(Duration.ofDays(36_500), manifest.limits().deadline());
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     try (RuleEngine engine = new RuleEngine(manifest.limits(), scheduler, Clock.systemUTC())) {
       Rule rule = engine.load("t", Wat.rule(Wat.EVENTS_OK), manifest);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgerule.sandbox.internal.Durations;
+import io.edgerule.adapter.DurationText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +101,7 @@ class RuleLimitsDocsTest {
   /** The leading value of a docs cell ("16 (1 MiB)" -> 16, "100ms" -> 100 ms). */
   private static Object value(RuleLimit<?> limit, String cell) {
     String text = cell.trim().split(" ")[0];
-    return limit.type() == Duration.class ? Durations.parse(text) : Integer.valueOf(text);
+    return limit.type() == Duration.class ? DurationText.parse(text) : Integer.valueOf(text);
   }
 
   private static Path docs() {

@@ -129,9 +129,31 @@ class RuleManifestTest {
   void badDurationSaysWhatAValidOneLooksLike() {
     ManifestException e = error("name: x\nlimits:\n  deadline: 5 seconds\n");
     assertEquals(
-        "rules/x.yaml:3:13: limits.deadline: invalid duration '5 seconds': write a whole number and"
-            + " a unit, e.g. 500ms, 2s, 1m, 1h",
+        "rules/x.yaml:3:13: limits.deadline: '5 seconds' is not a duration: write e.g. 250ms, 2s,"
+            + " 5m, 1h or 1d",
         e.getMessage());
+  }
+
+  @Test
+  void durationsAreTheGatewayConfigsGrammar() {
+    // Was: "invalid duration '1d'": the manifest had its own, narrower duration parser.
+    RuleManifest m =
+        RuleManifest.parse(
+            "name: x\ntick: PT0.5S\nlimits: {fault_window: 1d, deadline: PT2S}\n", "x.yaml");
+    assertEquals(Duration.ofDays(1), m.limits().faultWindow());
+    assertEquals(Duration.ofSeconds(2), m.limits().deadline());
+    assertEquals(Duration.ofMillis(500), m.tickPeriod().orElseThrow());
+    // A bare 0 is a duration; the limit or the tick refuses it with its own range.
+    assertEquals(
+        "rules/x.yaml:2:20: limits.deadline: must be longer than 0",
+        error("name: x\nlimits: {deadline: 0}\n").getMessage());
+    assertEquals(
+        "rules/x.yaml:2:7: tick: must be at least 10ms, not 0",
+        error("name: x\ntick: 0\n").getMessage());
+    assertEquals(
+        "rules/x.yaml:2:24: limits.fault_window: duration '36501d' is too large (at most 36500d,"
+            + " 100 years)",
+        error("name: x\nlimits: {fault_window: 36501d}\n").getMessage());
   }
 
   @Test

@@ -1,10 +1,10 @@
 package io.edgerule.daemon.cli;
 
+import io.edgerule.adapter.DurationText;
 import io.edgerule.adapter.PointEvent;
 import io.edgerule.adapter.PointPattern;
 import io.edgerule.daemon.Gateway;
 import io.edgerule.daemon.GatewayListener;
-import io.edgerule.daemon.config.DurationText;
 import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.sandbox.Rule;
 import io.edgerule.sandbox.RuleEngine;

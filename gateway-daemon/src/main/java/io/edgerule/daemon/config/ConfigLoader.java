@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.edgerule.adapter.AdapterFactory;
 import io.edgerule.adapter.DeviceConfig;
+import io.edgerule.adapter.DurationText;
 import io.edgerule.sandbox.RuleLimits;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgerule.sandbox.ManifestException;
 import io.edgerule.sandbox.RuleLimit;
 import io.edgerule.sandbox.RuleLimits;
+import io.edgerule.sandbox.RuleManifest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -79,5 +81,58 @@ class RuleLimitsConfigTest {
     ConfigException text = fail("rule_limits:\n  max_actions: many\n");
     assertEquals(3, text.line(), text.getMessage());
     assertTrue(text.problem().startsWith("rule_limits.max_actions: "), text.problem());
+  }
+
+  /**
+   * The config's {@code rule_limits} and a manifest's {@code limits} read durations with one
+   * grammar: the same text is the same duration in both, or is refused in both with the same
+   * message.
+   */
+  @Test
+  void configAndManifestReadDurationsAlike() throws Exception {
+    for (String text :
+        List.of(
+            "250ms",
+            "2s",
+            "5m",
+            "1h",
+            "1d",
+            "PT2S",
+            "pt0.5s",
+            "36500d",
+            "0",
+            "0s",
+            "36501d",
+            "PT-1S",
+            "soon",
+            "5",
+            "1.5s",
+            "99999999999999999999d",
+            "'x y'")) {
+      String configProblem;
+      Duration configValue;
+      try {
+        configValue =
+            parse("rule_limits:\n  fault_window: " + text + "\n").ruleLimits().faultWindow();
+        configProblem = null;
+      } catch (ConfigException e) {
+        configValue = null;
+        configProblem = e.problem().replaceFirst("^rule_limits\\.", "");
+      }
+      String manifestProblem;
+      Duration manifestValue;
+      try {
+        manifestValue =
+            RuleManifest.parse("name: x\nlimits:\n  fault_window: " + text + "\n", "x.yaml")
+                .limits()
+                .faultWindow();
+        manifestProblem = null;
+      } catch (ManifestException e) {
+        manifestValue = null;
+        manifestProblem = e.problem().replaceFirst("^limits\\.", "");
+      }
+      assertEquals(configValue, manifestValue, text);
+      assertEquals(configProblem, manifestProblem, text);
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.edgerule.sandbox.internal;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.TrapException;
 import com.dylibso.chicory.wasm.ChicoryException;
+import io.edgerule.adapter.DurationText;
 import io.edgerule.sandbox.FailureKind;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -68,7 +69,7 @@ public final class GuardedCall {
     if (overran && has(failure, ChicoryInterruptedException.class)) {
       return new Fault<>(
           FailureKind.DEADLINE,
-          what + " did not finish within " + Durations.format(timeout) + " (" + limitName + ")");
+          what + " did not finish within " + DurationText.format(timeout) + " (" + limitName + ")");
     }
     return classify(failure, what);
   }
