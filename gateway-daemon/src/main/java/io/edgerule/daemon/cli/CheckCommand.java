@@ -1,5 +1,7 @@
 package io.edgerule.daemon.cli;
 
+import io.edgerule.daemon.config.ConfigException;
+import io.edgerule.daemon.config.DeviceFiles;
 import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.daemon.config.RuleConfig;
 import io.edgerule.sandbox.RuleEngine;
@@ -7,6 +9,7 @@ import io.edgerule.sandbox.RuleManifest;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -17,8 +20,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code edgerule check --config FILE}: validates the config and loads every rule (compile,
- * validate, init) without touching devices or the broker. For CI pipelines and before a restart.
+ * {@code edgerule check --config FILE}: validates the config, the files devices will read
+ * (certificates, keys, password files) and loads every rule (compile, validate, init) without
+ * touching devices or the broker. For CI pipelines and before a restart.
  */
 @Command(
     name = "check",
@@ -44,6 +48,11 @@ public final class CheckCommand implements Callable<Integer> {
       return ExitCodes.CONFIG;
     }
     GatewayConfig cfg = loaded.get();
+    List<ConfigException> files = DeviceFiles.problems(cfg, config);
+    if (!files.isEmpty()) {
+      files.forEach(e -> err.println("edgerule: invalid config: " + e.getMessage()));
+      return ExitCodes.CONFIG;
+    }
     out.printf(
         "config %s: OK (%d devices, %d rules)%n", config, cfg.devices().size(), cfg.rules().size());
     int failed = 0;

@@ -130,6 +130,7 @@ class OpcuaCommandIT {
               - {name: tank/temperature, node_id: "ns=2;s=Tank/Temperature", deadband: {type: percent, value: 0.5}}
               - {name: pump/command, node_id: "nsu=urn:plc;s=Pump/Command", type: bool, writable: true}
         """);
+    Files.writeString(tmp.resolve("plc1.pw"), "secret\n"); // check reads identity files
     Result ok = run("check", "--config", config.toString());
     assertEquals(0, ok.exit(), ok.err());
     assertTrue(ok.out().contains("1 devices"), ok.out());

@@ -19,4 +19,15 @@ public interface DeviceConfig {
   default DeviceConfig resolvePaths(java.nio.file.Path dir) {
     return this;
   }
+
+  /**
+   * What is wrong with the files this device reads when it runs (certificates, keys, password
+   * files), one problem per entry, each starting with the setting's path in the device, e.g. {@code
+   * "identity.certificate: file /etc/edgerule/user.der does not exist"}. For {@code edgerule
+   * check}, which reports each at the setting's line; an adapter reads its files again at every
+   * connection attempt and reports problems there. Empty when there are none (the default).
+   */
+  default java.util.List<String> fileProblems() {
+    return java.util.List.of();
+  }
 }

@@ -3,6 +3,7 @@ package io.edgerule.adapter.opcua;
 import io.edgerule.adapter.Backoff;
 import io.edgerule.adapter.DeviceConfig;
 import io.edgerule.adapter.PointId;
+import io.edgerule.adapter.opcua.internal.Identities;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -64,6 +65,12 @@ public record OpcUaDeviceConfig(
         requestTimeout,
         reconnect,
         points);
+  }
+
+  /** The identity's files (certificate, key, password file) read and parsed as a connect would. */
+  @Override
+  public List<String> fileProblems() {
+    return Identities.fileProblems(identity);
   }
 
   public static final Duration DEFAULT_PUBLISHING_INTERVAL = Duration.ofSeconds(1);

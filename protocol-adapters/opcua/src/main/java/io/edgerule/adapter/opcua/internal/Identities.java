@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
 import org.eclipse.milo.opcua.sdk.client.identity.IdentityProvider;
@@ -36,28 +37,64 @@ public final class Identities {
       case ANONYMOUS -> AnonymousProvider.INSTANCE;
       case USERNAME ->
           new UsernameProvider(identity.username(), password(identity), serverCertificateValidator);
-      case X509 -> {
-        List<X509Certificate> chain;
-        try {
-          chain = Certificates.read(identity.certificate());
-        } catch (NoSuchFileException e) {
-          throw new IdentityFileException(
-              "identity.certificate: file " + identity.certificate() + " does not exist");
-        } catch (IOException e) {
-          throw new IdentityFileException("identity.certificate: " + e.getMessage());
-        }
-        PrivateKey key;
-        try {
-          key = Certificates.readPrivateKey(identity.privateKey());
-        } catch (NoSuchFileException e) {
-          throw new IdentityFileException(
-              "identity.private_key: file " + identity.privateKey() + " does not exist");
-        } catch (IOException e) {
-          throw new IdentityFileException("identity.private_key: " + e.getMessage());
-        }
-        yield new X509IdentityProvider(chain, key);
-      }
+      case X509 -> new X509IdentityProvider(certificate(identity), privateKey(identity));
     };
+  }
+
+  /**
+   * What a connect would find wrong with the identity's files, each message starting with the
+   * setting ({@code identity.certificate: file ... does not exist}); empty when they can be used.
+   */
+  public static List<String> fileProblems(OpcUaIdentity identity) {
+    List<String> problems = new ArrayList<>();
+    switch (identity.type()) {
+      case ANONYMOUS -> {}
+      case USERNAME -> {
+        if (identity.passwordFile() != null) {
+          try {
+            password(identity);
+          } catch (IdentityFileException e) {
+            problems.add(e.getMessage());
+          }
+        }
+      }
+      case X509 -> {
+        try {
+          certificate(identity);
+        } catch (IdentityFileException e) {
+          problems.add(e.getMessage());
+        }
+        try {
+          privateKey(identity);
+        } catch (IdentityFileException e) {
+          problems.add(e.getMessage());
+        }
+      }
+    }
+    return problems;
+  }
+
+  private static List<X509Certificate> certificate(OpcUaIdentity identity)
+      throws IdentityFileException {
+    try {
+      return Certificates.read(identity.certificate());
+    } catch (NoSuchFileException e) {
+      throw new IdentityFileException(
+          "identity.certificate: file " + identity.certificate() + " does not exist");
+    } catch (IOException e) {
+      throw new IdentityFileException("identity.certificate: " + e.getMessage());
+    }
+  }
+
+  private static PrivateKey privateKey(OpcUaIdentity identity) throws IdentityFileException {
+    try {
+      return Certificates.readPrivateKey(identity.privateKey());
+    } catch (NoSuchFileException e) {
+      throw new IdentityFileException(
+          "identity.private_key: file " + identity.privateKey() + " does not exist");
+    } catch (IOException e) {
+      throw new IdentityFileException("identity.private_key: " + e.getMessage());
+    }
   }
 
   private static String password(OpcUaIdentity identity) throws IdentityFileException {
