@@ -34,6 +34,7 @@ import io.edgerule.adapter.zigbee.internal.DeviceSession;
 import io.edgerule.adapter.zigbee.internal.FileNetworkDataStore;
 import io.edgerule.adapter.zigbee.internal.NetworkIdentity;
 import io.edgerule.adapter.zigbee.internal.PointTable;
+import io.edgerule.adapter.zigbee.internal.SyncSchedule;
 import io.edgerule.adapter.zigbee.internal.Values;
 import io.edgerule.adapter.zigbee.internal.ZigbeeStack;
 import java.io.IOException;
@@ -79,7 +80,10 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
   private static final int MAX_JOIN_SECONDS = 254; // Zigbee 3.0: 255 ("for ever") is not allowed
   private static final long MAX_PERMIT_JOIN_SECONDS = Duration.ofDays(1).toSeconds();
   private static final Duration HOUSEKEEPING_PERIOD = Duration.ofSeconds(1);
-  private static final Duration RECONFIGURE_AFTER = Duration.ofSeconds(30);
+
+  /** Setting up or reading a device that did not answer is retried: 1 s doubling to 30 s. */
+  private static final Backoff SYNC_BACKOFF =
+      new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 2);
 
   private final ZigbeeCoordinatorConfig config;
   private final AdapterContext context;
@@ -91,7 +95,7 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
   private final PointId permitJoinPoint;
   private final PointId onlinePoint;
   private final Map<IeeeAddress, DeviceSession> sessions = new ConcurrentHashMap<>();
-  private final Map<IeeeAddress, Long> lastConfigureNanos = new ConcurrentHashMap<>();
+  private final SyncSchedule<IeeeAddress> syncs = new SyncSchedule<>(SYNC_BACKOFF);
   private final Map<IeeeAddress, Boolean> busy = new ConcurrentHashMap<>();
   private final Backoff backoff = Backoff.DEFAULT;
   private final AtomicLong bringUpFailures = new AtomicLong();
@@ -212,15 +216,20 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
       if (closed || stack != null) {
         return;
       }
+      StateListener states = new StateListener();
+      NodeListener nodes = new NodeListener();
       s =
           new ZigbeeStack(
               config,
               context.threadFactory(),
               monitor,
               store,
-              new NodeListener(),
-              new StateListener(),
-              this::heard);
+              nodes,
+              states,
+              this::heard,
+              this::announced);
+      states.owner = s;
+      nodes.owner = s;
       starting = s;
       bringingUp = true;
     }
@@ -241,7 +250,7 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
         return;
       }
       stack = s;
-      if (attempt > 0) {
+      if (!lastLogged.isEmpty()) {
         log.info(
             "zigbee {}: the coordinator is back on {} after {} failed attempt(s) (last: {})",
             config.name(),
@@ -355,44 +364,93 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
           node.getIeeeAddress(),
           table.list().stream().filter(p -> p.id().device().equals(session.name())).count());
     }
-    configureLater(session);
+    if (!session.isConfigured()) {
+      syncLater(session);
+    }
   }
 
-  private void configureLater(DeviceSession session) {
-    if (stack == null || session.isConfigured() || busy.putIfAbsent(session.ieee(), true) != null) {
-      return; // while the network comes up, housekeeping configures it right after
+  /**
+   * Asks for {@code session} to be brought up to date: set up (bind, reporting, read everything) if
+   * it is not, else read. Runs now if the network is up, and is retried with backoff until one
+   * attempt works (housekeeping starts the retries).
+   */
+  private void syncLater(DeviceSession session) {
+    syncs.request(session.ieee(), System.nanoTime());
+    trySync(session);
+  }
+
+  private void trySync(DeviceSession session) {
+    ZigbeeStack s = stack;
+    if (s == null || !online || busy.putIfAbsent(session.ieee(), true) != null) {
+      return; // while the network comes up or the device is busy: housekeeping starts it later
     }
-    lastConfigureNanos.put(session.ieee(), System.nanoTime());
-    runBlocking(
+    if (!syncs.start(session.ieee(), System.nanoTime())) {
+      busy.remove(session.ieee());
+      return;
+    }
+    Runnable attempt =
         () -> {
+          boolean ok = false;
           try {
-            ZigbeeStack s = stack;
-            if (s == null) {
-              return;
-            }
-            List<String> problems =
-                session.configure(
-                    s.localIeee(),
-                    (int) config.reportMinInterval().toSeconds(),
-                    (int) config.reportMaxInterval().toSeconds(),
-                    config.commandTimeout());
-            if (closed) {
-              return;
-            }
-            if (problems.isEmpty()) {
-              log.info("zigbee {}: {} reports configured", config.name(), session.name());
-            } else {
-              log.warn(
-                  "zigbee {}: {} not fully configured, retrying in {} s: {}",
+            ok = sync(s, session);
+          } finally {
+            Optional<Duration> next = syncs.finished(session.ieee(), ok, System.nanoTime());
+            busy.remove(session.ieee());
+            if (!ok && next.isPresent() && !closed) {
+              log.info(
+                  "zigbee {}: {} trying again in {} ms",
                   config.name(),
                   session.name(),
-                  RECONFIGURE_AFTER.toSeconds(),
-                  problems);
+                  next.get().toMillis());
             }
-          } finally {
-            busy.remove(session.ieee());
           }
-        });
+        };
+    try {
+      context.blockingIo().execute(attempt);
+    } catch (RejectedExecutionException e) {
+      syncs.finished(session.ieee(), false, System.nanoTime());
+      busy.remove(session.ieee()); // the daemon is shutting down
+    }
+  }
+
+  /** Blocking: one attempt to set {@code session} up or read it; true if it took everything. */
+  private boolean sync(ZigbeeStack s, DeviceSession session) {
+    if (stack != s || closed) {
+      return false;
+    }
+    if (session.isConfigured()) {
+      boolean read = session.readAll(config.commandTimeout());
+      if (!read) {
+        log.info("zigbee {}: {} did not answer its reads", config.name(), session.name());
+      }
+      return read;
+    }
+    List<String> problems =
+        session.configure(
+            s.localIeee(),
+            (int) config.reportMinInterval().toSeconds(),
+            (int) config.reportMaxInterval().toSeconds(),
+            config.commandTimeout());
+    if (closed) {
+      return false;
+    }
+    if (problems.isEmpty()) {
+      log.info("zigbee {}: {} reports configured", config.name(), session.name());
+    } else {
+      log.warn("zigbee {}: {} not fully configured: {}", config.name(), session.name(), problems);
+    }
+    return problems.isEmpty();
+  }
+
+  /** A device announced itself (ZDO Device_annce): it (re)joined, and its values may have moved. */
+  private void announced(IeeeAddress ieee) {
+    DeviceSession session = sessions.get(ieee);
+    if (session == null || session.node() == null || stack == null || closed) {
+      return; // a new device: discovery sets it up; during bring-up: set up right after
+    }
+    log.info("zigbee {}: {} announced itself; reading it", config.name(), session.name());
+    session.heard();
+    syncLater(session);
   }
 
   private void heard(int networkAddress) {
@@ -408,7 +466,7 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
         session.heard();
         if (wasGone && online) {
           log.info("zigbee {}: {} is back", config.name(), session.name());
-          runBlocking(() -> session.readAll(config.commandTimeout()));
+          syncLater(session);
         }
       }
     }
@@ -447,11 +505,8 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
         }
         continue;
       }
-      if (!session.isConfigured()) {
-        Long last = lastConfigureNanos.get(session.ieee());
-        if (last == null || System.nanoTime() - last > RECONFIGURE_AFTER.toNanos()) {
-          configureLater(session);
-        }
+      if (syncs.isDue(session.ieee(), System.nanoTime())) {
+        trySync(session);
       }
     }
   }
@@ -489,7 +544,7 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
       if (session.node() != null) {
         session.attach(session.node());
       }
-      configureLater(session);
+      syncLater(session);
     } else {
       String reason =
           "device left the network: silent for "
@@ -771,21 +826,72 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
     log.info("zigbee {}: stopped", config.name());
   }
 
+  /**
+   * The line to the dongle was lost: the stack is thrown away and the network brought up again as
+   * at first start (a coordinator that comes back may have restarted: FR, API mode, addressing,
+   * ...), with backoff while it stays away. Every device is set up again on the new stack.
+   */
+  private void restart(ZigbeeStack s, String badReason) {
+    synchronized (lifecycle) {
+      if (closed || stack != s) {
+        return;
+      }
+      stack = null;
+      online = false;
+      attempt = 0;
+      cancel(housekeeping);
+    }
+    publishOnline(false);
+    sessions.values().forEach(d -> d.gone(badReason));
+    runBlocking(
+        () -> {
+          s.shutdown();
+          sessions.values().forEach(DeviceSession::detach); // configured again on the new stack
+          synchronized (lifecycle) {
+            if (closed) {
+              return;
+            }
+            retry =
+                context
+                    .scheduler()
+                    .schedule(
+                        () -> runBlocking(this::bringUp),
+                        backoff.delay(0).toMillis(),
+                        TimeUnit.MILLISECONDS);
+          }
+        });
+  }
+
   // ---- library callbacks ----
 
   private final class NodeListener implements ZigBeeNetworkNodeListener {
+    /** The stack whose manager this listens to: the nodes of one shut down are not ours. */
+    volatile ZigbeeStack owner;
+
+    private boolean current() {
+      ZigbeeStack o = owner;
+      return o != null && (o == stack || o == starting);
+    }
+
     @Override
     public void nodeAdded(ZigBeeNode node) {
-      runBlocking(() -> onNode(node));
+      if (current()) {
+        runBlocking(() -> onNode(node));
+      }
     }
 
     @Override
     public void nodeUpdated(ZigBeeNode node) {
-      runBlocking(() -> onNode(node));
+      if (current()) {
+        runBlocking(() -> onNode(node));
+      }
     }
 
     @Override
     public void nodeRemoved(ZigBeeNode node) {
+      if (!current()) {
+        return;
+      }
       DeviceSession session = sessions.get(node.getIeeeAddress());
       if (session != null && session.goneReason() == null) {
         session.detach();
@@ -796,9 +902,14 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
   }
 
   private final class StateListener implements ZigBeeNetworkStateListener {
+    /** The stack whose manager this listens to. */
+    volatile ZigbeeStack owner;
+
     @Override
     public void networkStateUpdated(ZigBeeNetworkState state) {
-      if (bringingUp || closed) {
+      // a stack being brought up, or one shut down after its line was lost (it says OFFLINE
+      // from its own pool, maybe after the next stack is up): not the network's state
+      if (bringingUp || closed || owner == null || stack != owner) {
         return;
       }
       if (state == ZigBeeNetworkState.ONLINE) {
@@ -846,38 +957,36 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
       publishOnline(false);
     }
 
+    /**
+     * The port reopened its line by itself: nothing to do, as a lost line already started a new
+     * bring-up ({@link #lineDown}) that initialises the dongle from scratch.
+     */
     @Override
     public void lineUp(String description) {
-      if (bringingUp || stack == null || closed) {
-        return;
-      }
-      log.info("zigbee {}: reconnected to {}", config.name(), description);
-      online = true;
-      publishOnline(true);
-      resync();
+      log.debug("zigbee {}: line to {} up", config.name(), description);
     }
 
     @Override
     public void lineDown(String reason) {
-      if (closed) {
-        return;
+      ZigbeeStack s = stack;
+      if (closed || s == null || s.isLineUp()) {
+        return; // during a bring-up it fails by itself; or a line of a stack already replaced
       }
-      lastError = "connection to the dongle lost: " + reason;
-      log.warn("zigbee {}: {}; reconnecting", config.name(), lastError);
-      online = false;
-      publishOnline(false);
-      sessions.values().forEach(d -> d.gone("coordinator connection lost: " + reason));
+      String why = "connection to the dongle lost: " + reason;
+      synchronized (lifecycle) {
+        lastError = why;
+        lastLogged = why;
+      }
+      log.warn("zigbee {}: {}; reconnecting", config.name(), why);
+      restart(s, "coordinator connection lost: " + reason);
     }
 
-    /** After the coordinator was away: every device's values are read again. */
+    /** After the dongle reset: every device's values are read again (retried until they answer). */
     private void resync() {
       for (DeviceSession d : sessions.values()) {
         if (d.node() != null) {
-          runBlocking(
-              () -> {
-                d.heard();
-                d.readAll(config.commandTimeout());
-              });
+          d.heard();
+          syncLater(d);
         }
       }
     }

@@ -102,4 +102,70 @@ class ZigbeeRecoveryIT {
       assertTrue(light.isOn());
     }
   }
+
+  @Test
+  void aKnownDeviceThatAnnouncesItselfIsRead() throws Exception {
+    VirtualDevice sensor = VirtualDevice.temperatureHumiditySensor(SENSOR);
+    sensor.setTemperature(20.0);
+    VirtualDevice light = VirtualDevice.light(LIGHT);
+    try (ZigbeeSimulator sim = coordinator(sensor, light).startTcp(0);
+        TestContext ctx = new TestContext(state);
+        ZigbeeRig rig = new ZigbeeRig(config(sim), ctx)) {
+      pair(rig);
+      int readsBefore = light.readRequests();
+      int before = rig.sink.size();
+      sim.deviceAnnounces(LIGHT);
+      ZigbeeRig.await(
+          () -> light.readRequests() > readsBefore,
+          ZigbeeRig.WAIT,
+          "the gateway reads the light after its announce");
+      rig.awaitGoodAfter(before, "hall_light/on_off");
+    }
+  }
+
+  @Test
+  void aRestartedCoordinatorIsReinitialisedAndLateDevicesAreReadAgain() throws Exception {
+    VirtualDevice sensor = VirtualDevice.temperatureHumiditySensor(SENSOR);
+    sensor.setTemperature(20.0);
+    VirtualDevice light = VirtualDevice.light(LIGHT);
+    ZigbeeSimulator first = coordinator(sensor, light).startTcp(0);
+    int port = first.tcpPort();
+    try (TestContext ctx = new TestContext(state);
+        ZigbeeRig rig = new ZigbeeRig(config(first), ctx)) {
+      pair(rig);
+
+      // the coordinator goes away (process killed, ser2net host rebooted)
+      int beforeKill = rig.sink.size();
+      first.close();
+      int lost = rig.awaitBadAfter(beforeKill, "hall_light/on_off", "coordinator connection lost");
+
+      // it comes back; the light has not rejoined yet (it comes back seconds later)
+      light.setReachable(false);
+      try (ZigbeeSimulator second = coordinator(sensor, light).startTcp(port)) {
+        int online = rig.awaitAfter(lost, "zigbee/online", PointValue.of(true));
+        List<String> init = second.atCommandsFromHost();
+        assertTrue(
+            init.containsAll(List.of("FR", "AP", "AO", "SH", "SL")),
+            "the restarted coordinator is initialised as at first start: " + init);
+        ZigbeeRig.await(
+            () -> light.missedFrames() > 0,
+            ZigbeeRig.WAIT,
+            "the gateway tried the light before it was back");
+        sensor.setTemperature(21.0);
+        rig.awaitAfter(online, "kitchen_sensor/temperature", PointValue.of(21.0));
+
+        // the light is back, silently (no announce): the failed read is retried until it works
+        light.setReachable(true);
+        rig.awaitGoodAfter(online, "hall_light/on_off");
+        ZigbeeRig.await(
+            () -> rig.deviceHealth("hall_light").state() == AdapterHealth.State.UP,
+            ZigbeeRig.WAIT,
+            "hall_light UP again");
+        rig.writeOk("hall_light/on_off", PointValue.of(true));
+        assertTrue(light.isOn());
+      }
+    } finally {
+      first.close();
+    }
+  }
 }

@@ -354,13 +354,15 @@ public final class DeviceSession {
   }
 
   /**
-   * Blocking: reads every readable point once (after the coordinator was away); stops at the first
-   * read the device does not answer.
+   * Blocking: reads every readable point once (after the coordinator was away, or when the device
+   * announced itself); stops at the first read the device does not answer.
+   *
+   * @return whether the device answered every read
    */
-  public void readAll(Duration timeout) {
+  public boolean readAll(Duration timeout) {
     ZigBeeNode n = node;
     if (n == null) {
-      return;
+      return false;
     }
     Map<ZclCluster, List<Integer>> byCluster = new LinkedHashMap<>();
     for (Binding b : bindings.values()) {
@@ -374,9 +376,10 @@ public final class DeviceSession {
       Answer a = await(e.getKey().readAttributes(e.getValue()), timeout, "read");
       a.problem().ifPresent(p -> log.info("{}: {}", name, p));
       if (!a.answered()) {
-        return; // away or gone: the silence check finds out which
+        return false; // away or gone: retried, and the silence check finds out which
       }
     }
+    return true;
   }
 
   // ---- writes ----

@@ -158,6 +158,10 @@ public abstract class GuardedZigbeePort implements ZigBeePort {
       if (!connected) {
         try {
           openLine();
+          if (closed) { // closed while it was opening: the line must not outlive the port
+            closeLine();
+            break;
+          }
           connected = true;
           attempt = 0;
           lastError = "";

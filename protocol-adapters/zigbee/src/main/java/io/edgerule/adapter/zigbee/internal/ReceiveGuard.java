@@ -10,6 +10,7 @@ import com.zsmartsystems.zigbee.transport.ZigBeeTransportProgressState;
 import com.zsmartsystems.zigbee.transport.ZigBeeTransportReceive;
 import com.zsmartsystems.zigbee.transport.ZigBeeTransportState;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
@@ -41,6 +42,7 @@ public final class ReceiveGuard implements ZigBeeTransportReceive {
   private final ZigBeeTransportReceive delegate;
   private final IntFunction<IeeeAddress> addressBook;
   private final IntConsumer heard;
+  private volatile Consumer<IeeeAddress> announced = ieee -> {};
 
   /**
    * @param addressBook the IEEE address the dongle reported for a network address, or null
@@ -63,12 +65,19 @@ public final class ReceiveGuard implements ZigBeeTransportReceive {
     this.heard = heard;
   }
 
+  /** Told the IEEE address of every device that announces itself, after the manager saw it. */
+  public ReceiveGuard onAnnounce(Consumer<IeeeAddress> listener) {
+    this.announced = listener;
+    return this;
+  }
+
   @Override
   public void receiveCommand(ZigBeeApsFrame frame) {
     int source = frame.getSourceAddress();
     heard.accept(source);
+    IeeeAddress announcer = announcedAddress(frame);
     if (source != 0 && manager.getNode(source) == null) {
-      IeeeAddress ieee = announcedAddress(frame);
+      IeeeAddress ieee = announcer;
       if (ieee == null) {
         ieee = addressBook.apply(source);
       }
@@ -80,6 +89,9 @@ public final class ReceiveGuard implements ZigBeeTransportReceive {
       }
     }
     delegate.receiveCommand(frame);
+    if (announcer != null) {
+      announced.accept(announcer);
+    }
   }
 
   /** The IEEE address in a ZDO Device_annce payload: sequence, NWK (2), IEEE (8, LSB first). */

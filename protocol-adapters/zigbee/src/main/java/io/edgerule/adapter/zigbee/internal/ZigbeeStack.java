@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +55,8 @@ public final class ZigbeeStack {
       FileNetworkDataStore store,
       ZigBeeNetworkNodeListener nodeListener,
       ZigBeeNetworkStateListener stateListener,
-      IntConsumer heard) {
+      IntConsumer heard,
+      Consumer<IeeeAddress> announced) {
     this.config = config;
     this.monitor = monitor;
     Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(10), 2);
@@ -71,7 +73,8 @@ public final class ZigbeeStack {
     manager = new ZigBeeNetworkManager(dongle);
     manager.setSerializer(DefaultSerializer.class, DefaultDeserializer.class);
     manager.setNetworkDataStore(store); // the library throws at startup without one
-    dongle.setZigBeeTransportReceive(new ReceiveGuard(manager, monitor::ieeeOf, heard));
+    dongle.setZigBeeTransportReceive(
+        new ReceiveGuard(manager, monitor::ieeeOf, heard).onAnnounce(announced));
     manager.addNetworkNodeListener(nodeListener);
     manager.addNetworkStateListener(stateListener);
   }
