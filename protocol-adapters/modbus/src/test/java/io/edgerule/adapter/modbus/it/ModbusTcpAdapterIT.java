@@ -408,14 +408,36 @@ class ModbusTcpAdapterIT {
             .retries(2)
             .point("a", HOLDING_REGISTER, 0, UINT16)
             .build();
+    // The poller is held while it hands in the first value and then the BAD sample: it has no
+    // request outstanding then and sends none, so the simulator's log between the two holds is
+    // exactly one failing read with its retries. Counted unheld, it raced the poller: a failing
+    // cycle (3 x 200 ms) overruns the 100 ms poll interval, so the next cycle's read goes out the
+    // moment BAD is handed in (a legitimate fourth request); the device going silent between two
+    // cycles lost a request to clearRequests(); and the first read of a cold JVM could time out
+    // before the first value, so "the first BAD sample" was that older one.
+    Samples.Hold atFirstValue = samples.holdAt(s -> point("a").test(s) && s.quality().isGood());
     ProtocolAdapter adapter = gateway.start(device, samples);
-    samples.await(point("a"), WAIT, "first value");
-    sim.setResponding(false);
-    sim.clearRequests();
-    PointSample timeout = samples.await(s -> !s.quality().isGood(), WAIT, "BAD on timeout");
-    assertEquals(Quality.bad("timeout after 200 ms"), timeout.quality());
-    assertEquals(3, sim.requests().size(), "the read and its two retries");
-    assertTrue(adapter.health().devices().get(0).counters().get("timeouts") >= 3);
+    Samples.Hold atTimeout;
+    try {
+      atFirstValue.awaitHeld(WAIT, "first value");
+      sim.setResponding(false);
+      sim.clearRequests();
+      samples.clear();
+      atTimeout = samples.holdAt(s -> !s.quality().isGood());
+    } finally {
+      atFirstValue.release();
+    }
+    PointSample timeout;
+    try {
+      timeout = atTimeout.awaitHeld(WAIT, "BAD on timeout");
+      assertEquals(Quality.bad("timeout after 200 ms"), timeout.quality());
+      // The third request is on the wire but the simulator may log it a little later.
+      TestGateway.await(() -> sim.requests().size() >= 3, WAIT, "three requests logged");
+      assertEquals(3, sim.requests().size(), "the read and its two retries");
+      assertTrue(adapter.health().devices().get(0).counters().get("timeouts") >= 3);
+    } finally {
+      atTimeout.release();
+    }
 
     sim.setResponding(true);
     samples.await(
