@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -248,15 +249,20 @@ public final class AdapterGuard implements ProtocolAdapter {
           WriteResult.failed(command, "adapter " + name + " returned no result"));
     }
     CompletableFuture<WriteResult> answer = new CompletableFuture<>();
+    // Whoever settles the write (the timeout or the adapter's answer) counts it before answering:
+    // completing the answer runs the caller's code at once, and a caller that read the health
+    // then saw writes_timed_out one short (the count used to follow the answer).
+    AtomicBoolean settled = new AtomicBoolean();
     // An answer that never comes used to leave the write counted in flight for ever (shutdown then
     // waited its whole grace) and the MQTT command without an answer.
     ScheduledFuture<?> timer =
         schedule(
             () -> {
-              String why =
-                  "no answer from adapter " + name + " within " + timeout.toMillis() + " ms";
-              if (answer.complete(WriteResult.timeout(command, why))) {
+              if (settled.compareAndSet(false, true)) {
+                String why =
+                    "no answer from adapter " + name + " within " + timeout.toMillis() + " ms";
                 problem("writes_timed_out", "write of " + command.point() + ": " + why);
+                answer.complete(WriteResult.timeout(command, why));
               }
             });
     stage.whenComplete(
@@ -264,7 +270,10 @@ public final class AdapterGuard implements ProtocolAdapter {
           if (timer != null) {
             timer.cancel(false);
           }
-          answer.complete(checked(command, r, e));
+          WriteResult result = checked(command, r, e); // counts a bad answer, even a late one
+          if (settled.compareAndSet(false, true)) {
+            answer.complete(result);
+          }
         });
     return answer;
   }
