@@ -202,11 +202,11 @@ class ModbusTcpAdapterIT {
     samples.awaitAll(all -> countOf(all, "marker") >= 3, WAIT, "the marker's integrity report");
     List<PointSample> markers = samples.of("marker");
     assertEquals(PointValue.of(1L), markers.get(2).value());
+    // Not every cycle (that would be ~50 ms). The interval is timed from the first cycle's start,
+    // not from its sample, which a loaded machine delayed by 150 ms ("after 0.85 s" failed a
+    // 900 ms bound); the exact interval is DevicePollerTest's, on a manual timer.
     Duration sinceFirst = Duration.between(firstMarker.sourceTime(), markers.get(2).sourceTime());
-    assertTrue(
-        sinceFirst.compareTo(Duration.ofMillis(900)) >= 0
-            && sinceFirst.compareTo(Duration.ofMillis(2500)) < 0,
-        "integrity report after " + sinceFirst);
+    assertTrue(sinceFirst.compareTo(Duration.ofMillis(500)) >= 0, "integrity after " + sinceFirst);
   }
 
   private static long countOf(List<PointSample> all, String point) {
@@ -474,27 +474,26 @@ class ModbusTcpAdapterIT {
       a.start(samples).toCompletableFuture().join();
     }
     healthy.clearRequests();
-    long start = System.nanoTime();
+    silent.clearRequests();
+    // Each request to the hung device waits out its 1 s timeout before the next one goes out.
+    // Had that wait held up the shared threads, the healthy device would not be polled while
+    // it lasts. Counted per wait, not timed: "20 polls in 3 s, no gap over 600 ms" depended on
+    // the machine's load.
     TestGateway.await(
-        () -> System.nanoTime() - start > Duration.ofSeconds(3).toNanos(),
-        Duration.ofSeconds(4),
-        "three seconds");
+        () -> silent.requests().size() >= 4, Duration.ofSeconds(30), "four hung requests");
+    List<Instant> hungTimes = silent.requests().stream().map(SimRequest::time).sorted().toList();
     List<Instant> times = healthy.requests().stream().map(SimRequest::time).sorted().toList();
-    Duration longestGap = Duration.ZERO;
-    for (int i = 1; i < times.size(); i++) {
-      Duration gap = Duration.between(times.get(i - 1), times.get(i));
-      longestGap = gap.compareTo(longestGap) > 0 ? gap : longestGap;
+    List<Long> pollsPerWait = new ArrayList<>();
+    for (int i = 1; i < 4; i++) {
+      Instant from = hungTimes.get(i - 1);
+      Instant to = hungTimes.get(i);
+      pollsPerWait.add(times.stream().filter(t -> t.isAfter(from) && t.isBefore(to)).count());
     }
-    // 100 ms polls for 3 s: ~30 reads. The hung device's reads each wait 1 s, twice: had they
-    // held up the shared threads, the healthy device would show gaps of a second or more. The
-    // bounds are generous for a loaded CI machine.
-    assertTrue(times.size() >= 20, "healthy device polled " + times.size() + " times in 3 s");
-    assertTrue(
-        longestGap.compareTo(Duration.ofMillis(600)) < 0,
-        "longest gap between the healthy device's polls: " + longestGap);
     System.out.printf(
-        "healthy device next to a hung and a missing one: %d polls in 3 s, longest gap %d ms%n",
-        times.size(), longestGap.toMillis());
+        "healthy device polled %s times during the hung device's three 1 s waits%n", pollsPerWait);
+    assertTrue(
+        pollsPerWait.stream().allMatch(n -> n >= 2),
+        "the healthy device (100 ms polls) during each 1 s wait: " + pollsPerWait);
 
     Map<String, AdapterHealth.State> states = new HashMap<>();
     adapters.forEach(a -> states.put(a.health().devices().get(0).device(), a.health().state()));
