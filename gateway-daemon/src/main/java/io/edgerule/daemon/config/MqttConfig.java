@@ -1,5 +1,6 @@
 package io.edgerule.daemon.config;
 
+import io.edgerule.adapter.DurationText;
 import java.net.URI;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -52,11 +53,13 @@ public record MqttConfig(
     // accepted). MQTT sends the keep-alive as a 16-bit number of seconds.
     if (keepAlive.compareTo(Duration.ofSeconds(1)) < 0
         || keepAlive.compareTo(Duration.ofSeconds(65_535)) > 0) {
-      throw new IllegalArgumentException("keep_alive must be 1s..65535s, got " + keepAlive);
+      throw new IllegalArgumentException(
+          "keep_alive must be 1s..65535s, got " + DurationText.format(keepAlive));
     }
     if (connectTimeout.compareTo(Duration.ofSeconds(1)) < 0
         || connectTimeout.compareTo(Duration.ofHours(1)) > 0) {
-      throw new IllegalArgumentException("connect_timeout must be 1s..1h, got " + connectTimeout);
+      throw new IllegalArgumentException(
+          "connect_timeout must be 1s..1h, got " + DurationText.format(connectTimeout));
     }
     if (password != null && username == null) {
       throw new IllegalArgumentException("password is set but username is not");

@@ -1,5 +1,6 @@
 package io.edgerule.daemon.config;
 
+import io.edgerule.adapter.DurationText;
 import java.time.Duration;
 
 /**
@@ -41,11 +42,11 @@ public record PipelineConfig(
     }
     if (healthInterval.toMillis() < 1000) {
       throw new IllegalArgumentException(
-          "health_interval must be at least 1s, got " + healthInterval);
+          "health_interval must be at least 1s, got " + DurationText.format(healthInterval));
     }
     if (adapterTimeout.toMillis() < 100 || adapterTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
       throw new IllegalArgumentException(
-          "adapter_timeout must be 100ms..10m, got " + adapterTimeout);
+          "adapter_timeout must be 100ms..10m, got " + DurationText.format(adapterTimeout));
     }
   }
 

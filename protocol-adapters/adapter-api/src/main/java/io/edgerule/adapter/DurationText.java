@@ -99,14 +99,21 @@ public final class DurationText {
   /**
    * {@code d} as {@link #parse} reads it, in the largest unit that represents it exactly: {@code
    * 5ms}, {@code 2s}, {@code 90s}, {@code 5m}, {@code 1h}, {@code 1d}; {@code 0} for zero. A
-   * duration finer than a millisecond (only ISO-8601 can write one) is printed in ISO-8601.
+   * duration finer than a millisecond (only ISO-8601 can write one) is printed in ISO-8601. Never
+   * throws: messages print whatever value a setting was given.
    */
   public static String format(Duration d) {
     if (d.isZero()) {
       return "0";
     }
     if (d.isNegative()) {
-      return d.equals(d.negated()) ? d.toString() : "-" + format(d.negated());
+      Duration positive;
+      try {
+        positive = d.negated();
+      } catch (ArithmeticException e) {
+        return d.toString(); // the most negative Duration has no positive twin
+      }
+      return "-" + format(positive);
     }
     long seconds = d.getSeconds();
     int nanos = d.getNano();

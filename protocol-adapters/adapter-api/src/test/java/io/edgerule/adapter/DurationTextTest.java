@@ -67,6 +67,13 @@ class DurationTextTest {
     assertEquals("-5ms", DurationText.format(Duration.ofMillis(-5)));
     // Finer than a millisecond: only ISO-8601 writes it exactly (and parse reads it back).
     assertEquals("PT0.0005S", DurationText.format(Duration.ofNanos(500_000)));
+    // Any Duration at all prints (messages quote whatever a record was given).
+    assertEquals(
+        "PT-2562047788015215H-30M-8S", DurationText.format(Duration.ofSeconds(Long.MIN_VALUE)));
+    assertEquals("106751991167300d", DurationText.format(Duration.ofDays(106_751_991_167_300L)));
+    assertEquals(
+        "PT2562047788015215H30M7.999999999S",
+        DurationText.format(Duration.ofSeconds(Long.MAX_VALUE, 999_999_999)));
   }
 
   @Test

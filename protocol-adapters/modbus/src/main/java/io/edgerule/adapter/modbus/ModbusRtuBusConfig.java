@@ -1,6 +1,7 @@
 package io.edgerule.adapter.modbus;
 
 import io.edgerule.adapter.Backoff;
+import io.edgerule.adapter.DurationText;
 import io.edgerule.adapter.modbus.internal.rtu.RtuTiming;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -67,7 +68,7 @@ public record ModbusRtuBusConfig(
     check(
         !timeout.isNegative() && !timeout.isZero() && timeout.compareTo(Duration.ofMinutes(1)) <= 0,
         where,
-        "timeout must be > 0 and at most 1m, got " + timeout);
+        "timeout must be > 0 and at most 1m, got " + DurationText.format(timeout));
     interFrameGap =
         interFrameGap == null
             ? RtuTiming.interFrameGap(baud, dataBits, parity, stopBits)
@@ -75,7 +76,7 @@ public record ModbusRtuBusConfig(
     check(
         !interFrameGap.isNegative() && interFrameGap.compareTo(Duration.ofSeconds(1)) <= 0,
         where,
-        "inter_frame_gap must be 0..1s, got " + interFrameGap);
+        "inter_frame_gap must be 0..1s, got " + DurationText.format(interFrameGap));
     reconnect = reconnect == null ? Backoff.DEFAULT : reconnect;
     rs485Mode = rs485Mode != null && rs485Mode;
     echo = echo != null && echo;

@@ -2,6 +2,7 @@ package io.edgerule.adapter.modbus;
 
 import io.edgerule.adapter.Backoff;
 import io.edgerule.adapter.DeviceConfig;
+import io.edgerule.adapter.DurationText;
 import java.time.Duration;
 import java.util.List;
 
@@ -66,7 +67,7 @@ public record ModbusTcpDeviceConfig(
     PollSettings.check(
         !timeout.isNegative() && !timeout.isZero() && timeout.compareTo(Duration.ofDays(1)) <= 0,
         where,
-        "timeout must be > 0 and at most 1d, got " + timeout);
+        "timeout must be > 0 and at most 1d, got " + DurationText.format(timeout));
     reconnect = reconnect == null ? Backoff.DEFAULT : reconnect;
     retries = PollSettings.retries(retries, where);
     maxGap = PollSettings.maxGap(maxGap, where);

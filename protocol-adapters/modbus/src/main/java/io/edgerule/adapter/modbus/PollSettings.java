@@ -1,5 +1,6 @@
 package io.edgerule.adapter.modbus;
 
+import io.edgerule.adapter.DurationText;
 import io.edgerule.adapter.PointId;
 import java.time.Duration;
 import java.util.HashSet;
@@ -29,8 +30,11 @@ final class PollSettings {
     check(
         v.compareTo(MIN_POLL_INTERVAL) >= 0,
         where,
-        "poll_interval must be at least 10ms, got " + v);
-    check(v.compareTo(MAX_INTERVAL) <= 0, where, "poll_interval must be at most 365d, got " + v);
+        "poll_interval must be at least 10ms, got " + DurationText.format(v));
+    check(
+        v.compareTo(MAX_INTERVAL) <= 0,
+        where,
+        "poll_interval must be at most 365d, got " + DurationText.format(v));
     return v;
   }
 
@@ -72,9 +76,14 @@ final class PollSettings {
 
   static Duration integrityInterval(Duration value, String where) {
     Duration v = value == null ? Duration.ofSeconds(60) : value;
-    check(!v.isNegative(), where, "integrity_interval must be >= 0 (0 turns it off), got " + v);
     check(
-        v.compareTo(MAX_INTERVAL) <= 0, where, "integrity_interval must be at most 365d, got " + v);
+        !v.isNegative(),
+        where,
+        "integrity_interval must be >= 0 (0 turns it off), got " + DurationText.format(v));
+    check(
+        v.compareTo(MAX_INTERVAL) <= 0,
+        where,
+        "integrity_interval must be at most 365d, got " + DurationText.format(v));
     return v;
   }
 

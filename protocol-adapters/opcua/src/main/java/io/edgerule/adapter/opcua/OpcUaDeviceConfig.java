@@ -2,6 +2,7 @@ package io.edgerule.adapter.opcua;
 
 import io.edgerule.adapter.Backoff;
 import io.edgerule.adapter.DeviceConfig;
+import io.edgerule.adapter.DurationText;
 import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.opcua.internal.Identities;
 import java.net.URI;
@@ -81,15 +82,6 @@ public record OpcUaDeviceConfig(
 
   private static final Duration MAX_REQUEST_TIMEOUT = Duration.ofMillis(0xFFFF_FFFFL);
 
-  /** {@code 5ms}, or the ISO form for durations too long for milliseconds. */
-  static String millis(Duration d) {
-    try {
-      return d.toMillis() + "ms";
-    } catch (ArithmeticException e) {
-      return d.toString();
-    }
-  }
-
   public OpcUaDeviceConfig {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("name: every device needs a name");
@@ -125,20 +117,23 @@ public record OpcUaDeviceConfig(
     // compared as Durations: toMillis() throws an ArithmeticException for huge ones
     if (publishingInterval.compareTo(Duration.ofMillis(10)) < 0) {
       throw new IllegalArgumentException(
-          "publishing_interval: must be at least 10ms, got " + millis(publishingInterval));
+          "publishing_interval: must be at least 10ms, got "
+              + DurationText.format(publishingInterval));
     }
     if (publishingInterval.compareTo(MAX_INTERVAL) > 0) {
       throw new IllegalArgumentException(
-          "publishing_interval: must be at most 1 day, got " + millis(publishingInterval));
+          "publishing_interval: must be at most 1 day, got "
+              + DurationText.format(publishingInterval));
     }
     requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
     if (requestTimeout.compareTo(Duration.ofMillis(100)) < 0) {
       throw new IllegalArgumentException(
-          "request_timeout: must be at least 100ms, got " + millis(requestTimeout));
+          "request_timeout: must be at least 100ms, got " + DurationText.format(requestTimeout));
     }
     if (requestTimeout.compareTo(MAX_REQUEST_TIMEOUT) > 0) { // a UInt32 of ms on the wire
       throw new IllegalArgumentException(
-          "request_timeout: must be at most 4294967295ms (49 days), got " + millis(requestTimeout));
+          "request_timeout: must be at most 4294967295ms (49 days), got "
+              + DurationText.format(requestTimeout));
     }
     reconnect = reconnect == null ? Backoff.DEFAULT : reconnect;
     points = points == null ? List.of() : points;

@@ -1,5 +1,6 @@
 package io.edgerule.adapter.opcua;
 
+import io.edgerule.adapter.DurationText;
 import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.ValueType;
 import io.edgerule.adapter.opcua.internal.NodeIdText;
@@ -58,13 +59,13 @@ public record OpcUaPointConfig(
     type = type == null ? ValueType.FLOAT64 : type;
     if (samplingInterval != null && samplingInterval.isNegative()) {
       throw new IllegalArgumentException(
-          "sampling_interval: must not be negative, got " + samplingInterval);
+          "sampling_interval: must not be negative, got " + DurationText.format(samplingInterval));
     }
     // the subscription takes it in milliseconds: huge values would overflow there
     if (samplingInterval != null
         && samplingInterval.compareTo(OpcUaDeviceConfig.MAX_INTERVAL) > 0) {
       throw new IllegalArgumentException(
-          "sampling_interval: must be at most 1 day, got " + samplingInterval);
+          "sampling_interval: must be at most 1 day, got " + DurationText.format(samplingInterval));
     }
     queueSize = queueSize == null ? DEFAULT_QUEUE_SIZE : queueSize;
     if (queueSize < 1 || queueSize > 10_000) {

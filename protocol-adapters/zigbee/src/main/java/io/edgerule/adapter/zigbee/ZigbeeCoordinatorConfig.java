@@ -1,6 +1,7 @@
 package io.edgerule.adapter.zigbee;
 
 import io.edgerule.adapter.DeviceConfig;
+import io.edgerule.adapter.DurationText;
 import io.edgerule.adapter.PointId;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -136,7 +137,8 @@ public record ZigbeeCoordinatorConfig(
     }
     permitJoin = permitJoin == null ? Duration.ZERO : permitJoin;
     if (permitJoin.isNegative()) {
-      throw new IllegalArgumentException("permit_join: must be >= 0s, got " + permitJoin);
+      throw new IllegalArgumentException(
+          "permit_join: must be >= 0s, got " + DurationText.format(permitJoin));
     }
     devices = normaliseDevices(name, devices);
     reportMinInterval = reportMinInterval == null ? Duration.ofSeconds(1) : reportMinInterval;
@@ -146,18 +148,18 @@ public record ZigbeeCoordinatorConfig(
     if (reportMaxInterval.compareTo(reportMinInterval) < 0) {
       throw new IllegalArgumentException(
           "report_max_interval: "
-              + reportMaxInterval
+              + DurationText.format(reportMaxInterval)
               + " is below report_min_interval "
-              + reportMinInterval);
+              + DurationText.format(reportMinInterval));
     }
     offlineAfter =
         offlineAfter == null ? reportMaxInterval.multipliedBy(2).plusMinutes(1) : offlineAfter;
     if (offlineAfter.compareTo(reportMaxInterval) <= 0) {
       throw new IllegalArgumentException(
           "offline_after: must be longer than report_max_interval ("
-              + reportMaxInterval
+              + DurationText.format(reportMaxInterval)
               + "), got "
-              + offlineAfter);
+              + DurationText.format(offlineAfter));
     }
     commandTimeout = commandTimeout == null ? Duration.ofSeconds(10) : commandTimeout;
     // at most a day: a write waits for it in milliseconds, which overflow for huge durations
@@ -165,7 +167,8 @@ public record ZigbeeCoordinatorConfig(
         || commandTimeout.isZero()
         || commandTimeout.compareTo(Duration.ofDays(1)) > 0) {
       throw new IllegalArgumentException(
-          "command_timeout: must be > 0 and at most 1d, got " + commandTimeout);
+          "command_timeout: must be > 0 and at most 1d, got "
+              + DurationText.format(commandTimeout));
     }
   }
 
@@ -275,7 +278,7 @@ public record ZigbeeCoordinatorConfig(
               + "s.."
               + MAX_REPORT_SECONDS
               + "s (ZCL reporting interval), got "
-              + value);
+              + DurationText.format(value));
     }
   }
 }
