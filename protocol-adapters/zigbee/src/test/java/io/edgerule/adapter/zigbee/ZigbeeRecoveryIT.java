@@ -8,6 +8,7 @@ import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.PointSample;
 import io.edgerule.adapter.PointValue;
 import io.edgerule.adapter.WriteResult;
+import io.edgerule.sim.zigbee.SocatPty;
 import io.edgerule.sim.zigbee.VirtualDevice;
 import io.edgerule.sim.zigbee.ZigbeeSimulator;
 import java.nio.file.Path;
@@ -166,6 +167,53 @@ class ZigbeeRecoveryIT {
       }
     } finally {
       first.close();
+    }
+  }
+
+  @Test
+  void aRestartedCoordinatorOnAPtyIsInitialisedAgain() throws Exception {
+    VirtualDevice sensor = VirtualDevice.temperatureHumiditySensor(SENSOR);
+    sensor.setTemperature(20.0);
+    VirtualDevice light = VirtualDevice.light(LIGHT);
+    Path dongle = state.resolve("dongle");
+    Path host = state.resolve("ttyZigbee");
+    SocatPty cable = SocatPty.create(dongle, host);
+    ZigbeeSimulator first = coordinator(sensor, light).startSerial(dongle.toString(), 9600);
+    ZigbeeCoordinatorConfig config =
+        ZigbeeRig.config(host.toString(), NAMES, Duration.ofMinutes(5), null);
+    try (TestContext ctx = new TestContext(state.resolve("state"));
+        ZigbeeRig rig = new ZigbeeRig(config, ctx)) {
+      pair(rig);
+
+      // the coordinator and its serial line go away (socat and the emulator killed)
+      int beforeKill = rig.sink.size();
+      first.close();
+      cable.close();
+      int lost = rig.awaitBadAfter(beforeKill, "hall_light/on_off", "coordinator");
+
+      // and come back on the same path, the light a little later
+      light.setReachable(false);
+      try (SocatPty again = SocatPty.create(dongle, host);
+          ZigbeeSimulator second =
+              coordinator(sensor, light).startSerial(dongle.toString(), 9600)) {
+        int online = rig.awaitAfter(lost, "zigbee/online", PointValue.of(true));
+        List<String> init = second.atCommandsFromHost();
+        assertTrue(
+            init.containsAll(List.of("FR", "AP", "AO", "SH", "SL")),
+            "the restarted coordinator is initialised as at first start: " + init);
+        sensor.setTemperature(21.0);
+        rig.awaitAfter(online, "kitchen_sensor/temperature", PointValue.of(21.0));
+        ZigbeeRig.await(
+            () -> light.missedFrames() > 0,
+            ZigbeeRig.WAIT,
+            "the gateway tried the light before it was back");
+        int beforeAnnounce = rig.sink.size();
+        second.deviceAnnounces(LIGHT);
+        rig.awaitGoodAfter(beforeAnnounce, "hall_light/on_off");
+      }
+    } finally {
+      first.close();
+      cable.close();
     }
   }
 }
