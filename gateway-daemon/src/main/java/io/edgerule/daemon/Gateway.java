@@ -98,7 +98,8 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
       GatewayConfig config,
       List<AdapterFactory<?>> factories,
       GatewayListener listener,
-      Clock clock)
+      Clock clock,
+      Uplink givenUplink)
       throws IOException {
     this.config = config;
     this.listener = listener;
@@ -131,10 +132,11 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     }
     this.adapters = List.copyOf(guards);
     this.ingress = new Ingress(config.pipeline().queueCapacity(), clock);
-    this.uplink = createUplink();
+    this.uplink = givenUplink != null ? givenUplink : createUplink();
     this.directory = new PointDirectory(List.copyOf(adapters));
     adapters.forEach(g -> g.attach(directory));
-    this.dispatcher = new ActionDispatcher(directory, uplink, topics, listener, clock);
+    this.dispatcher =
+        new ActionDispatcher(directory, uplink, topics, listener, clock, config.pipeline());
     this.engine =
         new RuleEngine(
             config.ruleLimits(),
@@ -153,7 +155,22 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
       GatewayListener listener,
       Clock clock)
       throws IOException {
-    Gateway gw = new Gateway(config, factories, listener, clock);
+    return start(config, factories, listener, clock, null);
+  }
+
+  /**
+   * Builds and starts a gateway that sends through {@code uplink} instead of an MQTT client made
+   * from {@code config.mqtt()} (for embedding and tests; null: made from the config). The gateway
+   * closes it.
+   */
+  public static Gateway start(
+      GatewayConfig config,
+      List<AdapterFactory<?>> factories,
+      GatewayListener listener,
+      Clock clock,
+      Uplink uplink)
+      throws IOException {
+    Gateway gw = new Gateway(config, factories, listener, clock, uplink);
     gw.dispatchThread.start();
     for (AdapterGuard adapter : gw.adapters) {
       // The guard never throws and never waits: an adapter that fails or hangs in start() is
@@ -393,6 +410,11 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
               .put("ticks", s.ticks())
               .put("dropped", s.dropped())
               .put("module", r.moduleDigest().substring(0, 12));
+      Map<String, Long> counters = dispatcher.account(s.name()).counters();
+      if (!counters.isEmpty()) {
+        ObjectNode cn = rn.putObject("counters");
+        counters.forEach(cn::put);
+      }
       r.readmitAt().ifPresent(at -> rn.put("readmit_at", at.toString()));
       r.quarantineCause().ifPresent(f -> rn.put("last_error", f.kind() + ": " + f.message()));
       ShadowRun shadow = s.shadow();

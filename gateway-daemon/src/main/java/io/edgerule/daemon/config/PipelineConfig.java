@@ -15,14 +15,23 @@ import java.time.Duration;
  * @param adapterTimeout the longest the gateway waits on an adapter: for a write's answer (then it
  *     is answered TIMEOUT), for its start (then its health says so) and for its close() at shutdown
  *     (then it is left behind)
+ * @param alarmsPerRule most alarm names the gateway keeps for one rule (active or cleared); a new
+ *     name then replaces the oldest cleared one, and when all are active the raise (or clear) is
+ *     refused and counted against the rule ({@code alarms_refused})
+ * @param ruleLogLines most gateway log lines one rule may cause per second (its log calls, alarm
+ *     lines and write results); further lines are suppressed and counted ({@code
+ *     log_lines_suppressed})
  */
 public record PipelineConfig(
     Integer queueCapacity,
     Integer batchSize,
     Integer ruleThreads,
     Duration healthInterval,
-    Duration adapterTimeout) {
-  public static final PipelineConfig DEFAULTS = new PipelineConfig(null, null, null, null, null);
+    Duration adapterTimeout,
+    Integer alarmsPerRule,
+    Integer ruleLogLines) {
+  public static final PipelineConfig DEFAULTS =
+      new PipelineConfig(null, null, null, null, null, null, null);
 
   public PipelineConfig {
     queueCapacity = queueCapacity == null ? 10_000 : queueCapacity;
@@ -30,6 +39,8 @@ public record PipelineConfig(
     ruleThreads = ruleThreads == null ? 2 : ruleThreads;
     healthInterval = healthInterval == null ? Duration.ofSeconds(30) : healthInterval;
     adapterTimeout = adapterTimeout == null ? Duration.ofSeconds(10) : adapterTimeout;
+    alarmsPerRule = alarmsPerRule == null ? 100 : alarmsPerRule;
+    ruleLogLines = ruleLogLines == null ? 20 : ruleLogLines;
     if (queueCapacity < 16 || queueCapacity > 10_000_000) {
       throw new IllegalArgumentException(
           "queue_capacity must be 16..10000000, got " + queueCapacity);
@@ -48,6 +59,22 @@ public record PipelineConfig(
       throw new IllegalArgumentException(
           "adapter_timeout must be 100ms..10m, got " + DurationText.format(adapterTimeout));
     }
+    if (alarmsPerRule < 1 || alarmsPerRule > 10_000) {
+      throw new IllegalArgumentException("alarms_per_rule must be 1..10000, got " + alarmsPerRule);
+    }
+    if (ruleLogLines < 1 || ruleLogLines > 1_000_000) {
+      throw new IllegalArgumentException("rule_log_lines must be 1..1000000, got " + ruleLogLines);
+    }
+  }
+
+  /** The sizing with the given {@code adapter_timeout} and default per-rule shares. */
+  public PipelineConfig(
+      Integer queueCapacity,
+      Integer batchSize,
+      Integer ruleThreads,
+      Duration healthInterval,
+      Duration adapterTimeout) {
+    this(queueCapacity, batchSize, ruleThreads, healthInterval, adapterTimeout, null, null);
   }
 
   /** The sizing with the default {@code adapter_timeout} (10 s). */

@@ -4,6 +4,7 @@ import io.edgerule.adapter.PointEvent;
 import io.edgerule.adapter.WriteCommand;
 import io.edgerule.adapter.WriteResult;
 import io.edgerule.daemon.GatewayListener;
+import io.edgerule.daemon.config.PipelineConfig;
 import io.edgerule.daemon.mqtt.Payloads;
 import io.edgerule.daemon.mqtt.Topics;
 import io.edgerule.daemon.mqtt.Uplink;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,20 +35,43 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
   private final Topics topics;
   private final GatewayListener listener;
   private final Clock clock;
-  private final Map<String, Boolean> alarms = new ConcurrentHashMap<>();
+  private final PipelineConfig pipeline;
+  private final Map<String, RuleAccount> accounts = new ConcurrentHashMap<>();
   private final AtomicInteger writesInFlight = new AtomicInteger();
 
+  /** A dispatcher with the default {@code pipeline} shares. */
   public ActionDispatcher(
       PointDirectory directory,
       Uplink uplink,
       Topics topics,
       GatewayListener listener,
       Clock clock) {
+    this(directory, uplink, topics, listener, clock, PipelineConfig.DEFAULTS);
+  }
+
+  /**
+   * @param pipeline the per-rule shares: {@code alarms_per_rule}, {@code rule_log_lines}
+   */
+  public ActionDispatcher(
+      PointDirectory directory,
+      Uplink uplink,
+      Topics topics,
+      GatewayListener listener,
+      Clock clock,
+      PipelineConfig pipeline) {
     this.directory = directory;
     this.uplink = uplink;
     this.topics = topics;
     this.listener = listener;
     this.clock = clock;
+    this.pipeline = pipeline;
+  }
+
+  /** What the gateway keeps for {@code rule} (made on first use). */
+  public RuleAccount account(String rule) {
+    return accounts.computeIfAbsent(
+        rule,
+        r -> new RuleAccount(pipeline.alarmsPerRule(), pipeline.ruleLogLines(), System::nanoTime));
   }
 
   @Override
@@ -81,8 +106,14 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
     } else if (action instanceof RuleAction.Publish p) {
       uplink.publish(topics.rule(rule, p.topic()), p.payload(), p.qos(), p.retain());
     } else if (action instanceof RuleAction.RaiseAlarm a) {
-      alarms.put(rule + "/" + a.alarm(), true);
-      log.info(
+      RuleAccount account = account(rule);
+      if (!account.alarms().raise(a.alarm())) {
+        refuseAlarm(account, rule, a.alarm());
+        return;
+      }
+      ruleLog(
+          account,
+          rule,
           "rule '{}' raised alarm '{}' (severity {}): {}",
           rule,
           a.alarm(),
@@ -94,16 +125,52 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
           1,
           true);
     } else if (action instanceof RuleAction.ClearAlarm c) {
-      alarms.put(rule + "/" + c.alarm(), false);
-      log.info("rule '{}' cleared alarm '{}'", rule, c.alarm());
+      RuleAccount account = account(rule);
+      if (!account.alarms().clear(c.alarm())) {
+        refuseAlarm(account, rule, c.alarm());
+        return;
+      }
+      ruleLog(account, rule, "rule '{}' cleared alarm '{}'", rule, c.alarm());
       uplink.publish(
           topics.alarm(rule, c.alarm()),
           Payloads.alarm(rule, c.alarm(), false, 0, "", clock.instant()),
           1,
           true);
     } else if (action instanceof RuleAction.Log l) {
-      log.info("rule '{}' [{}] {}", rule, l.level(), l.message());
+      ruleLog(account(rule), rule, "rule '{}' [{}] {}", rule, l.level(), l.message());
     }
+  }
+
+  private void refuseAlarm(RuleAccount account, String rule, String alarm) {
+    account.count("alarms_refused");
+    ruleLog(
+        account,
+        rule,
+        "rule '{}': alarm '{}' refused, the rule already has {} active alarms"
+            + " (pipeline.alarms_per_rule)",
+        rule,
+        alarm,
+        pipeline.alarmsPerRule());
+  }
+
+  /**
+   * A gateway log line caused by a rule, within the rule's {@code rule_log_lines} per second; the
+   * others are counted ({@code log_lines_suppressed}) and the next line let through says how many.
+   */
+  private void ruleLog(RuleAccount account, String rule, String format, Object... args) {
+    long suppressed = account.log().take();
+    if (suppressed < 0) {
+      account.count("log_lines_suppressed");
+      return;
+    }
+    if (suppressed > 0) {
+      log.warn(
+          "rule '{}': {} log lines suppressed (more than pipeline.rule_log_lines = {} per second)",
+          rule,
+          suppressed,
+          pipeline.ruleLogLines());
+    }
+    log.info(format, args);
   }
 
   /**
@@ -147,7 +214,12 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
   }
 
   private void report(WriteResult result) {
-    if (result.isOk()) {
+    String origin = result.command().origin();
+    RuleAccount account =
+        origin.startsWith("rule:") ? accounts.get(origin.substring("rule:".length())) : null;
+    if (account != null && account.log().take() < 0) {
+      account.count("log_lines_suppressed"); // a rule's writes log within its own budget
+    } else if (result.isOk()) {
       log.info(
           "write {} = {} by {}: OK",
           result.command().point(),
@@ -188,8 +260,14 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
     }
   }
 
-  /** Active alarms as "rule/alarm" → active, for the state snapshot. */
+  /**
+   * Every rule's alarms as "rule/alarm" → active, for the state snapshot: at most {@code
+   * alarms_per_rule} per rule.
+   */
   public Map<String, Boolean> alarms() {
-    return Map.copyOf(alarms);
+    Map<String, Boolean> out = new TreeMap<>();
+    accounts.forEach(
+        (rule, a) -> a.alarms().snapshot().forEach((k, v) -> out.put(rule + "/" + k, v)));
+    return out;
   }
 }
