@@ -49,7 +49,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -116,9 +118,18 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     scheduler = sched;
     blockingIo = Executors.newFixedThreadPool(4, threads("edgerule-io"));
     int stackKib = config.ruleLimits().stackKib();
+    // rule_threads are kept ready; a rule whose turn comes while all are busy gets a new thread
+    // (each rule has at most one turn queued or running, so at most one thread per rule): a good
+    // rule never waits behind another rule's long batch, and CPU time is shared by the rules'
+    // CPU shares (pipeline.rule_cpu_share) and the OS, not by queueing for a fixed pool.
     ruleThreads =
-        Executors.newFixedThreadPool(
-            config.pipeline().ruleThreads(), ruleThreads("edgerule-rule", stackKib));
+        new ThreadPoolExecutor(
+            config.pipeline().ruleThreads(),
+            Integer.MAX_VALUE,
+            60,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            ruleThreads("edgerule-rule", stackKib));
     watchdog = Executors.newSingleThreadScheduledExecutor(threads("edgerule-watchdog"));
     mqttThreads = Executors.newScheduledThreadPool(6, threads("edgerule-mqtt"));
 
@@ -286,7 +297,9 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
                 ruleThreads,
                 dispatcher,
                 config.pipeline().batchSize(),
-                config.pipeline().queueCapacity()));
+                config.pipeline().queueCapacity(),
+                config.pipeline().ruleCpuShare(),
+                scheduler));
         log.info("rule '{}' loaded from {}", rc.name(), rc.wasm());
         warnAboutUnknownOutputs(rule);
       } catch (Exception e) {
@@ -409,6 +422,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
               .put("batches", s.batches())
               .put("ticks", s.ticks())
               .put("dropped", s.dropped())
+              .put("throttled", s.throttled())
               .put("module", r.moduleDigest().substring(0, 12));
       Map<String, Long> counters = dispatcher.account(s.name()).counters();
       if (!counters.isEmpty()) {

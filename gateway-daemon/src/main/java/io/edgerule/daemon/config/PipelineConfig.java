@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param ruleLogLines most gateway log lines one rule may cause per second (its log calls, alarm
  *     lines and write results); further lines are suppressed and counted ({@code
  *     log_lines_suppressed})
+ * @param ruleCpuShare the share of one thread's CPU time one rule may use, over a one-second window
+ *     (0.01..1); a rule over it has its next turn deferred until it is back within it
  */
 public record PipelineConfig(
     Integer queueCapacity,
@@ -29,9 +31,10 @@ public record PipelineConfig(
     Duration healthInterval,
     Duration adapterTimeout,
     Integer alarmsPerRule,
-    Integer ruleLogLines) {
+    Integer ruleLogLines,
+    Double ruleCpuShare) {
   public static final PipelineConfig DEFAULTS =
-      new PipelineConfig(null, null, null, null, null, null, null);
+      new PipelineConfig(null, null, null, null, null, null, null, null);
 
   public PipelineConfig {
     queueCapacity = queueCapacity == null ? 10_000 : queueCapacity;
@@ -41,6 +44,7 @@ public record PipelineConfig(
     adapterTimeout = adapterTimeout == null ? Duration.ofSeconds(10) : adapterTimeout;
     alarmsPerRule = alarmsPerRule == null ? 100 : alarmsPerRule;
     ruleLogLines = ruleLogLines == null ? 20 : ruleLogLines;
+    ruleCpuShare = ruleCpuShare == null ? 0.5 : ruleCpuShare;
     if (queueCapacity < 16 || queueCapacity > 10_000_000) {
       throw new IllegalArgumentException(
           "queue_capacity must be 16..10000000, got " + queueCapacity);
@@ -65,6 +69,10 @@ public record PipelineConfig(
     if (ruleLogLines < 1 || ruleLogLines > 1_000_000) {
       throw new IllegalArgumentException("rule_log_lines must be 1..1000000, got " + ruleLogLines);
     }
+    if (!(ruleCpuShare >= 0.01 && ruleCpuShare <= 1)) {
+      throw new IllegalArgumentException(
+          "rule_cpu_share must be 0.01..1 (of one thread), got " + ruleCpuShare);
+    }
   }
 
   /** The sizing with the given {@code adapter_timeout} and default per-rule shares. */
@@ -74,7 +82,7 @@ public record PipelineConfig(
       Integer ruleThreads,
       Duration healthInterval,
       Duration adapterTimeout) {
-    this(queueCapacity, batchSize, ruleThreads, healthInterval, adapterTimeout, null, null);
+    this(queueCapacity, batchSize, ruleThreads, healthInterval, adapterTimeout, null, null, null);
   }
 
   /** The sizing with the default {@code adapter_timeout} (10 s). */

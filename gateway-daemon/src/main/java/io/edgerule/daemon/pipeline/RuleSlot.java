@@ -5,12 +5,16 @@ import io.edgerule.sandbox.Rule;
 import io.edgerule.sandbox.RuleEngine;
 import io.edgerule.sandbox.RuleOutcome;
 import io.edgerule.sandbox.ShadowRun;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,6 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * concurrently with one: ticks ({@link #requestTick}), hot swaps and shadow changes ({@link
  * #runBetweenBatches}), and the shadow candidate, which runs right after the active rule on the
  * same batch.
+ *
+ * <p>Each turn is charged the CPU time of its thread against the rule's {@link CpuShare}; a rule
+ * over its share has its next turn deferred (its events wait in the inbox, bounded as above) so the
+ * other rules keep their latency. Deferred turns are counted ({@link #throttled}).
  */
 public final class RuleSlot {
   /** Receives each batch's (or tick's: empty batch) outcome, on the rule thread. */
@@ -39,6 +47,10 @@ public final class RuleSlot {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong ticks = new AtomicLong();
+  private final AtomicLong throttled = new AtomicLong();
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private final ScheduledExecutorService timer;
+  private final CpuShare cpu; // touched only by the rule's turns, which never overlap
   private volatile Rule rule;
   private volatile ShadowRun shadow;
   private boolean tickDue; // guarded by this
@@ -51,6 +63,28 @@ public final class RuleSlot {
       OutcomeHandler handler,
       int batchSize,
       int capacity) {
+    this(rule, engine, executor, handler, batchSize, capacity, 1.0, null);
+  }
+
+  /**
+   * @param cpuShare the share of one thread's CPU time the rule may use ({@code
+   *     pipeline.rule_cpu_share}, 0..1]; 1 with a null timer: no limit
+   * @param timer runs deferred turns of a rule over its share
+   */
+  public RuleSlot(
+      Rule rule,
+      RuleEngine engine,
+      Executor executor,
+      OutcomeHandler handler,
+      int batchSize,
+      int capacity,
+      double cpuShare,
+      ScheduledExecutorService timer) {
+    this.timer = timer;
+    this.cpu =
+        timer == null || !THREADS.isCurrentThreadCpuTimeSupported()
+            ? null
+            : new CpuShare(cpuShare, System.nanoTime());
     this.rule = rule;
     this.engine = engine;
     this.executor = executor;
@@ -152,6 +186,7 @@ public final class RuleSlot {
       tick = tickDue;
       tickDue = false;
     }
+    long cpu0 = cpu == null ? 0 : THREADS.getCurrentThreadCpuTime();
     try {
       for (Runnable task : tasks) {
         task.run();
@@ -163,14 +198,35 @@ public final class RuleSlot {
         runTick();
       }
     } finally {
+      long wait = 0;
+      if (cpu != null) {
+        long now = System.nanoTime();
+        cpu.charge(THREADS.getCurrentThreadCpuTime() - cpu0, now);
+        wait = cpu.waitNanos(now);
+      }
       boolean again;
       synchronized (this) {
         again = !inbox.isEmpty() || tickDue || !control.isEmpty();
         running = again;
         notifyAll();
       }
-      if (again) {
+      if (again && wait > 0) {
+        deferredSubmit(wait);
+      } else if (again) {
         submit();
+      }
+    }
+  }
+
+  /** The rule is over its CPU share: its next turn waits until the share allows it. */
+  private void deferredSubmit(long waitNanos) {
+    throttled.incrementAndGet();
+    try {
+      timer.schedule(this::submit, waitNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      synchronized (this) {
+        running = false;
+        notifyAll();
       }
     }
   }
@@ -231,5 +287,10 @@ public final class RuleSlot {
 
   public long ticks() {
     return ticks.get();
+  }
+
+  /** Turns deferred because the rule had used up its CPU share. */
+  public long throttled() {
+    return throttled.get();
   }
 }

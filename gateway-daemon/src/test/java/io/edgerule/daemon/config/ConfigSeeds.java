@@ -64,6 +64,9 @@ final class ConfigSeeds {
         rule_threads: 2
         health_interval: 10s
         adapter_timeout: 5s
+        alarms_per_rule: 100
+        rule_log_lines: 20
+        rule_cpu_share: 0.5
       rule_limits:
         memory_pages: 64
         deadline: 100ms
