@@ -32,9 +32,10 @@ public record PipelineConfig(
     Duration adapterTimeout,
     Integer alarmsPerRule,
     Integer ruleLogLines,
-    Double ruleCpuShare) {
+    Double ruleCpuShare,
+    Integer ruleWriteQueue) {
   public static final PipelineConfig DEFAULTS =
-      new PipelineConfig(null, null, null, null, null, null, null, null);
+      new PipelineConfig(null, null, null, null, null, null, null, null, null);
 
   public PipelineConfig {
     queueCapacity = queueCapacity == null ? 10_000 : queueCapacity;
@@ -45,6 +46,7 @@ public record PipelineConfig(
     alarmsPerRule = alarmsPerRule == null ? 100 : alarmsPerRule;
     ruleLogLines = ruleLogLines == null ? 20 : ruleLogLines;
     ruleCpuShare = ruleCpuShare == null ? 0.5 : ruleCpuShare;
+    ruleWriteQueue = ruleWriteQueue == null ? 64 : ruleWriteQueue;
     if (queueCapacity < 16 || queueCapacity > 10_000_000) {
       throw new IllegalArgumentException(
           "queue_capacity must be 16..10000000, got " + queueCapacity);
@@ -73,6 +75,10 @@ public record PipelineConfig(
       throw new IllegalArgumentException(
           "rule_cpu_share must be 0.01..1 (of one thread), got " + ruleCpuShare);
     }
+    if (ruleWriteQueue < 1 || ruleWriteQueue > 100_000) {
+      throw new IllegalArgumentException(
+          "rule_write_queue must be 1..100000, got " + ruleWriteQueue);
+    }
   }
 
   /** The sizing with the given {@code adapter_timeout} and default per-rule shares. */
@@ -82,7 +88,16 @@ public record PipelineConfig(
       Integer ruleThreads,
       Duration healthInterval,
       Duration adapterTimeout) {
-    this(queueCapacity, batchSize, ruleThreads, healthInterval, adapterTimeout, null, null, null);
+    this(
+        queueCapacity,
+        batchSize,
+        ruleThreads,
+        healthInterval,
+        adapterTimeout,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** The sizing with the default {@code adapter_timeout} (10 s). */

@@ -1,6 +1,7 @@
 package io.edgerule.daemon.pipeline;
 
 import io.edgerule.adapter.PointEvent;
+import io.edgerule.adapter.ProtocolAdapter;
 import io.edgerule.adapter.WriteCommand;
 import io.edgerule.adapter.WriteResult;
 import io.edgerule.daemon.GatewayListener;
@@ -14,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,6 +38,7 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
   private final PipelineConfig pipeline;
   private final Map<String, RuleAccount> accounts = new ConcurrentHashMap<>();
   private final AtomicInteger writesInFlight = new AtomicInteger();
+  private final Map<ProtocolAdapter, FairWrites> writeQueues = new ConcurrentHashMap<>();
 
   /** A dispatcher with the default {@code pipeline} shares. */
   public ActionDispatcher(
@@ -65,6 +66,27 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
     this.listener = listener;
     this.clock = clock;
     this.pipeline = pipeline;
+  }
+
+  /** The fair, bounded write queues in front of {@code adapter} (made on first use). */
+  private FairWrites writesTo(ProtocolAdapter adapter) {
+    return writeQueues.computeIfAbsent(
+        adapter,
+        a ->
+            new FairWrites(
+                a,
+                pipeline.ruleWriteQueue(),
+                dropped -> {
+                  String origin = dropped.origin();
+                  if (origin.startsWith("rule:")) {
+                    account(origin.substring("rule:".length())).count("writes_dropped");
+                  }
+                }));
+  }
+
+  /** Writes of {@code origin} (e.g. "rule:pump") waiting for their adapters, all adapters. */
+  public int writesWaiting(String origin) {
+    return writeQueues.values().stream().mapToInt(q -> q.waiting(origin)).sum();
   }
 
   /** What the gateway keeps for {@code rule} (made on first use). */
@@ -183,10 +205,7 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
       stage =
           directory
               .find(command.point())
-              .<CompletionStage<WriteResult>>map(
-                  e ->
-                      Objects.requireNonNull(
-                          e.adapter().write(command), "the adapter returned no result"))
+              .<CompletionStage<WriteResult>>map(e -> writesTo(e.adapter()).submit(command))
               .orElseGet(
                   () ->
                       CompletableFuture.completedFuture(
@@ -216,7 +235,7 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
   private void report(WriteResult result) {
     String origin = result.command().origin();
     RuleAccount account =
-        origin.startsWith("rule:") ? accounts.get(origin.substring("rule:".length())) : null;
+        origin.startsWith("rule:") ? account(origin.substring("rule:".length())) : null;
     if (account != null && account.log().take() < 0) {
       account.count("log_lines_suppressed"); // a rule's writes log within its own budget
     } else if (result.isOk()) {

@@ -46,7 +46,8 @@ class AlarmFloodTest {
     dispatcherLog.addAppender(lines);
     try (FairnessRig rig = new FairnessRig(tmp)) {
       rig.pipeline =
-          new PipelineConfig(100_000, 64, 2, Duration.ofSeconds(30), null, CAP, LOG_LINES, null);
+          new PipelineConfig(
+              100_000, 64, 2, Duration.ofSeconds(30), null, CAP, LOG_LINES, null, null);
       rig.rule(
           "flood",
           HostileWat.alarmFlood(NAMES_PER_BATCH, LOGS_PER_BATCH),

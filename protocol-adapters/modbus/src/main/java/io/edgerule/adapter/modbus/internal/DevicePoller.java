@@ -59,7 +59,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: all state lives in tasks of one {@link SerialExecutor}, so nothing here needs a
  * lock and nothing blocks: the timer only posts tasks, link completions post tasks. One request per
- * device is outstanding at a time; writes go before the reads still waiting in a cycle.
+ * device is outstanding at a time; a write goes before the reads still waiting in a cycle, but
+ * writes and waiting reads alternate, so writes never starve the polling.
  */
 public final class DevicePoller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DevicePoller.class);
@@ -131,6 +132,7 @@ public final class DevicePoller implements AutoCloseable {
   private Runnable cancelReconnect = () -> {};
   private long nextPollDue;
   private boolean busy;
+  private boolean lastWasWrite;
   private final Deque<ReadBlock> pendingReads = new ArrayDeque<>();
   private final Deque<PendingWrite> pendingWrites = new ArrayDeque<>();
   private boolean cycleRunning;
@@ -434,20 +436,34 @@ public final class DevicePoller implements AutoCloseable {
     return false;
   }
 
-  /** Sends the next waiting request, writes first, when none is outstanding. */
+  /**
+   * Sends the next waiting request when none is outstanding: a write before the reads waiting in a
+   * cycle, but never two writes in a row while a read waits. Writes used to go first always, and a
+   * rule writing a coil as fast as it could kept the device from being polled (once in 37 s).
+   */
   private void pump() {
     if (busy || state != State.CONNECTED) {
       return;
     }
-    PendingWrite write = pendingWrites.poll();
+    if (cycleRunning && pendingReads.isEmpty()) {
+      // The cycle's reads are done: it ends now, not when the writes waiting are done too (with
+      // writes always waiting, no cycle ended and the device was never polled again).
+      finishCycle(); // may start the next cycle, which pumps
+      if (busy) {
+        return;
+      }
+    }
+    PendingWrite write = lastWasWrite && !pendingReads.isEmpty() ? null : pendingWrites.poll();
     if (write != null) {
       busy = true;
+      lastWasWrite = true;
       sendWrite(write);
       return;
     }
     ReadBlock block = pendingReads.poll();
     if (block != null) {
       busy = true;
+      lastWasWrite = false;
       sendRead(block, settings.retries());
       return;
     }
@@ -642,6 +658,11 @@ public final class DevicePoller implements AutoCloseable {
 
   /** Reads back the block holding a written point so its new value is reported promptly. */
   private void refreshAfterWrite(ModbusPointConfig point) {
+    if (!pendingWrites.isEmpty()) {
+      // More writes wait: read back after the last of them. A read-back put first after every
+      // write of a flood kept the cycle's other reads waiting for ever.
+      return;
+    }
     for (ReadBlock b : plan) {
       if (b.points().contains(point) && !pendingReads.contains(b)) {
         pendingReads.addFirst(b);
