@@ -58,6 +58,7 @@ public final class MqttTransport implements AutoCloseable {
 
   private final TransportConfig config;
   private final String endpoint;
+  private final String clientIdentity; // our client certificate, for refusal messages
   private final PahoThreads threads;
   private final MqttAsyncClient client;
   private final MqttConnectOptions options;
@@ -132,6 +133,7 @@ public final class MqttTransport implements AutoCloseable {
       TransportConfig.Will w = config.will();
       options.setWill(w.topic(), w.payload(), w.qos(), w.retained());
     }
+    clientIdentity = TlsContexts.clientIdentity(config.tls());
     if (config.tls() != null) {
       options.setSocketFactory(
           new TlsSockets(TlsContexts.socketFactory(config.tls(), config.serverUri().getHost())));
@@ -465,8 +467,7 @@ public final class MqttTransport implements AutoCloseable {
   }
 
   private String describe(Throwable e) {
-    return FailureText.describe(
-        e, endpoint, config.tls() != null && config.tls().clientCertificate() != null);
+    return FailureText.describe(e, endpoint, clientIdentity);
   }
 
   private boolean isClosed() {

@@ -50,6 +50,7 @@ final class CheckingTrustManager extends X509ExtendedTrustManager {
         throw hostMismatch(chain[0], e);
       }
     }
+    HandshakeWitness.serverTrusted();
   }
 
   @Override

@@ -93,10 +93,35 @@ final class ConnectGate {
     };
   }
 
+  /** Looks, before our first write, whether the peer has already refused the connection. */
+  interface Probe {
+    /** Throws the peer's refusal if one is waiting; returns otherwise. */
+    void check() throws IOException;
+  }
+
   OutputStream output(OutputStream out) {
+    return output(out, () -> {});
+  }
+
+  /**
+   * The write side: the first write opens the gate, after {@code probe} has found no refusal. When
+   * the probe finds one, the gate stays shut and the refusal is thrown from the write, so Paho
+   * reports that refusal rather than whatever its receiver would read next.
+   */
+  OutputStream output(OutputStream out, Probe probe) {
     return new OutputStream() {
+      private boolean probed;
+
+      private void beforeWrite() throws IOException {
+        if (!probed) {
+          probed = true;
+          probe.check();
+        }
+      }
+
       @Override
       public void write(int b) throws IOException {
+        beforeWrite();
         try {
           out.write(b);
         } finally {
@@ -106,6 +131,7 @@ final class ConnectGate {
 
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
+        beforeWrite();
         try {
           out.write(b, off, len);
         } finally {
@@ -115,6 +141,7 @@ final class ConnectGate {
 
       @Override
       public void flush() throws IOException {
+        beforeWrite();
         try {
           out.flush();
         } finally {

@@ -21,20 +21,22 @@ public final class FailureText {
 
   /**
    * @param endpoint host:port, for the message
-   * @param clientCertificate whether we offer a client certificate (changes the advice on a
-   *     refusal)
+   * @param clientIdentity our client certificate ("CN=gw (issued by CN=ca)"), null for none
    */
-  public static String describe(Throwable failure, String endpoint, boolean clientCertificate) {
+  public static String describe(Throwable failure, String endpoint, String clientIdentity) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof TlsProblem) {
         return t.getMessage();
+      }
+      if (t instanceof HandshakeWitness.ClientCertificateRefused) {
+        return refused(clientIdentity);
       }
     }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof SSLException && t.getMessage() != null) {
         Matcher m = ALERT.matcher(t.getMessage());
         if (m.find()) {
-          return alert(m.group(1), clientCertificate);
+          return alert(m.group(1), clientIdentity);
         }
       }
     }
@@ -64,21 +66,24 @@ public final class FailureText {
     return failure == null ? "unknown reason" : failure.toString();
   }
 
-  private static String alert(String alert, boolean clientCertificate) {
+  /** The same line whichever way the refusal showed (an alert, or a connection closed early). */
+  private static String refused(String clientIdentity) {
+    return clientIdentity == null
+        ? "broker requires a client certificate; set tls.client_certificate and tls.client_key"
+        : "broker refused our client certificate " + clientIdentity;
+  }
+
+  private static String alert(String alert, String clientIdentity) {
     return switch (alert) {
-      case "certificate_required", "handshake_failure" ->
-          clientCertificate
-              ? "broker refused the TLS handshake (alert " + alert + ")"
-              : "broker requires a client certificate (alert "
-                  + alert
-                  + "); set tls.client_certificate and tls.client_key";
-      case "bad_certificate", "unknown_ca", "certificate_unknown", "access_denied" ->
-          clientCertificate
-              ? "broker refused our client certificate (alert " + alert + ")"
-              : "broker refused the connection (alert " + alert + ")";
-      case "certificate_expired" ->
-          "broker says our client certificate has expired (alert " + alert + ")";
-      case "certificate_revoked" -> "broker says our client certificate is revoked";
+      case "certificate_required",
+              "handshake_failure",
+              "bad_certificate",
+              "unknown_ca",
+              "certificate_unknown",
+              "access_denied",
+              "certificate_expired",
+              "certificate_revoked" ->
+          refused(clientIdentity);
       case "protocol_version" -> "broker and client share no TLS version (alert protocol_version)";
       default -> "broker ended the TLS handshake (alert " + alert + ")";
     };
@@ -97,9 +102,16 @@ public final class FailureText {
           "broker refused the connection: not" + " authorized";
       case MqttException.REASON_CODE_CLIENT_TIMEOUT ->
           "no answer from the broker at " + endpoint + " in time";
-      case MqttException.REASON_CODE_CONNECTION_LOST -> "connection to " + endpoint + " lost";
+      case MqttException.REASON_CODE_CONNECTION_LOST ->
+          "connection to "
+              + endpoint
+              + " lost"
+              + (e.getCause() == null ? "" : ": " + e.getCause().getMessage());
       case MqttException.REASON_CODE_SERVER_CONNECT_ERROR -> "cannot connect to " + endpoint;
-      default -> e.getMessage() + " (Paho reason " + e.getReasonCode() + ")";
+      default ->
+          e.getCause() != null
+              ? e.getCause().toString()
+              : e.getMessage() + " (Paho reason " + e.getReasonCode() + ")";
     };
   }
 }

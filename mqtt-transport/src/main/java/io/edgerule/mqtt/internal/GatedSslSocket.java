@@ -22,6 +22,8 @@ import javax.net.ssl.SSLSocket;
 final class GatedSslSocket extends SSLSocket {
   private final SSLSocket d;
   private final ConnectGate gate = new ConnectGate();
+  private volatile long handshakeNanos = -1;
+  private volatile int early = -1; // a byte the probe read, for the reader
 
   GatedSslSocket(SSLSocket delegate) {
     this.d = delegate;
@@ -29,12 +31,87 @@ final class GatedSslSocket extends SSLSocket {
 
   @Override
   public InputStream getInputStream() throws IOException {
-    return gate.input(d.getInputStream(), d::getSoTimeout);
+    InputStream in = d.getInputStream();
+    InputStream withEarly =
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            int b = early;
+            if (b >= 0) {
+              early = -1;
+              return b;
+            }
+            return in.read();
+          }
+
+          @Override
+          public int read(byte[] buf, int off, int len) throws IOException {
+            int b = early;
+            if (b >= 0 && len > 0) {
+              early = -1;
+              buf[off] = (byte) b;
+              return 1;
+            }
+            return in.read(buf, off, len);
+          }
+
+          @Override
+          public int available() throws IOException {
+            return (early >= 0 ? 1 : 0) + in.available();
+          }
+        };
+    return gate.input(withEarly, d::getSoTimeout);
   }
 
   @Override
   public OutputStream getOutputStream() throws IOException {
-    return gate.output(d.getOutputStream());
+    return gate.output(d.getOutputStream(), this::refusalAfterHandshake);
+  }
+
+  @Override
+  public void startHandshake() throws IOException {
+    long start = System.nanoTime();
+    HandshakeWitness.begin();
+    try {
+      d.startHandshake();
+    } catch (javax.net.ssl.SSLException e) {
+      throw e;
+    } catch (IOException e) {
+      javax.net.ssl.SSLHandshakeException refusal = HandshakeWitness.refusal(e);
+      throw refusal != null ? refusal : e;
+    }
+    handshakeNanos = System.nanoTime() - start;
+  }
+
+  /**
+   * In TLS 1.3 the broker checks our certificate after our side of the handshake is done: a refusal
+   * (alert certificate_required, unknown_ca, ...) arrives while Paho already writes CONNECT, and
+   * whether Paho then reports the alert or a "Broken pipe" was a race. So before the first write we
+   * wait for a refusal for about as long as the handshake took (the round trips and the broker's
+   * load), plus a margin. Nothing else can arrive: a broker sends nothing before CONNECT. A byte
+   * that arrives anyway is kept for the reader.
+   */
+  private void refusalAfterHandshake() throws IOException {
+    if (handshakeNanos < 0 || !"TLSv1.3".equals(d.getSession().getProtocol())) {
+      return;
+    }
+    long waitMillis = Math.min(5000, 100 + handshakeNanos / 1_000_000L);
+    int soTimeout = d.getSoTimeout();
+    d.setSoTimeout((int) waitMillis);
+    try {
+      int b = d.getInputStream().read();
+      if (b < 0) {
+        throw new java.io.EOFException(
+            "the broker closed the connection right after the TLS handshake");
+      }
+      early = b;
+    } catch (java.net.SocketTimeoutException quiet) {
+      // no refusal: the broker accepted us
+    } finally {
+      if (!d.isClosed()) {
+        d.setSoTimeout(soTimeout);
+      }
+    }
   }
 
   @Override
@@ -263,11 +340,6 @@ final class GatedSslSocket extends SSLSocket {
   @Override
   public void removeHandshakeCompletedListener(HandshakeCompletedListener listener) {
     d.removeHandshakeCompletedListener(listener);
-  }
-
-  @Override
-  public void startHandshake() throws IOException {
-    d.startHandshake();
   }
 
   @Override

@@ -17,6 +17,7 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509KeyManager;
 
 /** Builds the TLS socket factory of a {@link TlsConfig}: PEM files in, one clear error out. */
 public final class TlsContexts {
@@ -52,10 +53,15 @@ public final class TlsContexts {
       if (jdk == null) {
         throw new GeneralSecurityException("the JVM offers no X509ExtendedTrustManager");
       }
-      KeyManager[] keyManagers = null;
+      X509KeyManager ours = null;
       if (tls.clientCertificate() != null) {
-        keyManagers = keyManagers(tls);
+        for (KeyManager km : keyManagers(tls)) {
+          if (km instanceof X509KeyManager x) {
+            ours = x;
+          }
+        }
       }
+      KeyManager[] keyManagers = {HandshakeWitness.noting(ours)};
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(
           keyManagers,
@@ -83,6 +89,19 @@ public final class TlsContexts {
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(store, storePassword);
     return kmf.getKeyManagers();
+  }
+
+  /** "CN=gw-17 (issued by CN=Fleet CA)" for the client certificate of {@code tls}, or null. */
+  public static String clientIdentity(TlsConfig tls) throws IOException {
+    if (tls == null || tls.clientCertificate() == null) {
+      return null;
+    }
+    X509Certificate c =
+        PemFiles.certificates(tls.clientCertificate(), "tls.client_certificate").get(0);
+    return c.getSubjectX500Principal().getName()
+        + " (issued by "
+        + c.getIssuerX500Principal().getName()
+        + ")";
   }
 
   /** Signs a probe with the key and verifies it with the certificate: a mismatch fails here. */

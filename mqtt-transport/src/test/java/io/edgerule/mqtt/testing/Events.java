@@ -22,6 +22,12 @@ public final class Events implements ConnectionListener {
     events.add(new Event(false, wasUp, reason));
   }
 
+  /** The last few events, for failure messages. */
+  public String recent() {
+    List<Event> all = all();
+    return all.size() + " events, last: " + all.subList(Math.max(0, all.size() - 3), all.size());
+  }
+
   public List<Event> all() {
     return List.copyOf(events);
   }
@@ -35,14 +41,14 @@ public final class Events implements ConnectionListener {
   }
 
   public void awaitUps(long n) throws InterruptedException {
-    Await.until(Duration.ofSeconds(60), () -> ups() >= n, () -> "up #" + n + "; events " + all());
+    Await.until(Duration.ofSeconds(60), () -> ups() >= n, () -> "up #" + n + "; " + recent());
   }
 
   public void awaitDowns(long n) throws InterruptedException {
     Await.until(
         Duration.ofSeconds(60),
         () -> downReasons().size() >= n,
-        () -> "down #" + n + "; events " + all());
+        () -> "down #" + n + "; " + recent());
   }
 
   /** The last down reason after at least {@code n} downs. */

@@ -59,9 +59,9 @@ public final class Mosquitto implements AutoCloseable {
     lines.add("log_type error");
     lines.add("log_type warning");
     if (tls != null) {
-      lines.add("cafile " + readable(tls.caFile()));
-      lines.add("certfile " + readable(tls.certFile()));
-      lines.add("keyfile " + readable(tls.keyFile()));
+      lines.add("cafile " + readableWithFolder(tls.caFile()));
+      lines.add("certfile " + readableWithFolder(tls.certFile()));
+      lines.add("keyfile " + readableWithFolder(tls.keyFile()));
       lines.add("require_certificate " + tls.requireCertificate());
     }
     lines.add("");
@@ -74,6 +74,14 @@ public final class Mosquitto implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     awaitListening(Duration.ofSeconds(20));
+  }
+
+  private static Path readableWithFolder(Path file) throws IOException {
+    Path folder = file.toAbsolutePath().getParent();
+    if (folder != null) {
+      readable(folder);
+    }
+    return readable(file);
   }
 
   /** Makes a file or folder readable (and a folder enterable) by the broker's own user. */
