@@ -2,17 +2,9 @@ package io.edgerule.sandbox;
 
 import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.PointPattern;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.edgerule.adapter.TextFile;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -96,59 +88,14 @@ public final class RuleManifest {
    * @throws ManifestException also when the file cannot be read (line and column 0)
    */
   public static RuleManifest load(Path file) {
-    byte[] bytes;
-    // Bounded: a manifest path may name a huge file or a device that never ends (/dev/zero).
-    try (InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_SIZE + 1);
-    } catch (IOException e) {
-      throw new ManifestException(
-          file.toString(),
-          0,
-          0,
-          "cannot read: " + e.getClass().getSimpleName() + " " + e.getMessage());
+    String text;
+    try {
+      text = TextFile.read(file, MAX_SIZE, "a manifest is a few lines of YAML");
+    } catch (TextFile.Unreadable e) {
+      throw new ManifestException(file.toString(), e.line(), e.column(), e.problem());
     }
-    if (bytes.length > MAX_SIZE) {
-      throw new ManifestException(
-          file.toString(),
-          0,
-          0,
-          "the file is larger than " + MAX_SIZE + " bytes; a manifest is a few lines of YAML");
-    }
-    String text = utf8(bytes, file.toString());
     Path dir = file.toAbsolutePath().getParent();
     return ManifestBinder.bind(text, file.toString(), dir);
-  }
-
-  /** The text of a manifest file; bytes that are not UTF-8 are reported at their line:column. */
-  private static String utf8(byte[] bytes, String source) {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder(); // reports malformed input
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never decodes to more chars
-    CoderResult result = decoder.decode(in, out, true);
-    if (result.isError()) {
-      int offset = in.position();
-      int line = 1;
-      int lineStart = 0;
-      for (int i = 0; i < offset; i++) {
-        if (bytes[i] == '\n') {
-          line++;
-          lineStart = i + 1;
-        }
-      }
-      int column =
-          new String(bytes, lineStart, offset - lineStart, StandardCharsets.UTF_8).length() + 1;
-      throw new ManifestException(
-          source,
-          line,
-          column,
-          "not UTF-8 text: byte 0x"
-              + HexFormat.of().toHexDigits(bytes[offset])
-              + " at offset "
-              + offset
-              + " (save the manifest as UTF-8)");
-    }
-    decoder.flush(out);
-    return out.flip().toString();
   }
 
   /** Where the manifest came from (for messages). */

@@ -75,7 +75,7 @@ class HostileManifestTest {
     }
     ManifestException e = assertThrows(ManifestException.class, () -> RuleManifest.load(big));
     assertEquals(
-        big + ": the file is larger than 262144 bytes; a manifest is a few lines of YAML",
+        big + ": the file is larger than 256 KiB; a manifest is a few lines of YAML",
         e.getMessage());
   }
 
@@ -87,7 +87,9 @@ class HostileManifestTest {
         file, "name: x\ndescription: caf\u00e9 \u00ff!\n".getBytes(StandardCharsets.ISO_8859_1));
     ManifestException e = assertThrows(ManifestException.class, () -> RuleManifest.load(file));
     assertEquals(
-        file + ":2:17: not UTF-8 text: byte 0xe9 at offset 24 (save the manifest as UTF-8)",
+        file
+            + ":2:17: not UTF-8 text: byte 0xE9 at offset 24 is not a valid UTF-8 sequence; save"
+            + " the file as UTF-8",
         e.getMessage());
   }
 

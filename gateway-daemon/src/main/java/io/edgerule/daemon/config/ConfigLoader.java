@@ -28,17 +28,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.edgerule.adapter.AdapterFactory;
 import io.edgerule.adapter.DeviceConfig;
 import io.edgerule.adapter.DurationText;
+import io.edgerule.adapter.TextFile;
 import io.edgerule.sandbox.RuleLimits;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -159,20 +152,13 @@ public final class ConfigLoader {
 
   /** Loads and validates {@code file}; relative paths in it are resolved against its folder. */
   public GatewayConfig load(Path file) throws ConfigException {
-    byte[] bytes;
-    // Reads at most one byte more than the limit: a huge file (or /dev/zero) must not fill the
-    // heap.
-    try (InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_BYTES + 1);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file, 0, 0, "no such file");
-    } catch (IOException e) {
-      throw new ConfigException(file, 0, 0, "cannot read: " + e);
+    String text;
+    try {
+      text = TextFile.read(file, MAX_BYTES, "is it a config?");
+    } catch (TextFile.Unreadable e) {
+      throw new ConfigException(file, e.line(), e.column(), e.problem());
     }
-    if (bytes.length > MAX_BYTES) {
-      throw tooLarge(file);
-    }
-    return parse(utf8(bytes, file), file);
+    return parse(text, file);
   }
 
   private static ConfigException tooLarge(Path file) {
@@ -181,40 +167,6 @@ public final class ConfigLoader {
         0,
         0,
         "the file is larger than " + MAX_BYTES / (1024 * 1024) + " MiB; is it a config?");
-  }
-
-  /**
-   * Decodes strict UTF-8; an invalid byte is reported at its line and column (it used to be "not
-   * UTF-8 text" for the whole file, leaving the reader to hunt for it).
-   */
-  private static String utf8(byte[] bytes, Path file) throws ConfigException {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder(); // reports malformed input
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    CharBuffer out = CharBuffer.allocate(bytes.length);
-    CoderResult result = decoder.decode(in, out, true);
-    if (!result.isError()) {
-      result = decoder.flush(out);
-    }
-    if (result.isError()) {
-      int line = 1;
-      int lineStart = 0;
-      for (int i = 0; i < out.position(); i++) {
-        if (out.get(i) == '\n') {
-          line++;
-          lineStart = i + 1;
-        }
-      }
-      throw new ConfigException(
-          file,
-          line,
-          out.position() - lineStart + 1,
-          String.format(
-              Locale.ROOT,
-              "not UTF-8 text: byte 0x%02X is not a valid UTF-8 sequence here; save the file as"
-                  + " UTF-8",
-              bytes[in.position()] & 0xff));
-    }
-    return out.flip().toString();
   }
 
   /** Parses config text; {@code file} names it in errors and anchors relative paths. */
