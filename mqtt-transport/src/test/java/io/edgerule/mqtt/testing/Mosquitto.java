@@ -182,7 +182,12 @@ public final class Mosquitto implements AutoCloseable {
   }
 
   private void signal(String name) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+    // The shell's built-in kill: a minimal Debian has no /bin/kill (procps), and Java cannot send
+    // SIGSTOP or SIGCONT itself.
+    Process kill =
+        new ProcessBuilder("/bin/sh", "-c", "kill -" + name + " " + process.pid())
+            .redirectErrorStream(true)
+            .start();
     if (kill.waitFor() != 0) {
       throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
     }
