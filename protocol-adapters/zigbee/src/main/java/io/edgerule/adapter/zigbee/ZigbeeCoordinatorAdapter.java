@@ -843,23 +843,22 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
     }
     publishOnline(false);
     sessions.values().forEach(d -> d.gone(badReason));
-    runBlocking(
-        () -> {
-          s.shutdown();
-          sessions.values().forEach(DeviceSession::detach); // configured again on the new stack
-          synchronized (lifecycle) {
-            if (closed) {
-              return;
-            }
-            retry =
-                context
-                    .scheduler()
-                    .schedule(
-                        () -> runBlocking(this::bringUp),
-                        backoff.delay(0).toMillis(),
-                        TimeUnit.MILLISECONDS);
-          }
-        });
+    // Here, on the dead line's reader thread, not on the blocking pool: a close() right after
+    // must not leave this stack's threads running (the pool may be shut down before it ran).
+    s.shutdown();
+    sessions.values().forEach(DeviceSession::detach); // configured again on the new stack
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      retry =
+          context
+              .scheduler()
+              .schedule(
+                  () -> runBlocking(this::bringUp),
+                  backoff.delay(0).toMillis(),
+                  TimeUnit.MILLISECONDS);
+    }
   }
 
   // ---- library callbacks ----

@@ -168,6 +168,7 @@ class ZigbeeRecoveryIT {
     } finally {
       first.close();
     }
+    assertNoLibraryThreadLeft();
   }
 
   @Test
@@ -215,5 +216,17 @@ class ZigbeeRecoveryIT {
       first.close();
       cable.close();
     }
+    assertNoLibraryThreadLeft();
+  }
+
+  /**
+   * The coordinator went away again as the test ended, so the adapter was closed while it was
+   * replacing its stack: neither stack may leave threads behind.
+   */
+  private static void assertNoLibraryThreadLeft() throws InterruptedException {
+    ZigbeeRig.await(
+        () -> ZigbeeRig.libraryThreads().isEmpty(),
+        ZigbeeRig.WAIT,
+        "the Zigbee library's threads stop on close: " + ZigbeeRig.libraryThreads());
   }
 }

@@ -9,6 +9,7 @@ import io.edgerule.adapter.PointValue;
 import io.edgerule.adapter.WriteCommand;
 import io.edgerule.adapter.WriteResult;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -119,5 +120,24 @@ final class ZigbeeRig implements AutoCloseable {
   @Override
   public void close() {
     adapter.close();
+  }
+
+  /** Threads the zsmartsystems library makes for itself (it takes no thread factory). */
+  static List<String> libraryThreads() {
+    List<String> prefixes =
+        List.of(
+            "NetworkManager-",
+            "TransactionManager-",
+            "NotificationService-",
+            "DatabaseManager-",
+            "XBeeDongle-",
+            "XBeeFrameExecutor-",
+            "XBeeTimer-",
+            "XBeeFrameHandler");
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(n -> prefixes.stream().anyMatch(n::startsWith))
+        .toList();
   }
 }

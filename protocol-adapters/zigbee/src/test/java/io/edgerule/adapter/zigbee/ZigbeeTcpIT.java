@@ -148,9 +148,9 @@ class ZigbeeTcpIT {
       assertEquals(2, sim.totalJoins());
       ZigbeeRig.await(() -> !sim.permitJoinOpen(), ZigbeeRig.WAIT, "joining closed");
       ZigbeeRig.await(
-          () -> libraryThreads().isEmpty(),
+          () -> ZigbeeRig.libraryThreads().isEmpty(),
           ZigbeeRig.WAIT,
-          "the Zigbee library's threads stop on close: " + libraryThreads());
+          "the Zigbee library's threads stop on close: " + ZigbeeRig.libraryThreads());
 
       ZigbeeCoordinatorAdapter notStarted = new ZigbeeCoordinatorAdapter(config, ctx.context);
       assertTrue(
@@ -218,25 +218,6 @@ class ZigbeeTcpIT {
         }
       }
     }
-  }
-
-  /** Threads the zsmartsystems library makes for itself (it takes no thread factory). */
-  private static List<String> libraryThreads() {
-    List<String> prefixes =
-        List.of(
-            "NetworkManager-",
-            "TransactionManager-",
-            "NotificationService-",
-            "DatabaseManager-",
-            "XBeeDongle-",
-            "XBeeFrameExecutor-",
-            "XBeeTimer-",
-            "XBeeFrameHandler");
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(Thread::isAlive)
-        .map(Thread::getName)
-        .filter(n -> prefixes.stream().anyMatch(n::startsWith))
-        .toList();
   }
 
   @Test
