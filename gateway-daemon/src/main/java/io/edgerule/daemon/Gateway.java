@@ -195,6 +195,9 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     long every = config.pipeline().healthInterval().toMillis();
     gw.scheduler.scheduleAtFixedRate(gw::publishState, 0, every, TimeUnit.MILLISECONDS);
     gw.scheduler.scheduleAtFixedRate(gw::readmitDueRules, 1, 1, TimeUnit.SECONDS);
+    // Rule publications go out as acknowledgements free room in the uplink (RuleOutbox.WINDOW).
+    gw.scheduler.scheduleWithFixedDelay(
+        gw.dispatcher.outbox()::drain, 20, 20, TimeUnit.MILLISECONDS);
     log.info(
         "gateway {} running: {} adapters, {} rules loaded, {} failed",
         config.gateway().id(),
@@ -701,6 +704,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
       Thread.currentThread().interrupt();
     }
     closeAdapters();
+    dispatcher.outbox().drain(); // what the window takes now; the rest is dropped with the uplink
     if (uplink instanceof PahoUplink paho) {
       paho.closeWith(Payloads.bytes(state("offline").put("reason", "shutdown")));
     } else {

@@ -23,6 +23,11 @@ import java.time.Duration;
  *     log_lines_suppressed})
  * @param ruleCpuShare the share of one thread's CPU time one rule may use, over a one-second window
  *     (0.01..1); a rule over it has its next turn deferred until it is back within it
+ * @param ruleWriteQueue most device writes of one rule (or MQTT client) waiting for one adapter;
+ *     when full its oldest waiting write is answered REJECTED and counted ({@code writes_dropped})
+ * @param rulePublishQueue most MQTT publications of one rule waiting for the uplink; beyond it (or
+ *     {@code rulePublishBytes}) its oldest are dropped and counted ({@code publishes_dropped})
+ * @param rulePublishBytes most bytes (payloads and topics) of one rule's waiting publications
  */
 public record PipelineConfig(
     Integer queueCapacity,
@@ -33,9 +38,11 @@ public record PipelineConfig(
     Integer alarmsPerRule,
     Integer ruleLogLines,
     Double ruleCpuShare,
-    Integer ruleWriteQueue) {
+    Integer ruleWriteQueue,
+    Integer rulePublishQueue,
+    Integer rulePublishBytes) {
   public static final PipelineConfig DEFAULTS =
-      new PipelineConfig(null, null, null, null, null, null, null, null, null);
+      new PipelineConfig(null, null, null, null, null, null, null, null, null, null, null);
 
   public PipelineConfig {
     queueCapacity = queueCapacity == null ? 10_000 : queueCapacity;
@@ -47,6 +54,8 @@ public record PipelineConfig(
     ruleLogLines = ruleLogLines == null ? 20 : ruleLogLines;
     ruleCpuShare = ruleCpuShare == null ? 0.5 : ruleCpuShare;
     ruleWriteQueue = ruleWriteQueue == null ? 64 : ruleWriteQueue;
+    rulePublishQueue = rulePublishQueue == null ? 1000 : rulePublishQueue;
+    rulePublishBytes = rulePublishBytes == null ? 4 * 1024 * 1024 : rulePublishBytes;
     if (queueCapacity < 16 || queueCapacity > 10_000_000) {
       throw new IllegalArgumentException(
           "queue_capacity must be 16..10000000, got " + queueCapacity);
@@ -79,6 +88,14 @@ public record PipelineConfig(
       throw new IllegalArgumentException(
           "rule_write_queue must be 1..100000, got " + ruleWriteQueue);
     }
+    if (rulePublishQueue < 1 || rulePublishQueue > 1_000_000) {
+      throw new IllegalArgumentException(
+          "rule_publish_queue must be 1..1000000, got " + rulePublishQueue);
+    }
+    if (rulePublishBytes < 1024) {
+      throw new IllegalArgumentException(
+          "rule_publish_bytes must be at least 1024, got " + rulePublishBytes);
+    }
   }
 
   /** The sizing with the given {@code adapter_timeout} and default per-rule shares. */
@@ -94,6 +111,8 @@ public record PipelineConfig(
         ruleThreads,
         healthInterval,
         adapterTimeout,
+        null,
+        null,
         null,
         null,
         null,

@@ -43,6 +43,7 @@ public final class PahoUplink implements Uplink {
   private final Map<String, BiConsumer<String, byte[]>> subscriptions = new ConcurrentHashMap<>();
   private final AtomicLong published = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
+  private final java.util.Set<Runnable> tracked = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService executor;
   private final AtomicInteger firstConnectAttempts = new AtomicInteger();
   private volatile boolean closed;
@@ -155,6 +156,7 @@ public final class PahoUplink implements Uplink {
 
     @Override
     public void connectionLost(Throwable cause) {
+      releaseTracked();
       if (!closed) {
         log.warn("MQTT connection lost: {}; reconnecting", String.valueOf(cause));
       }
@@ -191,6 +193,65 @@ public final class PahoUplink implements Uplink {
       // flight.
       dropped.incrementAndGet();
       log.debug("MQTT publish to {} dropped: {}", topic, e.toString());
+    }
+  }
+
+  @Override
+  public void publish(String topic, byte[] payload, int qos, boolean retained, Runnable done) {
+    Runnable once = once(done);
+    if (closed) {
+      dropped.incrementAndGet();
+      once.run();
+      return;
+    }
+    tracked.add(once);
+    try {
+      client.publish(
+          topic,
+          payload,
+          qos,
+          retained,
+          null,
+          new IMqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+              tracked.remove(once);
+              once.run();
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable e) {
+              tracked.remove(once);
+              once.run();
+            }
+          });
+      published.incrementAndGet();
+    } catch (MqttException e) {
+      dropped.incrementAndGet();
+      tracked.remove(once);
+      once.run();
+      log.debug("MQTT publish to {} dropped: {}", topic, e.toString());
+    }
+  }
+
+  /** {@code done} at most once, whoever calls it first (the token or a lost connection). */
+  private static Runnable once(Runnable done) {
+    java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (ran.compareAndSet(false, true)) {
+        done.run();
+      }
+    };
+  }
+
+  /**
+   * Tracked messages whose connection ended have left the uplink (clean session: they are not
+   * resent), whether or not Paho completes their tokens.
+   */
+  private void releaseTracked() {
+    for (Runnable r : tracked) {
+      tracked.remove(r);
+      r.run();
     }
   }
 
@@ -255,5 +316,6 @@ public final class PahoUplink implements Uplink {
     } catch (MqttException e) {
       log.debug("MQTT close: {}", e.toString());
     }
+    releaseTracked();
   }
 }

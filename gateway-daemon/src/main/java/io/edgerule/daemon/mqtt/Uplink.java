@@ -11,6 +11,28 @@ public interface Uplink extends AutoCloseable {
 
   void publish(String topic, byte[] payload, int qos, boolean retained);
 
+  /**
+   * Publishes like {@link #publish(String, byte[], int, boolean)} and runs {@code done} exactly
+   * once when the message has left the uplink: written (QoS 0) or acknowledged (QoS 1 and 2),
+   * refused or dropped, or lost with the connection it went out on. Rule publications are counted
+   * in flight with it ({@code RuleOutbox}). The default runs {@code done} right after publishing.
+   */
+  default void publish(String topic, byte[] payload, int qos, boolean retained, Runnable done) {
+    try {
+      publish(topic, payload, qos, retained);
+    } finally {
+      done.run();
+    }
+  }
+
+  /**
+   * Whether a message published now is sent (or refused) at once rather than kept in an offline
+   * buffer: rule publications are handed over only then, so they never fill that buffer.
+   */
+  default boolean takesMessagesNow() {
+    return isConnected();
+  }
+
   /** Subscribes {@code handler} to a topic filter; re-subscribed after every reconnect. */
   void subscribe(String topicFilter, BiConsumer<String, byte[]> handler);
 
@@ -42,6 +64,11 @@ public interface Uplink extends AutoCloseable {
       @Override
       public boolean isConnected() {
         return false;
+      }
+
+      @Override
+      public boolean takesMessagesNow() {
+        return true; // counted as dropped at once, as every other message
       }
 
       @Override

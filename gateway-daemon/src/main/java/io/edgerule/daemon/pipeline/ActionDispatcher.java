@@ -36,6 +36,7 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
   private final GatewayListener listener;
   private final Clock clock;
   private final PipelineConfig pipeline;
+  private final RuleOutbox outbox;
   private final Map<String, RuleAccount> accounts = new ConcurrentHashMap<>();
   private final AtomicInteger writesInFlight = new AtomicInteger();
   private final Map<ProtocolAdapter, FairWrites> writeQueues = new ConcurrentHashMap<>();
@@ -66,6 +67,17 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
     this.listener = listener;
     this.clock = clock;
     this.pipeline = pipeline;
+    this.outbox =
+        new RuleOutbox(
+            uplink,
+            pipeline.rulePublishQueue(),
+            pipeline.rulePublishBytes(),
+            r -> account(r).count("publishes_dropped"));
+  }
+
+  /** Rule publications waiting for the uplink (per rule, in turn). */
+  public RuleOutbox outbox() {
+    return outbox;
   }
 
   /** The fair, bounded write queues in front of {@code adapter} (made on first use). */
@@ -126,7 +138,7 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
     if (action instanceof RuleAction.WritePoint w) {
       write(new WriteCommand(w.point(), w.value(), "rule:" + rule));
     } else if (action instanceof RuleAction.Publish p) {
-      uplink.publish(topics.rule(rule, p.topic()), p.payload(), p.qos(), p.retain());
+      outbox.offer(rule, topics.rule(rule, p.topic()), p.payload(), p.qos(), p.retain());
     } else if (action instanceof RuleAction.RaiseAlarm a) {
       RuleAccount account = account(rule);
       if (!account.alarms().raise(a.alarm())) {

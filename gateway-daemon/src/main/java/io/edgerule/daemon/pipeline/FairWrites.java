@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -116,6 +117,8 @@ final class FairWrites {
       Throwable e = null;
       try {
         r = stage.join();
+      } catch (CompletionException ex) { // join() wraps the adapter's own exception: report that
+        e = ex.getCause() == null ? ex : ex.getCause();
       } catch (RuntimeException ex) {
         e = ex;
       }

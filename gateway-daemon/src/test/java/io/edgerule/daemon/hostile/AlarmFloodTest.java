@@ -47,7 +47,7 @@ class AlarmFloodTest {
     try (FairnessRig rig = new FairnessRig(tmp)) {
       rig.pipeline =
           new PipelineConfig(
-              100_000, 64, 2, Duration.ofSeconds(30), null, CAP, LOG_LINES, null, null);
+              100_000, 64, 2, Duration.ofSeconds(30), null, CAP, LOG_LINES, null, null, null, null);
       rig.rule(
           "flood",
           HostileWat.alarmFlood(NAMES_PER_BATCH, LOGS_PER_BATCH),

@@ -37,7 +37,8 @@ class CpuShareTest {
       // A tenth of a thread: each spinner batch (a few hundred ms of CPU) goes over the share
       // however loaded the machine is (its CPU time, not its wall time, is charged).
       rig.pipeline =
-          new PipelineConfig(100_000, 64, 2, Duration.ofSeconds(30), null, null, null, 0.1, null);
+          new PipelineConfig(
+              100_000, 64, 2, Duration.ofSeconds(30), null, null, null, 0.1, null, null, null);
       String spin = HostileWat.spinner(SPIN);
       rig.rule("spin1", spin, "inputs: [tank/level]\nlimits: {deadline: 20s}\n");
       rig.rule("spin2", spin, "inputs: [tank/level]\nlimits: {deadline: 20s}\n");

@@ -105,4 +105,52 @@ final class HostileWat {
             + " (global.set $sink (local.get $x))"
             + " (i32.const 0))");
   }
+
+  static final String PUBLISH_IMPORTS =
+      "(import \"gw\" \"topic_id\" (func $topic_id (param i32 i32) (result i32)))\n"
+          + "(import \"gw\" \"publish\" (func $publish (param i32 i32 i32 i32) (result i32)))\n"
+          + "(global $t (mut i32) (i32.const -1))\n";
+
+  /** A rule that resolves the topic named at address 0 ({@code length} bytes) in er_init. */
+  private static String publisher(String topic, String body) {
+    return module(PUBLISH_IMPORTS, "(data (i32.const 0) \"" + topic + "\")", body)
+        .replace(
+            "(func (export \"er_init\") (result i32) (i32.const 0))",
+            "(func (export \"er_init\") (result i32)"
+                + " (global.set $t (call $topic_id (i32.const 0) (i32.const "
+                + topic.length()
+                + "))) (i32.const 0))");
+  }
+
+  /** Publishes every event's sequence number (8 bytes, little-endian) to {@code seq}, QoS 1. */
+  static final String TALKER =
+      publisher(
+          "seq",
+          "(func (export \"er_on_events\") (param $ptr i32) (param $count i32) (result i32)"
+              + " (local $i i32)"
+              + " (block $done (loop $next"
+              + "   (br_if $done (i32.ge_u (local.get $i) (local.get $count)))"
+              + "   (i64.store (i32.const 256) (i64.load offset=24 (i32.add (local.get $ptr)"
+              + "     (i32.mul (local.get $i) (i32.const 32)))))"
+              + "   (drop (call $publish (global.get $t) (i32.const 256) (i32.const 8) (i32.const 1)))"
+              + "   (local.set $i (i32.add (local.get $i) (i32.const 1)))"
+              + "   (br $next)))"
+              + " (i32.const 0))");
+
+  /** Every batch publishes {@code n} messages to {@code spam} (QoS 0). */
+  static String blaster(int n) {
+    return publisher(
+        "spam",
+        "(func (export \"er_on_events\") (param $ptr i32) (param $count i32) (result i32)"
+            + " (local $i i32)"
+            + " (block $done (loop $next"
+            + "   (br_if $done (i32.ge_u (local.get $i) (i32.const "
+            + n
+            + ")))"
+            + "   (i32.store (i32.const 256) (local.get $i))"
+            + "   (drop (call $publish (global.get $t) (i32.const 256) (i32.const 8) (i32.const 0)))"
+            + "   (local.set $i (i32.add (local.get $i) (i32.const 1)))"
+            + "   (br $next)))"
+            + " (i32.const 0))");
+  }
 }
