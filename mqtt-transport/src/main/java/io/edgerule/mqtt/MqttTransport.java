@@ -374,6 +374,10 @@ public final class MqttTransport implements AutoCloseable {
         return;
       }
     }
+    java.util.concurrent.atomic.AtomicBoolean settled =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean timedOut =
+        new java.util.concurrent.atomic.AtomicBoolean();
     try {
       client.connect(
           options,
@@ -381,16 +385,65 @@ public final class MqttTransport implements AutoCloseable {
           new IMqttActionListener() {
             @Override
             public void onSuccess(IMqttToken token) {
-              connected();
+              if (settled.compareAndSet(false, true)) {
+                connected();
+              }
             }
 
             @Override
             public void onFailure(IMqttToken token, Throwable e) {
-              wentDown(e, false);
+              if (settled.compareAndSet(false, true)) {
+                // ended by the watchdog: its reason, not the closed socket's
+                wentDown(
+                    timedOut.get()
+                        ? new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT)
+                        : e,
+                    false);
+              }
             }
           });
+      watch(settled, timedOut);
     } catch (MqttException e) {
+      settled.set(true);
       wentDown(e, false);
+    }
+  }
+
+  private java.util.concurrent.TimeoutException noConnack() {
+    return new java.util.concurrent.TimeoutException(
+        "no CONNACK from the broker at " + endpoint + " within twice the connect timeout");
+  }
+
+  /**
+   * Paho's async connect waits for CONNACK without a limit: a broker that accepts the TCP
+   * connection but never answers (stopped, overloaded) would leave us connecting forever, never
+   * retrying. After the connect timeout (TCP and TLS have their own within it) plus the same again
+   * for CONNACK, the attempt is ended and counts as failed.
+   */
+  private void watch(
+      java.util.concurrent.atomic.AtomicBoolean settled,
+      java.util.concurrent.atomic.AtomicBoolean timedOut) {
+    long limit = 2 * config.connectTimeout().toMillis();
+    try {
+      threads.schedule(
+          () -> {
+            if (settled.get() || isClosed()) {
+              return;
+            }
+            timedOut.set(true);
+            try {
+              client.disconnectForcibly(0, 1000, false);
+            } catch (MqttException e) {
+              log.debug("MQTT ending a stuck connect: {}", e.toString());
+            }
+            if (settled.compareAndSet(false, true)) { // Paho did not report the ended attempt
+              wentDown(noConnack(), false);
+            }
+          },
+          limit,
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing
     }
   }
 

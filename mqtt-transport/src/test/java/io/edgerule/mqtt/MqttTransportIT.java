@@ -211,6 +211,29 @@ class MqttTransportIT {
   }
 
   @Test
+  void aBrokerThatAcceptsButNeverAnswersIsGivenUpOnAndRetried() throws Exception {
+    try (Mosquitto broker = Mosquitto.start(dir)) {
+      broker.pause(); // the kernel still accepts the TCP connection; CONNACK never comes
+      try (MqttTransport t =
+          new MqttTransport(config(broker.uri()).connectTimeout(Duration.ofSeconds(1)).build())) {
+        Events events = new Events();
+        t.addListener(events);
+        t.start();
+        assertEquals(
+            "no CONNACK from the broker at 127.0.0.1:"
+                + broker.port()
+                + " within twice the connect timeout",
+            events.awaitDownReason(1));
+        broker.resume();
+        events.awaitUps(1);
+        t.publish("after/stall", new byte[] {1}, 1, false)
+            .toCompletableFuture()
+            .get(LONG.toSeconds(), TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void aRepeatedConnectFailureIsLoggedOnce() throws Exception {
     Logger logger = (Logger) LoggerFactory.getLogger(MqttTransport.class);
     ListAppender<ILoggingEvent> appender = new ListAppender<>();

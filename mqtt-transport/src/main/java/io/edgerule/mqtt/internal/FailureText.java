@@ -63,6 +63,9 @@ public final class FailureText {
     if (failure instanceof MqttException e) {
       return mqtt(e, endpoint);
     }
+    if (failure instanceof java.util.concurrent.TimeoutException) {
+      return failure.getMessage(); // ours, already one line
+    }
     return failure == null ? "unknown reason" : failure.toString();
   }
 
