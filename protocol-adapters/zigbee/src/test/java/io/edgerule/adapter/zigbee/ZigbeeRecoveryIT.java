@@ -152,6 +152,10 @@ class ZigbeeRecoveryIT {
             () -> light.missedFrames() > 0,
             ZigbeeRig.WAIT,
             "the gateway tried the light before it was back");
+        AdapterHealth.DeviceHealth waiting = rig.deviceHealth("hall_light");
+        assertTrue(
+            waiting.state() != AdapterHealth.State.UP,
+            "health does not say UP while the light's points are BAD: " + waiting);
         sensor.setTemperature(21.0);
         rig.awaitAfter(online, "kitchen_sensor/temperature", PointValue.of(21.0));
 
