@@ -121,7 +121,8 @@ class ExampleRulesTest extends EngineFixture {
     Failed f = assertInstanceOf(Failed.class, out);
     assertEquals(FailureKind.DEADLINE, f.kind());
     assertEquals("er_on_events did not finish within 20ms (limits.deadline)", f.message());
-    assertTrue(ms < 1000, "stopped after " + ms + " ms");
+    // Stopped at all (a generous bound for a loaded machine; how soon: DeadlineBenchmark).
+    assertTrue(ms < 10_000, "stopped after " + ms + " ms");
     assertTrue(!Thread.currentThread().isInterrupted(), "the watchdog's interrupt is cleared");
   }
 }
