@@ -16,7 +16,7 @@ public record GatewaySection(String id, Path stateDir) {
   public GatewaySection {
     if (id == null || !ID.matcher(id).matches()) {
       throw new IllegalArgumentException(
-          "id must be 1-64 letters, digits, '_', '.' or '-' (it is an MQTT topic segment), got "
+          "id: must be 1-64 letters, digits, '_', '.' or '-' (it is an MQTT topic segment), got "
               + (id == null ? "nothing" : "'" + id + "'"));
     }
     stateDir = stateDir == null ? Path.of("/var/lib/edgerule") : stateDir;

@@ -28,23 +28,23 @@ public record MqttConfig(
 
   public MqttConfig {
     if (broker == null) {
-      throw new IllegalArgumentException("broker is required, e.g. tcp://127.0.0.1:1883");
+      throw new IllegalArgumentException("broker: required, e.g. tcp://127.0.0.1:1883");
     }
     if (!"tcp".equals(broker.getScheme()) || broker.getHost() == null) {
       throw new IllegalArgumentException(
-          "broker must look like tcp://host:port, got '" + broker + "'");
+          "broker: must look like tcp://host:port, got '" + broker + "'");
     }
     topicPrefix = topicPrefix == null ? "edgerule" : topicPrefix;
     if (!SEGMENT.matcher(topicPrefix).matches()) {
       throw new IllegalArgumentException(
-          "topic_prefix must be one topic segment of letters, digits, '_', '.' or '-', got '"
+          "topic_prefix: must be one topic segment of letters, digits, '_', '.' or '-', got '"
               + topicPrefix
               + "'");
     }
     telemetry = telemetry == null || telemetry;
     telemetryQos = telemetryQos == null ? 0 : telemetryQos;
     if (telemetryQos != 0 && telemetryQos != 1) {
-      throw new IllegalArgumentException("telemetry_qos must be 0 or 1, got " + telemetryQos);
+      throw new IllegalArgumentException("telemetry_qos: must be 0 or 1, got " + telemetryQos);
     }
     keepAlive = keepAlive == null ? Duration.ofSeconds(30) : keepAlive;
     connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
@@ -54,15 +54,15 @@ public record MqttConfig(
     if (keepAlive.compareTo(Duration.ofSeconds(1)) < 0
         || keepAlive.compareTo(Duration.ofSeconds(65_535)) > 0) {
       throw new IllegalArgumentException(
-          "keep_alive must be 1s..65535s, got " + DurationText.format(keepAlive));
+          "keep_alive: must be 1s..65535s, got " + DurationText.format(keepAlive));
     }
     if (connectTimeout.compareTo(Duration.ofSeconds(1)) < 0
         || connectTimeout.compareTo(Duration.ofHours(1)) > 0) {
       throw new IllegalArgumentException(
-          "connect_timeout must be 1s..1h, got " + DurationText.format(connectTimeout));
+          "connect_timeout: must be 1s..1h, got " + DurationText.format(connectTimeout));
     }
     if (password != null && username == null) {
-      throw new IllegalArgumentException("password is set but username is not");
+      throw new IllegalArgumentException("password: is set but username is not");
     }
   }
 

@@ -58,21 +58,21 @@ public record PipelineConfig(
     rulePublishBytes = rulePublishBytes == null ? 4 * 1024 * 1024 : rulePublishBytes;
     if (queueCapacity < 16 || queueCapacity > 10_000_000) {
       throw new IllegalArgumentException(
-          "queue_capacity must be 16..10000000, got " + queueCapacity);
+          "queue_capacity: must be 16..10000000, got " + queueCapacity);
     }
     if (batchSize < 1 || batchSize > 4096) {
-      throw new IllegalArgumentException("batch_size must be 1..4096, got " + batchSize);
+      throw new IllegalArgumentException("batch_size: must be 1..4096, got " + batchSize);
     }
     if (ruleThreads < 1 || ruleThreads > 64) {
-      throw new IllegalArgumentException("rule_threads must be 1..64, got " + ruleThreads);
+      throw new IllegalArgumentException("rule_threads: must be 1..64, got " + ruleThreads);
     }
     if (healthInterval.toMillis() < 1000) {
       throw new IllegalArgumentException(
-          "health_interval must be at least 1s, got " + DurationText.format(healthInterval));
+          "health_interval: must be at least 1s, got " + DurationText.format(healthInterval));
     }
     if (adapterTimeout.toMillis() < 100 || adapterTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
       throw new IllegalArgumentException(
-          "adapter_timeout must be 100ms..10m, got " + DurationText.format(adapterTimeout));
+          "adapter_timeout: must be 100ms..10m, got " + DurationText.format(adapterTimeout));
     }
     if (alarmsPerRule < 1 || alarmsPerRule > 10_000) {
       throw new IllegalArgumentException("alarms_per_rule must be 1..10000, got " + alarmsPerRule);

@@ -16,7 +16,7 @@ public record RuleConfig(String name, Path wasm, Path manifest, Boolean enabled)
   public RuleConfig {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
-          "rule name must be 1-64 letters, digits, '_', '.' or '-', got "
+          "name: must be 1-64 letters, digits, '_', '.' or '-', got "
               + (name == null ? "nothing" : "'" + name + "'"));
     }
     Objects.requireNonNull(wasm, "wasm: the path of the rule's .wasm module is required");

@@ -51,7 +51,8 @@ class ConfigDurationMessageTest {
     // The check above must have had something to look at, including the case from the field.
     assertTrue(refusals.size() > 20, refusals.toString());
     assertTrue(
-        refusals.stream().anyMatch(r -> r.contains("poll_interval must be at least 10ms, got 5ms")),
+        refusals.stream()
+            .anyMatch(r -> r.contains("poll_interval: must be at least 10ms, got 5ms")),
         refusals.toString());
   }
 }

@@ -17,25 +17,23 @@ public record Backoff(Duration initial, Duration max, double multiplier) {
       new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), 2);
 
   public Backoff {
+    // Messages start with the field: the config loader points at its line in "reconnect:".
     Objects.requireNonNull(initial, "initial");
     Objects.requireNonNull(max, "max");
     if (initial.isNegative() || initial.isZero()) {
       throw new IllegalArgumentException(
-          "backoff initial must be > 0, got " + DurationText.format(initial));
+          "initial: must be > 0, got " + DurationText.format(initial));
     }
     if (max.compareTo(initial) < 0) {
       throw new IllegalArgumentException(
-          "backoff max "
-              + DurationText.format(max)
-              + " is below initial "
-              + DurationText.format(initial));
+          "max: " + DurationText.format(max) + " is below initial " + DurationText.format(initial));
     }
     if (!(multiplier >= 1.0)) {
-      throw new IllegalArgumentException("backoff multiplier must be >= 1, got " + multiplier);
+      throw new IllegalArgumentException("multiplier: must be >= 1, got " + multiplier);
     }
     if (max.compareTo(LONGEST) > 0) { // delay() works in milliseconds: toMillis() would overflow
       throw new IllegalArgumentException(
-          "backoff max must be at most "
+          "max: must be at most "
               + DurationText.format(LONGEST)
               + ", got "
               + DurationText.format(max));

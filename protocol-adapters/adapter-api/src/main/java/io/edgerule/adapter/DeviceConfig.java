@@ -4,8 +4,10 @@ package io.edgerule.adapter;
  * The typed configuration of one device. Each protocol defines a record implementing this; the
  * daemon binds the YAML {@code devices:} entries to it by the entry's {@code protocol:} field,
  * using the record's components in snake_case. Records validate themselves in their constructors
- * and fill in defaults, throwing {@link IllegalArgumentException} with a message that names the bad
- * field.
+ * and fill in defaults, throwing {@link IllegalArgumentException} with a message that starts with
+ * the bad field's snake_case name or path and ": " ({@code "unit_id: must be 1..247, got 0"},
+ * {@code "points[2].name: ..."}): the daemon's config loader reads that prefix to point at the
+ * field's own line and column. Durations in messages are written with {@link DurationText#format}.
  */
 public interface DeviceConfig {
   /** The device name: the first segment of every point id of this device. */

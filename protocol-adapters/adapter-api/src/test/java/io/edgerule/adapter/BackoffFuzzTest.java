@@ -41,7 +41,7 @@ class BackoffFuzzTest {
         org.junit.jupiter.api.Assertions.assertThrows(
             IllegalArgumentException.class,
             () -> new Backoff(Duration.ofMillis(100), Duration.ofSeconds(Long.MAX_VALUE), 2));
-    assertTrue(e.getMessage().startsWith("backoff max must be at most"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("max: must be at most"), e.getMessage());
   }
 
   @Test

@@ -38,82 +38,82 @@ public record ModbusPointConfig(
     Boolean writable) {
 
   public ModbusPointConfig {
+    // Messages start with the field ("address: ..."): the config loader points at its line.
     if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("point name is required");
+      throw new IllegalArgumentException("name: every point needs a name");
     }
-    String where = "point '" + name + "': ";
     if (table == null) {
       throw new IllegalArgumentException(
-          where + "table is required (coil, discrete_input, input_register, holding_register)");
+          "table: required (coil, discrete_input, input_register, holding_register)");
     }
     if (address == null) {
-      throw new IllegalArgumentException(where + "address is required (0-based, 0..65535)");
+      throw new IllegalArgumentException("address: required (0-based, 0..65535)");
     }
     if (address < 0 || address > 0xFFFF) {
       throw new IllegalArgumentException(
-          where + "address must be 0..65535 (the 0-based protocol address), got " + address);
+          "address: must be 0..65535 (the 0-based protocol address), got " + address);
     }
     if (type == null) {
       type = table.isBits() ? ModbusDataType.BOOL : ModbusDataType.UINT16;
     }
     if (table.isBits() && type != ModbusDataType.BOOL) {
       throw new IllegalArgumentException(
-          where
-              + "a "
+          "type: a "
               + table.yamlName()
               + " holds one bit: type must be bool, got "
               + type.yamlName());
     }
     if (!table.isBits() && type == ModbusDataType.BOOL) {
       throw new IllegalArgumentException(
-          where
-              + "type bool needs a coil or discrete_input; for one bit of a register use type"
+          "type: bool needs a coil or discrete_input; for one bit of a register use type"
               + " bit with bit: 0..15");
     }
     if (type == ModbusDataType.BIT) {
       if (bit == null || bit < 0 || bit > 15) {
         throw new IllegalArgumentException(
-            where + "type bit needs bit: 0..15 (0 = least significant), got " + bit);
+            (bit == null ? "type" : "bit")
+                + ": type bit needs bit: 0..15 (0 = least significant), got "
+                + bit);
       }
     } else if (bit != null) {
-      throw new IllegalArgumentException(
-          where + "bit applies only to type bit, not " + type.yamlName());
+      throw new IllegalArgumentException("bit: applies only to type bit, not " + type.yamlName());
     }
     int width = table.isBits() ? 1 : type.words();
     if (address + width - 1 > 0xFFFF) {
       throw new IllegalArgumentException(
-          where + type.yamlName() + " at address " + address + " runs past address 65535");
+          "address: " + type.yamlName() + " at address " + address + " runs past address 65535");
     }
     wordOrder = wordOrder == null ? Endianness.BIG : wordOrder;
     byteOrder = byteOrder == null ? Endianness.BIG : byteOrder;
     boolean bool = type == ModbusDataType.BOOL || type == ModbusDataType.BIT;
-    if (bool && ((scale != null && scale != 1) || (offset != null && offset != 0))) {
-      throw new IllegalArgumentException(where + "scale and offset do not apply to bool points");
+    if (bool && scale != null && scale != 1) {
+      throw new IllegalArgumentException("scale: does not apply to bool points");
+    }
+    if (bool && offset != null && offset != 0) {
+      throw new IllegalArgumentException("offset: does not apply to bool points");
     }
     if (bool && deadband != null && deadband != 0) {
-      throw new IllegalArgumentException(where + "deadband does not apply to bool points");
+      throw new IllegalArgumentException("deadband: does not apply to bool points");
     }
     scale = scale == null ? 1.0 : scale;
     offset = offset == null ? 0.0 : offset;
     deadband = deadband == null ? 0.0 : deadband;
     if (!Double.isFinite(scale) || scale == 0) {
       throw new IllegalArgumentException(
-          where + "scale must be a finite number other than 0, got " + scale);
+          "scale: must be a finite number other than 0, got " + scale);
     }
     if (!Double.isFinite(offset)) {
-      throw new IllegalArgumentException(where + "offset must be a finite number, got " + offset);
+      throw new IllegalArgumentException("offset: must be a finite number, got " + offset);
     }
     if (!Double.isFinite(deadband) || deadband < 0) {
-      throw new IllegalArgumentException(where + "deadband must be >= 0, got " + deadband);
+      throw new IllegalArgumentException("deadband: must be >= 0, got " + deadband);
     }
     writable = writable != null && writable;
     if (writable && !table.isWritable()) {
       throw new IllegalArgumentException(
-          where
-              + "a "
+          "writable: a "
               + table.yamlName()
-              + " is read-only in Modbus: only coils and holding"
-              + " registers can be writable");
+              + " is read-only in Modbus: only coils and holding registers can be writable");
     }
   }
 

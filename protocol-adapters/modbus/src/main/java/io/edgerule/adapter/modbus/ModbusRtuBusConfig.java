@@ -47,44 +47,44 @@ public record ModbusRtuBusConfig(
   public ModbusRtuBusConfig {
     if (port == null || port.isBlank()) {
       throw new IllegalArgumentException(
-          "bus: port is required (a serial device such as /dev/ttyUSB0, or tcp://host:port)");
+          "port: required (a serial device such as /dev/ttyUSB0, or tcp://host:port)");
     }
     port = port.trim();
-    String where = "bus '" + port + "': ";
     if (port.startsWith(TCP_PREFIX)) {
       tcpAddress(port); // validates
     }
     baud = baud == null ? 19200 : baud;
-    check(baud >= 300 && baud <= 4_000_000, where, "baud must be 300..4000000, got " + baud);
+    check(baud >= 300 && baud <= 4_000_000, "baud", "must be 300..4000000, got " + baud);
     dataBits = dataBits == null ? 8 : dataBits;
     check(
         dataBits == 8,
-        where,
-        "data_bits must be 8: Modbus RTU frames are 8-bit (7 is Modbus ASCII), got " + dataBits);
+        "data_bits",
+        "must be 8: Modbus RTU frames are 8-bit (7 is Modbus ASCII), got " + dataBits);
     parity = parity == null ? Parity.EVEN : parity;
     stopBits = stopBits == null ? 1 : stopBits;
-    check(stopBits == 1 || stopBits == 2, where, "stop_bits must be 1 or 2, got " + stopBits);
+    check(stopBits == 1 || stopBits == 2, "stop_bits", "must be 1 or 2, got " + stopBits);
     timeout = timeout == null ? Duration.ofSeconds(1) : timeout;
     check(
         !timeout.isNegative() && !timeout.isZero() && timeout.compareTo(Duration.ofMinutes(1)) <= 0,
-        where,
-        "timeout must be > 0 and at most 1m, got " + DurationText.format(timeout));
+        "timeout",
+        "must be > 0 and at most 1m, got " + DurationText.format(timeout));
     interFrameGap =
         interFrameGap == null
             ? RtuTiming.interFrameGap(baud, dataBits, parity, stopBits)
             : interFrameGap;
     check(
         !interFrameGap.isNegative() && interFrameGap.compareTo(Duration.ofSeconds(1)) <= 0,
-        where,
-        "inter_frame_gap must be 0..1s, got " + DurationText.format(interFrameGap));
+        "inter_frame_gap",
+        "must be 0..1s, got " + DurationText.format(interFrameGap));
     reconnect = reconnect == null ? Backoff.DEFAULT : reconnect;
     rs485Mode = rs485Mode != null && rs485Mode;
     echo = echo != null && echo;
   }
 
-  private static void check(boolean ok, String where, String message) {
+  /** Throws "field: problem" (the loader points at the field's line) unless {@code ok}. */
+  private static void check(boolean ok, String field, String problem) {
     if (!ok) {
-      throw new IllegalArgumentException(where + message);
+      throw new IllegalArgumentException(field + ": " + problem);
     }
   }
 
@@ -119,7 +119,7 @@ public record ModbusRtuBusConfig(
       uri = new URI(port);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(
-          "bus: port '" + port + "' is not a valid tcp://host:port address: " + e.getReason());
+          "port: '" + port + "' is not a valid tcp://host:port address: " + e.getReason());
     }
     String host = uri.getHost();
     if (host == null
@@ -128,7 +128,7 @@ public record ModbusRtuBusConfig(
         || (uri.getPath() != null && !uri.getPath().isEmpty())
         || uri.getQuery() != null) {
       throw new IllegalArgumentException(
-          "bus: port '" + port + "' must be tcp://host:port with a port 1..65535");
+          "port: '" + port + "' must be tcp://host:port with a port 1..65535");
     }
     return uri;
   }

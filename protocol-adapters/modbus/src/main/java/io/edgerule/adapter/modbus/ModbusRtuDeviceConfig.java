@@ -40,28 +40,24 @@ public record ModbusRtuDeviceConfig(
   public static final Duration MIN_POLL_INTERVAL = PollSettings.MIN_POLL_INTERVAL;
 
   public ModbusRtuDeviceConfig {
-    if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("device name is required");
-    }
-    String where = "modbus-rtu device '" + name + "': ";
+    name = PollSettings.name(name);
     if (bus == null) {
       throw new IllegalArgumentException(
-          where + "bus is required, e.g. bus: {port: /dev/ttyUSB0, baud: 9600, parity: none}");
+          "bus: required, e.g. bus: {port: /dev/ttyUSB0, baud: 9600, parity: none}");
     }
     unitId = unitId == null ? 1 : unitId;
     PollSettings.check(
         unitId >= 1 && unitId <= 247,
-        where,
-        "unit_id must be 1..247 (0 is broadcast, 248-255 are reserved on a serial line), got "
-            + unitId);
-    pollInterval = PollSettings.pollInterval(pollInterval, where);
-    retries = PollSettings.retries(retries, where);
-    maxGap = PollSettings.maxGap(maxGap, where);
-    maxBitGap = PollSettings.maxBitGap(maxBitGap, where);
-    maxRegisters = PollSettings.maxRegisters(maxRegisters, where);
-    maxBits = PollSettings.maxBits(maxBits, where);
-    integrityInterval = PollSettings.integrityInterval(integrityInterval, where);
-    points = PollSettings.points(name, points, maxRegisters, where);
+        "unit_id",
+        "must be 1..247 (0 is broadcast, 248-255 are reserved on a serial line), got " + unitId);
+    pollInterval = PollSettings.pollInterval(pollInterval);
+    retries = PollSettings.retries(retries);
+    maxGap = PollSettings.maxGap(maxGap);
+    maxBitGap = PollSettings.maxBitGap(maxBitGap);
+    maxRegisters = PollSettings.maxRegisters(maxRegisters);
+    maxBits = PollSettings.maxBits(maxBits);
+    integrityInterval = PollSettings.integrityInterval(integrityInterval);
+    points = PollSettings.points(name, points, maxRegisters);
   }
 
   /** A slave with defaults for everything but its name, bus, unit id and points. */

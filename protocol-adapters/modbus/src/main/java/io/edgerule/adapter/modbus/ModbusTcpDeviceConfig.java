@@ -49,33 +49,29 @@ public record ModbusTcpDeviceConfig(
   public static final Duration MIN_POLL_INTERVAL = PollSettings.MIN_POLL_INTERVAL;
 
   public ModbusTcpDeviceConfig {
-    if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("device name is required");
-    }
-    String where = "modbus-tcp device '" + name + "': ";
+    name = PollSettings.name(name);
     if (host == null || host.isBlank()) {
-      throw new IllegalArgumentException(where + "host is required");
+      throw new IllegalArgumentException("host: required (a host name or IP address)");
     }
     port = port == null ? DEFAULT_PORT : port;
-    PollSettings.check(port >= 1 && port <= 65535, where, "port must be 1..65535, got " + port);
+    PollSettings.check(port >= 1 && port <= 65535, "port", "must be 1..65535, got " + port);
     unitId = unitId == null ? 1 : unitId;
-    PollSettings.check(
-        unitId >= 0 && unitId <= 255, where, "unit_id must be 0..255, got " + unitId);
-    pollInterval = PollSettings.pollInterval(pollInterval, where);
+    PollSettings.check(unitId >= 0 && unitId <= 255, "unit_id", "must be 0..255, got " + unitId);
+    pollInterval = PollSettings.pollInterval(pollInterval);
     timeout = timeout == null ? Duration.ofSeconds(1) : timeout;
     // at most a day: the connect timeout becomes an int of milliseconds (wraps after 24 days)
     PollSettings.check(
         !timeout.isNegative() && !timeout.isZero() && timeout.compareTo(Duration.ofDays(1)) <= 0,
-        where,
-        "timeout must be > 0 and at most 1d, got " + DurationText.format(timeout));
+        "timeout",
+        "must be > 0 and at most 1d, got " + DurationText.format(timeout));
     reconnect = reconnect == null ? Backoff.DEFAULT : reconnect;
-    retries = PollSettings.retries(retries, where);
-    maxGap = PollSettings.maxGap(maxGap, where);
-    maxBitGap = PollSettings.maxBitGap(maxBitGap, where);
-    maxRegisters = PollSettings.maxRegisters(maxRegisters, where);
-    maxBits = PollSettings.maxBits(maxBits, where);
-    integrityInterval = PollSettings.integrityInterval(integrityInterval, where);
-    points = PollSettings.points(name, points, maxRegisters, where);
+    retries = PollSettings.retries(retries);
+    maxGap = PollSettings.maxGap(maxGap);
+    maxBitGap = PollSettings.maxBitGap(maxBitGap);
+    maxRegisters = PollSettings.maxRegisters(maxRegisters);
+    maxBits = PollSettings.maxBits(maxBits);
+    integrityInterval = PollSettings.integrityInterval(integrityInterval);
+    points = PollSettings.points(name, points, maxRegisters);
   }
 
   /** A device with defaults for everything but where it is and its points. */

@@ -11,8 +11,9 @@ import java.util.Set;
  * Defaults and validation of the polling settings Modbus TCP devices and RTU slaves share, so both
  * configs accept and refuse exactly the same values with the same messages. Each method returns the
  * value to store (the default when {@code value} is null) or throws {@link
- * IllegalArgumentException} prefixed with {@code where} (the device, e.g. "modbus-tcp device
- * 'tank': ").
+ * IllegalArgumentException} whose message starts with the field ("poll_interval: must be at least
+ * 10ms, got 5ms"), so that the config loader points at that field's line (see {@link
+ * io.edgerule.adapter.DeviceConfig}).
  */
 final class PollSettings {
   static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(10);
@@ -25,87 +26,106 @@ final class PollSettings {
 
   private PollSettings() {}
 
-  static Duration pollInterval(Duration value, String where) {
+  /** The device name: required, and usable as the first segment of point ids. */
+  static String name(String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("name: every device needs a name");
+    }
+    try {
+      new PointId(name, "x");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("name: " + e.getMessage());
+    }
+    return name;
+  }
+
+  static Duration pollInterval(Duration value) {
     Duration v = value == null ? Duration.ofSeconds(1) : value;
     check(
         v.compareTo(MIN_POLL_INTERVAL) >= 0,
-        where,
-        "poll_interval must be at least 10ms, got " + DurationText.format(v));
+        "poll_interval",
+        "must be at least 10ms, got " + DurationText.format(v));
     check(
         v.compareTo(MAX_INTERVAL) <= 0,
-        where,
-        "poll_interval must be at most 365d, got " + DurationText.format(v));
+        "poll_interval",
+        "must be at most 365d, got " + DurationText.format(v));
     return v;
   }
 
-  static int retries(Integer value, String where) {
+  static int retries(Integer value) {
     int v = value == null ? 1 : value;
-    check(v >= 0 && v <= 10, where, "retries must be 0..10, got " + v);
+    check(v >= 0 && v <= 10, "retries", "must be 0..10, got " + v);
     return v;
   }
 
-  static int maxGap(Integer value, String where) {
+  static int maxGap(Integer value) {
     int v = value == null ? 8 : value;
-    check(v >= 0 && v <= 124, where, "max_gap must be 0..124, got " + v);
+    check(v >= 0 && v <= 124, "max_gap", "must be 0..124, got " + v);
     return v;
   }
 
-  static int maxBitGap(Integer value, String where) {
+  static int maxBitGap(Integer value) {
     int v = value == null ? 128 : value;
-    check(v >= 0 && v <= 1999, where, "max_bit_gap must be 0..1999, got " + v);
+    check(v >= 0 && v <= 1999, "max_bit_gap", "must be 0..1999, got " + v);
     return v;
   }
 
-  static int maxRegisters(Integer value, String where) {
+  static int maxRegisters(Integer value) {
     int v = value == null ? 125 : value;
     check(
         v >= 1 && v <= 125,
-        where,
-        "max_registers must be 1..125 (the Modbus limit for one read), got " + v);
+        "max_registers",
+        "must be 1..125 (the Modbus limit for one read), got " + v);
     return v;
   }
 
-  static int maxBits(Integer value, String where) {
+  static int maxBits(Integer value) {
     int v = value == null ? 2000 : value;
     check(
         v >= 1 && v <= 2000,
-        where,
-        "max_bits must be 1..2000 (the Modbus limit for one read), got " + v);
+        "max_bits",
+        "must be 1..2000 (the Modbus limit for one read), got " + v);
     return v;
   }
 
-  static Duration integrityInterval(Duration value, String where) {
+  static Duration integrityInterval(Duration value) {
     Duration v = value == null ? Duration.ofSeconds(60) : value;
     check(
         !v.isNegative(),
-        where,
-        "integrity_interval must be >= 0 (0 turns it off), got " + DurationText.format(v));
+        "integrity_interval",
+        "must be >= 0 (0 turns it off), got " + DurationText.format(v));
     check(
         v.compareTo(MAX_INTERVAL) <= 0,
-        where,
-        "integrity_interval must be at most 365d, got " + DurationText.format(v));
+        "integrity_interval",
+        "must be at most 365d, got " + DurationText.format(v));
     return v;
   }
 
   /** At least one point, no empty entries, unique valid names, each readable in one request. */
   static List<ModbusPointConfig> points(
-      String device, List<ModbusPointConfig> points, int maxRegisters, String where) {
+      String device, List<ModbusPointConfig> points, int maxRegisters) {
     if (points == null || points.isEmpty()) {
-      throw new IllegalArgumentException(where + "points: at least one point is required");
+      throw new IllegalArgumentException("points: at least one point is required");
     }
     Set<String> names = new HashSet<>();
-    for (ModbusPointConfig point : points) {
+    for (int i = 0; i < points.size(); i++) {
+      ModbusPointConfig point = points.get(i);
+      String at = "points[" + i + "]";
       if (point == null) {
-        throw new IllegalArgumentException(where + "points: empty entry");
+        throw new IllegalArgumentException(at + ": empty entry");
       }
-      new PointId(device, point.name()); // validates both names with a clear message
+      try {
+        new PointId(device, point.name()); // validates both names with a clear message
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(at + ".name: " + e.getMessage());
+      }
       if (!names.add(point.name())) {
-        throw new IllegalArgumentException(where + "point '" + point.name() + "' is defined twice");
+        throw new IllegalArgumentException(
+            at + ".name: point '" + point.name() + "' is defined twice");
       }
       if (!point.table().isBits() && point.width() > maxRegisters) {
         throw new IllegalArgumentException(
-            where
-                + "point '"
+            "max_registers: point '"
                 + point.name()
                 + "' ("
                 + point.type().yamlName()
@@ -118,9 +138,10 @@ final class PollSettings {
     return List.copyOf(points);
   }
 
-  static void check(boolean ok, String where, String message) {
+  /** Throws "field: problem" unless {@code ok}. */
+  static void check(boolean ok, String field, String problem) {
     if (!ok) {
-      throw new IllegalArgumentException(where + message);
+      throw new IllegalArgumentException(field + ": " + problem);
     }
   }
 }

@@ -73,30 +73,29 @@ class ModbusConfigTest {
 
   @Test
   void invalidPointsNameThePointAndTheField() {
-    assertRejected("point name is required", () -> point(null, ModbusTable.COIL, 0, null, null));
-    assertRejected("point 'x': table is required", () -> point("x", null, 0, null, null));
     assertRejected(
-        "point 'x': address must be 0..65535",
-        () -> point("x", ModbusTable.COIL, 70000, null, null));
+        "name: every point needs a name", () -> point(null, ModbusTable.COIL, 0, null, null));
+    assertRejected("table: required", () -> point("x", null, 0, null, null));
     assertRejected(
-        "point 'x': address is required", () -> point("x", ModbusTable.COIL, null, null, null));
+        "address: must be 0..65535", () -> point("x", ModbusTable.COIL, 70000, null, null));
+    assertRejected("address: required", () -> point("x", ModbusTable.COIL, null, null, null));
     assertRejected(
-        "point 'x': a coil holds one bit: type must be bool, got float32",
+        "type: a coil holds one bit: type must be bool, got float32",
         () -> point("x", ModbusTable.COIL, 0, ModbusDataType.FLOAT32, null));
     assertRejected(
-        "type bool needs a coil or discrete_input",
+        "type: bool needs a coil or discrete_input",
         () -> point("x", ModbusTable.HOLDING_REGISTER, 0, ModbusDataType.BOOL, null));
     assertRejected(
-        "point 'x': type bit needs bit: 0..15",
+        "bit: type bit needs bit: 0..15",
         () -> point("x", ModbusTable.HOLDING_REGISTER, 0, ModbusDataType.BIT, 16));
     assertRejected(
-        "bit applies only to type bit",
+        "bit: applies only to type bit",
         () -> point("x", ModbusTable.HOLDING_REGISTER, 0, ModbusDataType.INT16, 3));
     assertRejected(
-        "runs past address 65535",
+        "address: float64 at address 65534 runs past address 65535",
         () -> point("x", ModbusTable.HOLDING_REGISTER, 65534, ModbusDataType.FLOAT64, null));
     assertRejected(
-        "point 'x': a input_register is read-only in Modbus: only coils and holding registers can"
+        "writable: a input_register is read-only in Modbus: only coils and holding registers can"
             + " be writable",
         () ->
             new ModbusPointConfig(
@@ -112,12 +111,12 @@ class ModbusConfigTest {
                 null,
                 true));
     assertRejected(
-        "scale must be a finite number other than 0",
+        "scale: must be a finite number other than 0",
         () ->
             new ModbusPointConfig(
                 "x", ModbusTable.INPUT_REGISTER, 0, null, null, null, null, 0.0, null, null, null));
     assertRejected(
-        "deadband must be >= 0",
+        "deadband: must be >= 0",
         () ->
             new ModbusPointConfig(
                 "x",
@@ -132,7 +131,7 @@ class ModbusConfigTest {
                 -1.0,
                 null));
     assertRejected(
-        "scale and offset do not apply to bool points",
+        "scale: does not apply to bool points",
         () ->
             new ModbusPointConfig(
                 "x", ModbusTable.COIL, 0, null, null, null, null, 2.0, null, null, null));
@@ -177,17 +176,16 @@ class ModbusConfigTest {
   @Test
   void invalidDevicesNameTheDeviceAndTheField() {
     List<ModbusPointConfig> one = List.of(point("x", ModbusTable.COIL, 0, null, null));
-    assertRejected(
-        "modbus-tcp device 'plc': port must be 1..65535", () -> device(0, null, null, one));
-    assertRejected("unit_id must be 0..255", () -> device(null, 256, null, one));
-    assertRejected("max_registers must be 1..125", () -> device(null, null, 126, one));
+    assertRejected("port: must be 1..65535, got 0", () -> device(0, null, null, one));
+    assertRejected("unit_id: must be 0..255", () -> device(null, 256, null, one));
+    assertRejected("max_registers: must be 1..125", () -> device(null, null, 126, one));
     assertRejected(
         "points: at least one point is required", () -> device(null, null, null, List.of()));
     assertRejected(
-        "point 'x' is defined twice",
+        "points[1].name: point 'x' is defined twice",
         () -> device(null, null, null, List.of(one.get(0), one.get(0))));
     assertRejected(
-        "point 'f' (float64) needs 4 registers in one read but max_registers is 2",
+        "max_registers: point 'f' (float64) needs 4 registers in one read but max_registers is 2",
         () ->
             device(
                 null,
@@ -196,15 +194,15 @@ class ModbusConfigTest {
                 List.of(
                     point("f", ModbusTable.HOLDING_REGISTER, 0, ModbusDataType.FLOAT64, null))));
     assertRejected(
-        "invalid point name 'a b'",
+        "points[0].name: invalid point name 'a b'",
         () -> device(null, null, null, List.of(point("a b", ModbusTable.COIL, 0, null, null))));
     assertRejected(
-        "host is required",
+        "host: required",
         () ->
             new ModbusTcpDeviceConfig(
                 "plc", " ", null, null, null, null, null, null, null, null, null, null, null, one));
     assertRejected(
-        "poll_interval must be at least 10ms",
+        "poll_interval: must be at least 10ms, got 1ms",
         () ->
             new ModbusTcpDeviceConfig(
                 "plc",

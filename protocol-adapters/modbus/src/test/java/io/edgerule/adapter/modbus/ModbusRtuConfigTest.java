@@ -68,25 +68,24 @@ class ModbusRtuConfigTest {
 
   @Test
   void busErrorsNameTheField() {
-    assertRejected("bus: port is required", () -> ModbusRtuBusConfig.of(" "));
-    assertRejected("baud must be 300..4000000, got 12", () -> bus("/dev/x", 12, null));
+    assertRejected("port: required", () -> ModbusRtuBusConfig.of(" "));
+    assertRejected("baud: must be 300..4000000, got 12", () -> bus("/dev/x", 12, null));
     assertRejected(
-        "data_bits must be 8",
+        "data_bits: must be 8",
         () -> new ModbusRtuBusConfig("/dev/x", null, 7, null, null, null, null, null, null, null));
     assertRejected(
-        "stop_bits must be 1 or 2, got 3",
+        "stop_bits: must be 1 or 2, got 3",
         () -> new ModbusRtuBusConfig("/dev/x", null, null, null, 3, null, null, null, null, null));
     assertRejected(
-        "timeout must be > 0",
+        "timeout: must be > 0 and at most 1m, got 0",
         () ->
             new ModbusRtuBusConfig(
                 "/dev/x", null, null, null, null, Duration.ZERO, null, null, null, null));
     assertRejected(
-        "inter_frame_gap must be 0..1s",
+        "inter_frame_gap: must be 0..1s, got 2s",
         () ->
             new ModbusRtuBusConfig(
                 "/dev/x", null, null, null, null, null, Duration.ofSeconds(2), null, null, null));
-    assertRejected("bus '/dev/x': baud", () -> bus("/dev/x", 0, null));
   }
 
   @Test
@@ -97,17 +96,17 @@ class ModbusRtuConfigTest {
     assertEquals(1, d.retries());
     assertEquals(125, d.maxRegisters());
     assertEquals(Duration.ofSeconds(60), d.integrityInterval());
-    assertRejected("modbus-rtu device 'meter': bus is required", () -> slave("meter", null, 1));
+    assertRejected("bus: required", () -> slave("meter", null, 1));
     assertRejected(
-        "unit_id must be 1..247 (0 is broadcast",
+        "unit_id: must be 1..247 (0 is broadcast",
         () -> slave("meter", ModbusRtuBusConfig.of("/dev/x"), 0));
     assertRejected(
-        "unit_id must be 1..247", () -> slave("meter", ModbusRtuBusConfig.of("/dev/x"), 248));
+        "unit_id: must be 1..247", () -> slave("meter", ModbusRtuBusConfig.of("/dev/x"), 248));
     assertRejected(
         "points: at least one point",
         () -> ModbusRtuDeviceConfig.of("m", ModbusRtuBusConfig.of("/dev/x"), 1, List.of()));
     assertRejected(
-        "poll_interval must be at least 10ms",
+        "poll_interval: must be at least 10ms, got 5ms",
         () ->
             new ModbusRtuDeviceConfig(
                 "m",
