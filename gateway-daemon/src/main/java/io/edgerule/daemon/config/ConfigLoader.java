@@ -36,7 +36,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,6 +73,7 @@ public final class ConfigLoader {
 
   private final YAMLMapper mapper;
   private final List<String> protocols;
+  private final List<AdapterFactory<?>> factories;
 
   /** A loader that knows the device protocols of the given adapter factories. */
   public ConfigLoader(List<AdapterFactory<?>> factories) {
@@ -104,6 +104,7 @@ public final class ConfigLoader {
       names.add(factory.protocol());
     }
     this.protocols = List.copyOf(names);
+    this.factories = List.copyOf(factories);
   }
 
   @JsonTypeInfo(
@@ -197,7 +198,8 @@ public final class ConfigLoader {
       throw new ConfigException(file, 0, 0, "the file has no content");
     }
     GatewayConfig config = resolvePaths(raw, file.toAbsolutePath().getParent(), where, file);
-    checkUnique(config, where, file);
+    DeviceChecks.unique(config, where, file);
+    DeviceChecks.together(factories, config, where, file);
     return config;
   }
 
@@ -265,43 +267,7 @@ public final class ConfigLoader {
     return new GatewayConfig(gateway, devices, rules, c.mqtt(), c.pipeline(), c.ruleLimits());
   }
 
-  private static void checkUnique(GatewayConfig config, YamlLocations where, Path file)
-      throws ConfigException {
-    Map<String, Integer> seen = new HashMap<>();
-    for (int i = 0; i < config.devices().size(); i++) {
-      Integer first = seen.putIfAbsent(config.devices().get(i).name(), i);
-      if (first != null) {
-        throw at(
-            file,
-            where.value("devices[" + i + "].name"),
-            "devices["
-                + i
-                + "].name: device '"
-                + config.devices().get(i).name()
-                + "' is already defined at devices["
-                + first
-                + "]");
-      }
-    }
-    seen.clear();
-    for (int i = 0; i < config.rules().size(); i++) {
-      Integer first = seen.putIfAbsent(config.rules().get(i).name(), i);
-      if (first != null) {
-        throw at(
-            file,
-            where.value("rules[" + i + "].name"),
-            "rules["
-                + i
-                + "].name: rule '"
-                + config.rules().get(i).name()
-                + "' is already defined at rules["
-                + first
-                + "]");
-      }
-    }
-  }
-
-  private static ConfigException at(Path file, YamlLocations.Position pos, String problem) {
+  static ConfigException at(Path file, YamlLocations.Position pos, String problem) {
     return pos == null
         ? new ConfigException(file, 0, 0, problem)
         : new ConfigException(file, pos.line(), pos.column(), problem);

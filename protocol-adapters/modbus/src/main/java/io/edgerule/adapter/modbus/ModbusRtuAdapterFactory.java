@@ -2,19 +2,21 @@ package io.edgerule.adapter.modbus;
 
 import io.edgerule.adapter.AdapterContext;
 import io.edgerule.adapter.AdapterFactory;
+import io.edgerule.adapter.Backoff;
+import io.edgerule.adapter.DeviceConflictException;
+import io.edgerule.adapter.DurationText;
 import io.edgerule.adapter.ProtocolAdapter;
 import io.edgerule.adapter.modbus.internal.rtu.ModbusRtuAdapter;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * {@code protocol: modbus-rtu}: every {@code devices:} entry is one slave; the slaves with the same
@@ -22,9 +24,10 @@ import java.util.Set;
  * time. Each adapter has two threads from {@link AdapterContext#threadFactory()}: the bus thread
  * and one for its pollers.
  *
- * @throws IllegalArgumentException (from {@link #create}) when two slaves on one port disagree on
- *     the bus settings or share a unit id, when a device name is used twice, or when two port paths
- *     name the same serial device
+ * <p>{@link #check} (and {@link #create}) refuse, with a {@link DeviceConflictException} at the
+ * later device's field: two slaves on one port that disagree on the bus settings or share a unit
+ * id, a device name used twice, and two spellings of one serial device (a by-id link and its tty,
+ * {@code /dev/./ttyUSB0} and {@code /dev/ttyUSB0}).
  */
 public final class ModbusRtuAdapterFactory implements AdapterFactory<ModbusRtuDeviceConfig> {
   public static final String PROTOCOL = "modbus-rtu";
@@ -40,6 +43,11 @@ public final class ModbusRtuAdapterFactory implements AdapterFactory<ModbusRtuDe
   }
 
   @Override
+  public void check(List<ModbusRtuDeviceConfig> devices) {
+    group(devices);
+  }
+
+  @Override
   public List<ProtocolAdapter> create(List<ModbusRtuDeviceConfig> devices, AdapterContext context) {
     Map<String, List<ModbusRtuDeviceConfig>> buses = group(devices);
     List<ProtocolAdapter> adapters = new ArrayList<>();
@@ -52,36 +60,57 @@ public final class ModbusRtuAdapterFactory implements AdapterFactory<ModbusRtuDe
   /**
    * The slaves by port, in config order, after checking that they fit together.
    *
-   * @throws IllegalArgumentException naming the devices and the setting that conflict
+   * @throws DeviceConflictException naming the device (its index in {@code devices}), the field and
+   *     the devices that conflict
    */
   public static Map<String, List<ModbusRtuDeviceConfig>> group(
       List<ModbusRtuDeviceConfig> devices) {
-    Set<String> names = new HashSet<>();
+    Map<String, Integer> names = new HashMap<>();
     Map<String, List<ModbusRtuDeviceConfig>> buses = new LinkedHashMap<>();
-    for (ModbusRtuDeviceConfig d : devices) {
-      if (!names.add(d.name())) {
-        throw new IllegalArgumentException("modbus-rtu device '" + d.name() + "' is defined twice");
+    Map<Object, String> nodes = new HashMap<>(); // device node -> the port spelling seen first
+    for (int i = 0; i < devices.size(); i++) {
+      ModbusRtuDeviceConfig d = devices.get(i);
+      if (names.putIfAbsent(d.name(), i) != null) {
+        throw new DeviceConflictException(
+            i, "name", "modbus-rtu device '" + d.name() + "' is defined twice");
       }
-      List<ModbusRtuDeviceConfig> slaves =
-          buses.computeIfAbsent(d.bus().port(), p -> new ArrayList<>());
+      String port = d.bus().port();
+      String spelling = nodes.putIfAbsent(node(port), port);
+      if (spelling != null && !spelling.equals(port)) {
+        throw new DeviceConflictException(
+            i,
+            "bus.port",
+            "modbus-rtu ports "
+                + spelling
+                + " and "
+                + port
+                + " are the same device ("
+                + node(port)
+                + "): write one spelling for all slaves on it");
+      }
+      List<ModbusRtuDeviceConfig> slaves = buses.computeIfAbsent(port, p -> new ArrayList<>());
       if (!slaves.isEmpty()) {
         ModbusRtuDeviceConfig first = slaves.get(0);
-        String conflict = firstDifference(first.bus(), d.bus());
+        String[] conflict = firstDifference(first.bus(), d.bus());
         if (conflict != null) {
-          throw new IllegalArgumentException(
+          throw new DeviceConflictException(
+              i,
+              "bus." + conflict[0],
               "modbus-rtu devices '"
                   + first.name()
                   + "' and '"
                   + d.name()
                   + "' are both on port "
-                  + d.bus().port()
+                  + port
                   + " but disagree on "
-                  + conflict
+                  + conflict[1]
                   + ": every device on one port needs the same bus settings");
         }
         for (ModbusRtuDeviceConfig other : slaves) {
           if (other.unitId().equals(d.unitId())) {
-            throw new IllegalArgumentException(
+            throw new DeviceConflictException(
+                i,
+                "unit_id",
                 "modbus-rtu devices '"
                     + other.name()
                     + "' and '"
@@ -89,24 +118,46 @@ public final class ModbusRtuAdapterFactory implements AdapterFactory<ModbusRtuDe
                     + "' both use unit_id "
                     + d.unitId()
                     + " on port "
-                    + d.bus().port());
+                    + port);
           }
         }
       }
       slaves.add(d);
     }
-    checkSameDevice(buses);
     return buses;
   }
 
-  /** "baud (9600 vs 19200)" for the first bus setting that differs, or null. */
-  static String firstDifference(ModbusRtuBusConfig a, ModbusRtuBusConfig b) {
+  /**
+   * What a port names: a tcp:// address as written; a serial device by its real path when it exists
+   * (a by-id link and its tty are one device), else by its normalised absolute path ({@code
+   * /dev/./ttyUSB0} is {@code /dev/ttyUSB0}).
+   */
+  private static Object node(String port) {
+    if (port.startsWith(ModbusRtuBusConfig.TCP_PREFIX)) {
+      return port;
+    }
+    Path path;
+    try {
+      path = Path.of(port).toAbsolutePath().normalize();
+    } catch (RuntimeException e) {
+      return port; // not a path this system can name: compared as written
+    }
+    try {
+      return path.toRealPath();
+    } catch (IOException | RuntimeException e) {
+      return path; // not present yet: the adapter waits for it
+    }
+  }
+
+  /** The first bus setting that differs, as {field, "baud (9600 vs 19200)"}, or null. */
+  static String[] firstDifference(ModbusRtuBusConfig a, ModbusRtuBusConfig b) {
     for (RecordComponent c : ModbusRtuBusConfig.class.getRecordComponents()) {
       try {
         Object x = c.getAccessor().invoke(a);
         Object y = c.getAccessor().invoke(b);
         if (!Objects.equals(x, y)) {
-          return snake(c.getName()) + " (" + x + " vs " + y + ")";
+          String field = snake(c.getName());
+          return new String[] {field, field + " (" + shown(x) + " vs " + shown(y) + ")"};
         }
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("cannot compare bus settings", e);
@@ -115,34 +166,27 @@ public final class ModbusRtuAdapterFactory implements AdapterFactory<ModbusRtuDe
     return null;
   }
 
-  private static String snake(String camel) {
-    return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+  /** A bus setting as it is written in the config. */
+  private static String shown(Object value) {
+    if (value instanceof Duration d) {
+      return DurationText.format(d);
+    }
+    if (value instanceof Enum<?> e) {
+      return e.name().toLowerCase(java.util.Locale.ROOT);
+    }
+    if (value instanceof Backoff b) {
+      return "{initial: "
+          + DurationText.format(b.initial())
+          + ", max: "
+          + DurationText.format(b.max())
+          + ", multiplier: "
+          + b.multiplier()
+          + "}";
+    }
+    return String.valueOf(value);
   }
 
-  /** Two spellings of one serial device (a by-id link and its tty) would be two buses: refuse. */
-  private static void checkSameDevice(Map<String, List<ModbusRtuDeviceConfig>> buses) {
-    Map<Path, String> real = new HashMap<>();
-    for (String port : buses.keySet()) {
-      if (port.startsWith(ModbusRtuBusConfig.TCP_PREFIX)) {
-        continue;
-      }
-      Path resolved;
-      try {
-        resolved = Path.of(port).toRealPath();
-      } catch (IOException | RuntimeException e) {
-        continue; // not present yet: cannot tell, the adapter will wait for it
-      }
-      String other = real.putIfAbsent(resolved, port);
-      if (other != null) {
-        throw new IllegalArgumentException(
-            "modbus-rtu ports "
-                + other
-                + " and "
-                + port
-                + " are the same device ("
-                + resolved
-                + "): put all its slaves on one port");
-      }
-    }
+  private static String snake(String camel) {
+    return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -144,7 +144,7 @@ class ModbusRtuConfigTest {
                     slave("a", bus("/dev/ttyUSB0", 9600, null), 1),
                     slave("b", bus("/dev/ttyUSB0", 19200, null), 2))));
     assertRejected(
-        "disagree on parity (NONE vs EVEN)",
+        "disagree on parity (none vs even)",
         () ->
             ModbusRtuAdapterFactory.group(
                 List.of(
