@@ -96,6 +96,7 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
   private final PointId onlinePoint;
   private final Map<IeeeAddress, DeviceSession> sessions = new ConcurrentHashMap<>();
   private final SyncSchedule<IeeeAddress> syncs = new SyncSchedule<>(SYNC_BACKOFF);
+  private final Map<IeeeAddress, String> syncProblems = new ConcurrentHashMap<>();
   private final Map<IeeeAddress, Boolean> busy = new ConcurrentHashMap<>();
   private final Backoff backoff = Backoff.DEFAULT;
   private final AtomicLong bringUpFailures = new AtomicLong();
@@ -397,7 +398,7 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
             Optional<Duration> next = syncs.finished(session.ieee(), ok, System.nanoTime());
             busy.remove(session.ieee());
             if (!ok && next.isPresent() && !closed) {
-              log.info(
+              log.debug(
                   "zigbee {}: {} trying again in {} ms",
                   config.name(),
                   session.name(),
@@ -420,9 +421,7 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
     }
     if (session.isConfigured()) {
       boolean read = session.readAll(config.commandTimeout());
-      if (!read) {
-        log.info("zigbee {}: {} did not answer its reads", config.name(), session.name());
-      }
+      syncOutcome(session, read ? null : "did not answer its reads; retrying with backoff");
       return read;
     }
     List<String> problems =
@@ -436,10 +435,29 @@ public final class ZigbeeCoordinatorAdapter implements ProtocolAdapter {
     }
     if (problems.isEmpty()) {
       log.info("zigbee {}: {} reports configured", config.name(), session.name());
-    } else {
-      log.warn("zigbee {}: {} not fully configured: {}", config.name(), session.name(), problems);
     }
+    syncOutcome(
+        session,
+        problems.isEmpty() ? null : "not fully configured, retrying with backoff: " + problems);
     return problems.isEmpty();
+  }
+
+  /**
+   * Logs what a device's setup or read met: a problem at WARN once, again only when it changes (a
+   * device that keeps refusing, or stays away, is retried for minutes), and at INFO when it is gone
+   * ({@code problem} null).
+   */
+  private void syncOutcome(DeviceSession session, String problem) {
+    if (problem == null) {
+      String was = syncProblems.remove(session.ieee());
+      if (was != null) {
+        log.info("zigbee {}: {} took everything now", config.name(), session.name());
+      }
+    } else if (problem.equals(syncProblems.put(session.ieee(), problem))) {
+      log.debug("zigbee {}: {} {}", config.name(), session.name(), problem);
+    } else {
+      log.warn("zigbee {}: {} {}", config.name(), session.name(), problem);
+    }
   }
 
   /** A device announced itself (ZDO Device_annce): it (re)joined, and its values may have moved. */

@@ -3,6 +3,10 @@ package io.edgerule.adapter.zigbee;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.edgerule.adapter.AdapterHealth;
 import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.PointSample;
@@ -17,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * What independent testing against an XBee 3 coordinator emulator found (issue 12): a coordinator
@@ -232,5 +237,37 @@ class ZigbeeRecoveryIT {
         () -> ZigbeeRig.libraryThreads().isEmpty(),
         ZigbeeRig.WAIT,
         "the Zigbee library's threads stop on close: " + ZigbeeRig.libraryThreads());
+  }
+
+  @Test
+  void aDeviceThatKeepsRefusingItsSetupIsLoggedOnce() throws Exception {
+    ListAppender<ILoggingEvent> events = new ListAppender<>();
+    Logger adapterLog = (Logger) LoggerFactory.getLogger(ZigbeeCoordinatorAdapter.class);
+    events.start();
+    adapterLog.addAppender(events);
+    VirtualDevice light = VirtualDevice.light(LIGHT).refuseReporting();
+    try (ZigbeeSimulator sim = coordinator(light).startTcp(0);
+        TestContext ctx = new TestContext(state);
+        ZigbeeRig rig = new ZigbeeRig(config(sim), ctx)) {
+      rig.writeOk("zigbee/permit_join", PointValue.of(60L));
+      rig.awaitValue("hall_light/on_off", PointValue.of(false));
+      // every setup attempt reads both clusters once: four attempts, each refused alike
+      ZigbeeRig.await(
+          () -> light.readRequests() >= 8, ZigbeeRig.WAIT, "four setup attempts of the light");
+    } finally {
+      adapterLog.detachAppender(events);
+    }
+    List<ILoggingEvent> warnings;
+    synchronized (events) { // ListAppender appends under this lock
+      warnings =
+          events.list.stream()
+              .filter(e -> e.getLevel() == Level.WARN)
+              .filter(e -> e.getFormattedMessage().contains("hall_light not fully configured"))
+              .toList();
+    }
+    assertEquals(1, warnings.size(), "the same refusal at every retry: " + warnings);
+    assertTrue(
+        warnings.get(0).getFormattedMessage().contains("UNREPORTABLE_ATTRIBUTE"),
+        warnings.get(0).getFormattedMessage());
   }
 }

@@ -374,7 +374,7 @@ public final class DeviceSession {
     }
     for (Map.Entry<ZclCluster, List<Integer>> e : byCluster.entrySet()) {
       Answer a = await(e.getKey().readAttributes(e.getValue()), timeout, "read");
-      a.problem().ifPresent(p -> log.info("{}: {}", name, p));
+      a.problem().ifPresent(p -> log.debug("{}: {}", name, p)); // the adapter logs the outcome
       if (!a.answered()) {
         return false; // away or gone: retried, and the silence check finds out which
       }
