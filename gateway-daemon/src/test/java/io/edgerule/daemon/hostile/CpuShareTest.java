@@ -34,11 +34,12 @@ class CpuShareTest {
   void twoRulesSpinningInsideTheirDeadlineDoNotDelayAGoodRule() throws Exception {
     try (FairnessRig rig = new FairnessRig(tmp)) {
       rig.ceilings = RuleLimits.hostDefaults().with(RuleLimit.DEADLINE, Duration.ofSeconds(30));
+      // Inboxes of 16 events: a spinner waiting out its share drops its oldest events, counted.
       // A tenth of a thread: each spinner batch (a few hundred ms of CPU) goes over the share
       // however loaded the machine is (its CPU time, not its wall time, is charged).
       rig.pipeline =
           new PipelineConfig(
-              100_000, 64, 2, Duration.ofSeconds(30), null, null, null, 0.1, null, null, null);
+              16, 64, 2, Duration.ofSeconds(30), null, null, null, 0.1, null, null, null);
       String spin = HostileWat.spinner(SPIN);
       rig.rule("spin1", spin, "inputs: [tank/level]\nlimits: {deadline: 20s}\n");
       rig.rule("spin2", spin, "inputs: [tank/level]\nlimits: {deadline: 20s}\n");
@@ -92,8 +93,11 @@ class CpuShareTest {
         long throttled = r.get("throttled").asLong();
         if (r.get("name").asText().startsWith("spin")) {
           assertTrue(throttled >= 1, "a spinner over its CPU share waits: " + r);
+          assertTrue(
+              r.get("dropped").asLong() >= 1, "its inbox stays bounded, oldest dropped: " + r);
         } else {
           assertEquals(0, throttled, "the echo rule stays within its share: " + r);
+          assertEquals(0, r.get("dropped").asLong(), "the echo rule loses nothing: " + r);
         }
       }
       assertTrue(rig.deadThreads.isEmpty(), rig.deadThreads::toString);
