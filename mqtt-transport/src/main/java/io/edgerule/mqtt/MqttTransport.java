@@ -2,24 +2,18 @@ package io.edgerule.mqtt;
 
 import io.edgerule.mqtt.PublishException.Reason;
 import io.edgerule.mqtt.internal.FailureText;
+import io.edgerule.mqtt.internal.InFlightWindow;
 import io.edgerule.mqtt.internal.PahoThreads;
-import io.edgerule.mqtt.internal.TcpSockets;
 import io.edgerule.mqtt.internal.TlsContexts;
-import io.edgerule.mqtt.internal.TlsSockets;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
@@ -30,7 +24,6 @@ import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.MqttTopic;
 import org.eclipse.paho.client.mqttv3.ScheduledExecutorPingSender;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
@@ -62,9 +55,8 @@ public final class MqttTransport implements AutoCloseable {
   private final PahoThreads threads;
   private final MqttAsyncClient client;
   private final MqttConnectOptions options;
-  private final Semaphore window;
-  private final Set<Outstanding> pending = ConcurrentHashMap.newKeySet();
-  private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+  private final InFlightWindow window;
+  private final Subscriptions subscriptions;
   private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
 
   private final Object lock = new Object();
@@ -76,35 +68,6 @@ public final class MqttTransport implements AutoCloseable {
   private String lastReason;
   private ScheduledFuture<?> retry;
   private volatile int epoch; // incremented when a connection goes down
-  private CompletableFuture<Void> capacityWaiter;
-
-  /**
-   * A publish handed to Paho. It releases its window slot before its stage completes, so a caller
-   * woken by the completion already sees the room; and exactly once, whoever completes it first
-   * (Paho's answer, the sweep when the connection drops, close).
-   */
-  private final class Outstanding {
-    final CompletableFuture<Void> stage = new CompletableFuture<>();
-    private final java.util.concurrent.atomic.AtomicBoolean finished =
-        new java.util.concurrent.atomic.AtomicBoolean();
-
-    void succeed() {
-      if (finished.compareAndSet(false, true)) {
-        release(this);
-        stage.complete(null);
-      }
-    }
-
-    void fail(PublishException e) {
-      if (finished.compareAndSet(false, true)) {
-        release(this);
-        stage.completeExceptionally(e);
-      }
-    }
-  }
-
-  private record Subscription(
-      int qos, Consumer<InboundMessage> handler, CompletableFuture<Void> firstAck) {}
 
   /**
    * Reads the TLS files and prepares the client; connects only on {@link #start()}.
@@ -115,32 +78,9 @@ public final class MqttTransport implements AutoCloseable {
   public MqttTransport(TransportConfig config) throws IOException {
     this.config = Objects.requireNonNull(config, "config");
     this.endpoint = config.pahoUri().substring(config.pahoUri().indexOf("://") + 3);
-    this.window = new Semaphore(config.maxInFlight());
-    options = new MqttConnectOptions();
-    options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-    options.setAutomaticReconnect(false); // ours: Paho's retries only after a first success
-    options.setCleanSession(config.cleanSession());
-    options.setKeepAliveInterval((int) config.keepAlive().toSeconds());
-    options.setConnectionTimeout((int) config.connectTimeout().toSeconds());
-    options.setMaxInflight(config.maxInFlight());
-    if (config.username() != null) {
-      options.setUserName(config.username());
-      if (config.password() != null) {
-        options.setPassword(config.password().toCharArray());
-      }
-    }
-    if (config.will() != null) {
-      TransportConfig.Will w = config.will();
-      options.setWill(w.topic(), w.payload(), w.qos(), w.retained());
-    }
+    this.window = new InFlightWindow(config.maxInFlight());
+    options = ConnectOptions.of(config);
     clientIdentity = TlsContexts.clientIdentity(config.tls());
-    if (config.tls() != null) {
-      options.setSocketFactory(
-          new TlsSockets(TlsContexts.socketFactory(config.tls(), config.serverUri().getHost())));
-      options.setHttpsHostnameVerificationEnabled(config.tls().verifyHostname());
-    } else {
-      options.setSocketFactory(new TcpSockets());
-    }
     threads = new PahoThreads(config.clientId());
     try {
       client =
@@ -154,6 +94,7 @@ public final class MqttTransport implements AutoCloseable {
       threads.shutdownNow();
       throw new IllegalArgumentException("MQTT client for " + config + ": " + e.getMessage(), e);
     }
+    subscriptions = new Subscriptions(client, this::describe);
     client.setCallback(new Callback());
   }
 
@@ -183,22 +124,14 @@ public final class MqttTransport implements AutoCloseable {
 
   /** Publishes handed to Paho and not yet completed. */
   public int inFlight() {
-    return config.maxInFlight() - window.availablePermits();
+    return window.inFlight();
   }
 
   /**
    * Completes when a publish would not fail with {@link Reason#WINDOW_FULL} (at once if so now).
    */
   public CompletionStage<Void> capacity() {
-    synchronized (lock) {
-      if (window.availablePermits() > 0 || closed) {
-        return CompletableFuture.completedFuture(null);
-      }
-      if (capacityWaiter == null) {
-        capacityWaiter = new CompletableFuture<>();
-      }
-      return capacityWaiter.minimalCompletionStage();
-    }
+    return window.capacity();
   }
 
   /**
@@ -216,14 +149,13 @@ public final class MqttTransport implements AutoCloseable {
     if (!up) {
       return failed(Reason.NOT_CONNECTED, "not connected to " + endpoint, null);
     }
-    if (!window.tryAcquire()) {
+    InFlightWindow.Slot done = window.tryTake();
+    if (done == null) {
       return failed(
           Reason.WINDOW_FULL,
           config.maxInFlight() + " publishes are waiting for the broker (max_in_flight)",
           null);
     }
-    Outstanding done = new Outstanding();
-    pending.add(done);
     try {
       client.publish(
           topic,
@@ -265,20 +197,7 @@ public final class MqttTransport implements AutoCloseable {
               "connection to " + endpoint + " lost while publishing",
               null));
     }
-    return done.stage.minimalCompletionStage();
-  }
-
-  private void release(Outstanding done) {
-    pending.remove(done);
-    window.release();
-    CompletableFuture<Void> waiter;
-    synchronized (lock) {
-      waiter = capacityWaiter;
-      capacityWaiter = null;
-    }
-    if (waiter != null) {
-      waiter.complete(null);
-    }
+    return done.stage();
   }
 
   private static CompletionStage<Void> failed(Reason reason, String message, Throwable cause) {
@@ -294,75 +213,12 @@ public final class MqttTransport implements AutoCloseable {
     Topics.requireFilter("topic filter", filter);
     PublishException.requireQos(qos);
     Objects.requireNonNull(handler, "handler");
-    Subscription s = new Subscription(qos, handler, new CompletableFuture<>());
-    subscriptions.put(filter, s);
-    if (up) {
-      sendSubscriptions(List.of(filter), () -> {});
-    }
-    return s.firstAck().minimalCompletionStage();
+    return subscriptions.add(filter, qos, handler, up);
   }
 
   /** Forgets the subscription and tells the broker, if connected. */
   public void unsubscribe(String filter) {
-    if (subscriptions.remove(filter) != null && up) {
-      try {
-        client.unsubscribe(filter);
-      } catch (MqttException e) {
-        log.debug("MQTT unsubscribe {}: {}", filter, e.toString());
-      }
-    }
-  }
-
-  private void sendSubscriptions(List<String> filters, Runnable then) {
-    List<String> sent = new ArrayList<>();
-    List<Integer> qos = new ArrayList<>();
-    for (String f : filters) {
-      Subscription s = subscriptions.get(f);
-      if (s != null) {
-        sent.add(f);
-        qos.add(s.qos());
-      }
-    }
-    if (sent.isEmpty()) {
-      then.run();
-      return;
-    }
-    try {
-      client.subscribe(
-          sent.toArray(new String[0]),
-          qos.stream().mapToInt(Integer::intValue).toArray(),
-          null,
-          new IMqttActionListener() {
-            @Override
-            public void onSuccess(IMqttToken token) {
-              int[] granted = token.getGrantedQos();
-              for (int i = 0; i < sent.size(); i++) {
-                Subscription s = subscriptions.get(sent.get(i));
-                if (s == null) {
-                  continue;
-                }
-                if (granted != null && i < granted.length && granted[i] == 0x80) {
-                  log.warn("MQTT broker refused the subscription to {}", sent.get(i));
-                  s.firstAck()
-                      .completeExceptionally(
-                          new IOException("broker refused the subscription to " + sent.get(i)));
-                } else {
-                  s.firstAck().complete(null);
-                }
-              }
-              then.run();
-            }
-
-            @Override
-            public void onFailure(IMqttToken token, Throwable e) {
-              log.warn("MQTT subscribe to {} failed: {}", sent, describe(e));
-              then.run();
-            }
-          });
-    } catch (MqttException e) {
-      log.warn("MQTT subscribe to {} failed: {}", sent, describe(e));
-      then.run();
-    }
+    subscriptions.remove(filter, up);
   }
 
   // ---- connection life cycle ----
@@ -460,8 +316,7 @@ public final class MqttTransport implements AutoCloseable {
       up = true;
     }
     log.info("MQTT {} {}", reconnect ? "reconnected to" : "connected to", config.serverUri());
-    sendSubscriptions(
-        List.copyOf(subscriptions.keySet()),
+    subscriptions.restore(
         () -> {
           for (ConnectionListener l : listeners) {
             try {
@@ -487,13 +342,15 @@ public final class MqttTransport implements AutoCloseable {
       lastReason = reason;
       delay = config.reconnectDelay(attempt++);
     }
-    for (Outstanding p : List.copyOf(pending)) {
-      p.fail(
-          new PublishException(
-              Reason.CONNECTION_LOST,
-              "connection to " + endpoint + " went down before the broker acknowledged: " + reason,
-              cause));
-    }
+    window.failAll(
+        () ->
+            new PublishException(
+                Reason.CONNECTION_LOST,
+                "connection to "
+                    + endpoint
+                    + " went down before the broker acknowledged: "
+                    + reason,
+                cause));
     String what = wasUp ? "MQTT connection to {} lost: {}" : "MQTT connect to {} failed: {}";
     if (fresh) {
       log.warn(what + "; reconnecting with backoff", config.serverUri(), reason);
@@ -537,22 +394,7 @@ public final class MqttTransport implements AutoCloseable {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-      InboundMessage in =
-          new InboundMessage(
-              topic,
-              message.getPayload(),
-              message.getQos(),
-              message.isRetained(),
-              message.isDuplicate());
-      for (Map.Entry<String, Subscription> e : subscriptions.entrySet()) {
-        if (MqttTopic.isMatched(e.getKey(), topic)) {
-          try {
-            e.getValue().handler().accept(in);
-          } catch (RuntimeException ex) {
-            log.warn("MQTT handler for {} failed on {}: {}", e.getKey(), topic, ex.toString());
-          }
-        }
-      }
+      subscriptions.dispatch(topic, message);
     }
 
     @Override
@@ -593,17 +435,7 @@ public final class MqttTransport implements AutoCloseable {
     } catch (MqttException e) {
       log.debug("MQTT close: {}", e.toString());
     }
-    for (Outstanding p : List.copyOf(pending)) {
-      p.fail(new PublishException(Reason.CLOSED, "transport closed", null));
-    }
-    CompletableFuture<Void> waiter;
-    synchronized (lock) {
-      waiter = capacityWaiter;
-      capacityWaiter = null;
-    }
-    if (waiter != null) {
-      waiter.complete(null);
-    }
+    window.close(() -> new PublishException(Reason.CLOSED, "transport closed", null));
     threads.shutdownNow();
     try {
       if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
