@@ -211,14 +211,28 @@ public final class DevicePoller implements AutoCloseable {
     serial.execute(
         () -> {
           if (state != State.CONNECTED) {
-            String why = lastError.isEmpty() ? "not connected" : lastError;
-            result.complete(WriteResult.timeout(command, "device not connected: " + why));
+            result.complete(WriteResult.timeout(command, notConnected()));
             return;
           }
           pendingWrites.add(new PendingWrite(command, point, encoded, result));
           pump();
         });
     return result;
+  }
+
+  /**
+   * Why a write cannot go out now, said once: before the first connection there is no error to
+   * quote (it said "device not connected: not connected"), and a link's own "not connected" adds
+   * nothing.
+   */
+  private String notConnected() {
+    if (lastError.isEmpty()) {
+      return "device not connected yet (connecting to " + link.endpoint() + ")";
+    }
+    if (lastError.equals("not connected")) {
+      return "device not connected (connecting to " + link.endpoint() + " again)";
+    }
+    return "device not connected: " + lastError;
   }
 
   public AdapterHealth.DeviceHealth health() {

@@ -374,6 +374,15 @@ class DevicePollerTest {
   }
 
   @Test
+  void aWriteBeforeTheFirstConnectionSaysSoOnce() {
+    device.connecting = new CompletableFuture<>();
+    start(1, List.of(hr("sp", 0, ModbusDataType.INT16, 0, true)));
+    WriteResult early = write("sp", PointValue.of(1L)).join();
+    assertEquals(WriteResult.Status.TIMEOUT, early.status());
+    assertEquals("device not connected yet (connecting to fake:502)", early.detail());
+  }
+
+  @Test
   void aWriteInFlightWhenTheConnectionDropsIsAnsweredEitherWay() {
     device.coils.put(0, false);
     start(1, List.of(coil("pump", 0)));

@@ -36,6 +36,10 @@ final class FakeLink implements ModbusLink {
   boolean refuseConnect;
   boolean timeOut;
   boolean hold;
+
+  /** When set, connect() returns it (a connection attempt still under way until it completes). */
+  CompletableFuture<Void> connecting;
+
   int connects;
   int disconnects;
   private Consumer<String> linkDown = r -> {};
@@ -48,6 +52,9 @@ final class FakeLink implements ModbusLink {
   @Override
   public CompletionStage<Void> connect() {
     connects++;
+    if (connecting != null) {
+      return connecting;
+    }
     return refuseConnect
         ? CompletableFuture.failedFuture(new ConnectException("Connection refused: fake:502"))
         : CompletableFuture.completedFuture(null);
