@@ -122,7 +122,8 @@ public final class Commands {
       return;
     }
     JsonNode idNode = body == null ? null : body.get("id");
-    String id = idNode != null && idNode.isValueNode() && !idNode.isNull() ? idNode.asText() : null;
+    // A string or a number, echoed in the answer as it was sent (42 stays a number).
+    JsonNode id = idNode != null && (idNode.isTextual() || idNode.isNumber()) ? idNode : null;
     if (body == null || !body.isObject()) {
       answer(id, name, "INVALID", "payload must be a JSON object");
       return;
@@ -163,7 +164,7 @@ public final class Commands {
     }
     log.info("command {} {}: write {} = {}", name, id, point, value);
     dispatcher
-        .write(new WriteCommand(point, value, "mqtt:" + (id == null ? "" : id)))
+        .write(new WriteCommand(point, value, "mqtt:" + (id == null ? "" : id.asText())))
         .whenComplete(
             (r, e) -> {
               // A stage that fails (instead of completing with a FAILED result) is answered too.
@@ -175,7 +176,7 @@ public final class Commands {
             });
   }
 
-  private void onRuleCommand(String id, String name, JsonNode body) {
+  private void onRuleCommand(JsonNode id, String name, JsonNode body) {
     String rule = body.hasNonNull("rule") ? body.get("rule").asText() : null;
     String action = body.hasNonNull("action") ? body.get("action").asText() : null;
     if (body.hasNonNull("rule") && !body.get("rule").isTextual()) {
@@ -241,10 +242,10 @@ public final class Commands {
         "'value' must be a boolean, number or string, got " + JsonErrors.shown(v));
   }
 
-  private void answer(String id, String command, String status, String detail) {
+  private void answer(JsonNode id, String command, String status, String detail) {
     ObjectNode n = Payloads.object();
     if (id != null) {
-      n.put("id", id);
+      n.set("id", id);
     }
     n.put("command", command);
     n.put("status", status);

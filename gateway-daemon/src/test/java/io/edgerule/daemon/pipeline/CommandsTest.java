@@ -139,6 +139,18 @@ class CommandsTest {
   }
 
   @Test
+  void aNumericIdIsAcceptedAndEchoedAsTheSameNumber() {
+    String answer = send("write", "{\"id\":42,\"point\":\"tank/pump\",\"value\":true}");
+    assertTrue(answer.contains("\"id\":42,") && answer.contains("\"status\":\"OK\""), answer);
+    assertEquals("mqtt:42", adapter.writes.get(0).origin());
+    String text = send("rule", "{\"id\":\"7\",\"rule\":\"pump\",\"action\":\"disable\"}");
+    assertTrue(text.contains("\"id\":\"7\""), "a string id stays a string: " + text);
+    String bool = send("write", "{\"id\":true,\"point\":\"tank/pump\",\"value\":true}");
+    assertTrue(bool.contains("INVALID") && bool.contains("'id' must be a string or number"), bool);
+    assertEquals(1, adapter.writes.size(), "the command with a boolean id wrote nothing");
+  }
+
+  @Test
   void malformedCommandsAreAnsweredAndWriteNothing() {
     assertTrue(send("write", "{not json").contains("payload is not JSON"));
     assertTrue(send("write", "[1,2]").contains("must be a JSON object"));
