@@ -63,8 +63,16 @@ public final class WritePointCommand implements Callable<Integer> {
   @Parameters(
       index = "1",
       paramLabel = "VALUE",
-      description = "true/false, a whole number, a number, or text (quote it).")
+      description =
+          "true or false (bool), a whole number (int64) or a number (float64); anything else is"
+              + " text, taken as it is: the shell's own quoting is not part of it (write hello,"
+              + " or 'hello world' with a space), quotes inside it are sent.")
   String value;
+
+  @Option(
+      names = "--text",
+      description = "Send VALUE as text even if it looks like true, false or a number.")
+  boolean text;
 
   @Override
   public Integer call() throws Exception {
@@ -95,7 +103,7 @@ public final class WritePointCommand implements Callable<Integer> {
     Topics topics = new Topics(cfg.mqtt().topicPrefix(), cfg.gateway().id());
     String id = "cli-" + UUID.randomUUID();
     ObjectNode body = JSON.createObjectNode().put("id", id).put("point", point);
-    body.set("value", parseValue(value));
+    body.set("value", parseValue(value, text));
     BlockingQueue<JsonNode> answers = new ArrayBlockingQueue<>(16);
     MqttClient client =
         new MqttClient(
@@ -168,8 +176,14 @@ public final class WritePointCommand implements Callable<Integer> {
     }
   }
 
-  /** true/false → bool, 12 → int64, 1.5 → float64, anything else → text. */
-  static JsonNode parseValue(String text) {
+  /**
+   * true/false → bool, 12 → int64, 1.5 → float64, anything else (or everything, with {@code
+   * asText}) → text exactly as the argument is.
+   */
+  static JsonNode parseValue(String text, boolean asText) {
+    if (asText) {
+      return JSON.getNodeFactory().textNode(text);
+    }
     if (text.equals("true") || text.equals("false")) {
       return JSON.getNodeFactory().booleanNode(Boolean.parseBoolean(text));
     }
