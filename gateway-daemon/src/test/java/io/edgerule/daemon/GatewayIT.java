@@ -148,9 +148,12 @@ class GatewayIT {
         Poll.until(() -> spin.status() == RuleStatus.QUARANTINED, WAIT, "spin quarantined");
         // (the quarantine is decided inside the third failing call, before its outcome is reported)
         Poll.until(() -> spinFailures.size() >= 3, WAIT, "three deadline outcomes reported");
+        // Not before its deadline, and stopped at all (an unstoppable rule never returns); how
+        // soon after it is DeadlineBenchmark's, not a bound a loaded machine must meet (was 500
+        // ms).
         for (Duration d : spinFailures) {
           assertTrue(
-              d.compareTo(Duration.ofMillis(500)) < 0,
+              d.compareTo(Duration.ofMillis(20)) >= 0 && d.compareTo(Duration.ofSeconds(10)) < 0,
               "spin ran " + d + " against a 20 ms deadline");
         }
 
