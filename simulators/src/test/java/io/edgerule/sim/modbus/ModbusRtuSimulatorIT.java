@@ -125,12 +125,14 @@ class ModbusRtuSimulatorIT {
     byte[] noisy = master.ask(read, RtuFaults.GARBAGE.length + good.length);
     assertEquals(hex(RtuFaults.GARBAGE) + " " + hex(good), hex(noisy), "garbage, then the answer");
 
-    sim.faults().delay(1, Duration.ofMillis(400), 1);
+    // The delay is long against the 200 ms "not yet" look (it was 400 ms: a test thread
+    // descheduled for 200 ms between send and receive would have seen the answer already).
+    sim.faults().delay(1, Duration.ofMillis(2_000), 1);
     long start = System.nanoTime();
     master.send(read);
     assertEquals(0, master.receive(1, Duration.ofMillis(200)).length, "not yet");
-    assertEquals(hex(good), hex(master.receive(good.length, Duration.ofSeconds(2))));
-    assertTrue(System.nanoTime() - start >= Duration.ofMillis(400).toNanos());
+    assertEquals(hex(good), hex(master.receive(good.length, Duration.ofSeconds(10))));
+    assertTrue(System.nanoTime() - start >= Duration.ofMillis(2_000).toNanos());
 
     sim.faults().exception(1, SimTable.HOLDING_REGISTER, 7, 4);
     assertEquals(hex(frame(1, 0x83, 0x04)), hex(master.ask(frame(1, 0x03, 0, 5, 0, 3), 5)));
