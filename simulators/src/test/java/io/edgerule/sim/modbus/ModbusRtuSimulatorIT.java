@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -160,12 +161,23 @@ class ModbusRtuSimulatorIT {
     master = null;
     pty.unplug();
     pty.plugIn(); // new ptys behind the same links: the simulator reopens within ~100 ms
-    master = RawRtuMaster.serial(pty.b().toString());
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    // Until the simulator has reopened its end, a read on ours fails (EIO from a pty whose other
+    // side is closed): open again and ask again. On a loaded machine the reopen can take seconds.
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     byte[] answer = new byte[0];
     while (answer.length < 7 && System.nanoTime() < deadline) {
-      master.send(read);
-      answer = master.receive(7, Duration.ofMillis(200));
+      try {
+        if (master == null) {
+          master = RawRtuMaster.serial(pty.b().toString());
+        }
+        master.send(read);
+        answer = master.receive(7, Duration.ofMillis(200));
+      } catch (IOException | IllegalStateException notYetReopened) {
+        if (master != null) {
+          master.close();
+          master = null;
+        }
+      }
     }
     assertEquals(hex(frame(1, 0x03, 0x02, 0, 0)), hex(answer));
   }
