@@ -69,6 +69,8 @@ public final class SlowDevice implements ProtocolAdapter {
   private final List<WriteCommand> carriedOut = new ArrayList<>(); // guarded by this
   private boolean busy; // guarded by this
   private int deepest; // guarded by this
+  private final java.util.Map<WriteCommand, Integer> aheadAtArrival =
+      new java.util.IdentityHashMap<>(); // guarded by this
 
   SlowDevice(String device) {
     this.device = device;
@@ -95,6 +97,7 @@ public final class SlowDevice implements ProtocolAdapter {
   public CompletionStage<WriteResult> write(WriteCommand command) {
     CompletableFuture<WriteResult> answer = new CompletableFuture<>();
     synchronized (this) {
+      aheadAtArrival.put(command, queue.size());
       queue.addLast(new Pending(command, answer));
       deepest = Math.max(deepest, queue.size());
       if (!busy) {
@@ -126,6 +129,11 @@ public final class SlowDevice implements ProtocolAdapter {
 
   public synchronized int carriedOutCount() {
     return carriedOut.size();
+  }
+
+  /** How many writes were waiting in the device when {@code command} arrived. */
+  public synchronized int aheadAtArrival(WriteCommand command) {
+    return aheadAtArrival.get(command);
   }
 
   /** The most writes that ever waited in the device's own queue. */
