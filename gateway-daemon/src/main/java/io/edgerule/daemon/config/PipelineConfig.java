@@ -75,26 +75,26 @@ public record PipelineConfig(
           "adapter_timeout: must be 100ms..10m, got " + DurationText.format(adapterTimeout));
     }
     if (alarmsPerRule < 1 || alarmsPerRule > 10_000) {
-      throw new IllegalArgumentException("alarms_per_rule must be 1..10000, got " + alarmsPerRule);
+      throw new IllegalArgumentException("alarms_per_rule: must be 1..10000, got " + alarmsPerRule);
     }
     if (ruleLogLines < 1 || ruleLogLines > 1_000_000) {
-      throw new IllegalArgumentException("rule_log_lines must be 1..1000000, got " + ruleLogLines);
+      throw new IllegalArgumentException("rule_log_lines: must be 1..1000000, got " + ruleLogLines);
     }
     if (!(ruleCpuShare >= 0.01 && ruleCpuShare <= 1)) {
       throw new IllegalArgumentException(
-          "rule_cpu_share must be 0.01..1 (of one thread), got " + ruleCpuShare);
+          "rule_cpu_share: must be 0.01..1 (of one thread), got " + ruleCpuShare);
     }
     if (ruleWriteQueue < 1 || ruleWriteQueue > 100_000) {
       throw new IllegalArgumentException(
-          "rule_write_queue must be 1..100000, got " + ruleWriteQueue);
+          "rule_write_queue: must be 1..100000, got " + ruleWriteQueue);
     }
     if (rulePublishQueue < 1 || rulePublishQueue > 1_000_000) {
       throw new IllegalArgumentException(
-          "rule_publish_queue must be 1..1000000, got " + rulePublishQueue);
+          "rule_publish_queue: must be 1..1000000, got " + rulePublishQueue);
     }
     if (rulePublishBytes < 1024) {
       throw new IllegalArgumentException(
-          "rule_publish_bytes must be at least 1024, got " + rulePublishBytes);
+          "rule_publish_bytes: must be at least 1024, got " + rulePublishBytes);
     }
   }
 

@@ -105,6 +105,12 @@ class ConfigFieldPositionTest {
         rule_threads: 2
         health_interval: 10s
         adapter_timeout: 5s
+        alarms_per_rule: 100
+        rule_log_lines: 20
+        rule_cpu_share: 0.5
+        rule_write_queue: 64
+        rule_publish_queue: 1000
+        rule_publish_bytes: 4096
       """;
 
   /** Values of the right type that many fields refuse. */
@@ -163,7 +169,10 @@ class ConfigFieldPositionTest {
         assertNotNull(at, context);
         boolean atKey = at.line() == e.line() && at.column() == e.column();
         boolean atValue = valueAt.line() == e.line() && valueAt.column() == e.column();
-        if (!atKey && !atValue) {
+        // The value of a section starts at its first key: that is not the named field's place.
+        String last = named.substring(named.lastIndexOf('.') + 1);
+        boolean onItsLine = copy[e.line() - 1].contains(last + ":");
+        if (!onItsLine || (!atKey && !atValue)) {
           wrong.add("not at " + named + " (" + at.line() + ":" + at.column() + "): " + context);
           continue;
         }
