@@ -3,8 +3,8 @@ package io.edgerule.daemon.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgerule.daemon.testing.Mosquitto;
 import io.edgerule.daemon.testing.MqttProbe;
+import io.edgerule.mqtt.testing.Mosquitto;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.edgerule.daemon.config.MqttConfig;
-import io.edgerule.daemon.testing.Mosquitto;
 import io.edgerule.daemon.testing.Poll;
+import io.edgerule.mqtt.testing.Mosquitto;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
