@@ -67,12 +67,11 @@ public final class FlatMemory implements Memory {
 
   /**
    * The memory a rule with these limits gets: a flat one up to {@link #MAX_PAGES}, Chicory's paged
-   * {@link ByteArrayMemory} above (no copying on grow, slower access).
+   * {@link ByteArrayMemory} above (no copying on grow, slower access), wrapped so that its bulk
+   * operations keep the deadline ({@link PagedMemory}).
    */
   public static Memory forLimits(MemoryLimits limits) {
-    return limits.maximumPages() <= MAX_PAGES
-        ? new FlatMemory(limits)
-        : new ByteArrayMemory(limits);
+    return limits.maximumPages() <= MAX_PAGES ? new FlatMemory(limits) : new PagedMemory(limits);
   }
 
   public FlatMemory(MemoryLimits limits) {
@@ -108,6 +107,7 @@ public final class FlatMemory implements Memory {
     }
     int newSize = wanted * PAGE_SIZE;
     if (newSize != bytes.length) {
+      BulkWork.checkInterrupt(); // the copy below is up to MAX_PAGES * 64 KiB without a back edge
       try {
         bytes = Arrays.copyOf(bytes, newSize); // new bytes are zero, as WebAssembly requires
       } catch (OutOfMemoryError e) {
@@ -211,7 +211,14 @@ public final class FlatMemory implements Memory {
       throw outOfBounds(offset, length, data.length);
     }
     check(addr, length);
-    System.arraycopy(data, offset, bytes, addr, length);
+    BulkWork.checkInterrupt();
+    for (int done = 0; done < length; done += BulkWork.CHUNK) {
+      if (done > 0) {
+        BulkWork.checkInterrupt();
+      }
+      System.arraycopy(
+          data, offset + done, bytes, addr + done, Math.min(BulkWork.CHUNK, length - done));
+    }
   }
 
   @Override
@@ -352,14 +359,45 @@ public final class FlatMemory implements Memory {
   public void fill(byte value, int fromIndex, int toIndex) {
     int length = toIndex - fromIndex;
     check(fromIndex, length);
-    Arrays.fill(bytes, fromIndex, toIndex, value);
+    // In chunks, checking the deadline before each (BulkWork): fill has no back edge.
+    BulkWork.checkInterrupt();
+    for (int from = fromIndex; from < toIndex; from += BulkWork.CHUNK) {
+      if (from > fromIndex) {
+        BulkWork.checkInterrupt();
+      }
+      Arrays.fill(bytes, from, Math.min(toIndex, from + BulkWork.CHUNK), value);
+    }
   }
 
   @Override
   public void copy(int dest, int src, int length) {
     check(src, length);
     check(dest, length);
-    System.arraycopy(bytes, src, bytes, dest, length); // memmove: overlap is handled
+    BulkWork.checkInterrupt();
+    if (length <= BulkWork.CHUNK) {
+      System.arraycopy(bytes, src, bytes, dest, length); // memmove: overlap is handled
+      return;
+    }
+    // In chunks, checking the deadline before each (BulkWork). memmove order: a chunk never reads
+    // bytes an earlier chunk wrote (front to back when moving down, back to front when moving up);
+    // within a chunk arraycopy handles the overlap.
+    if (dest <= src) {
+      for (int done = 0; done < length; done += BulkWork.CHUNK) {
+        if (done > 0) {
+          BulkWork.checkInterrupt();
+        }
+        System.arraycopy(
+            bytes, src + done, bytes, dest + done, Math.min(BulkWork.CHUNK, length - done));
+      }
+    } else {
+      for (int left = length; left > 0; left -= BulkWork.CHUNK) {
+        if (left < length) {
+          BulkWork.checkInterrupt();
+        }
+        int n = Math.min(BulkWork.CHUNK, left);
+        System.arraycopy(bytes, src + left - n, bytes, dest + left - n, n);
+      }
+    }
   }
 
   /** Traps unless {@code [addr, addr + length)} lies within the visible memory. */

@@ -3,9 +3,7 @@ package io.edgerule.sandbox.internal;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
-import com.dylibso.chicory.runtime.TableInstance;
 import com.dylibso.chicory.wasm.types.Table;
-import com.dylibso.chicory.wasm.types.TableLimits;
 import io.edgerule.adapter.PointEvent;
 import io.edgerule.sandbox.FailureKind;
 import io.edgerule.sandbox.RuleAction;
@@ -69,19 +67,12 @@ public final class RuleInstance {
             .withMemoryLimits(checked.memoryLimits())
             // Not Chicory's default ByteBufferMemory: one flat byte[] (rules never share
             // memory), the fastest loads and stores compiled code can make; Chicory's paged
-            // ByteArrayMemory for caps above FlatMemory.MAX_PAGES (docs/benchmarks.md). Same
+            // ByteArrayMemory (PagedMemory) for caps above FlatMemory.MAX_PAGES
+            // (docs/benchmarks.md). Bulk operations keep the deadline in both (BulkWork). Same
             // limits either way: grow returns -1 at the cap and an access outside the pages traps.
             .withMemoryFactory(FlatMemory::forLimits)
-            // A fresh Table per instance: Chicory grows the module's own limits object in place,
-            // and the cap bounds table.grow.
-            .withTableFactory(
-                (Table t, int initValue) ->
-                    new TableInstance(
-                        new Table(
-                            t.elementType(),
-                            new TableLimits(t.limits().min(), Math.min(t.limits().max(), tableCap)),
-                            t.initialize()),
-                        initValue))
+            // A fresh Table per instance, capped, keeping the deadline in bulk table operations.
+            .withTableFactory((Table t, int initValue) -> new RuleTable(t, tableCap, initValue))
             .withInitialize(false)
             .withStart(false)
             .build();

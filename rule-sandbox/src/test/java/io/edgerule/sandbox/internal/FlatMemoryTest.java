@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.WasmRuntimeException;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
@@ -116,7 +117,7 @@ class FlatMemoryTest {
     assertInstanceOf(
         FlatMemory.class, FlatMemory.forLimits(new MemoryLimits(1, FlatMemory.MAX_PAGES)));
     assertInstanceOf(
-        ByteArrayMemory.class, FlatMemory.forLimits(new MemoryLimits(1, FlatMemory.MAX_PAGES + 1)));
+        PagedMemory.class, FlatMemory.forLimits(new MemoryLimits(1, FlatMemory.MAX_PAGES + 1)));
     assertThrows(
         IllegalArgumentException.class,
         () -> new FlatMemory(new MemoryLimits(1, FlatMemory.MAX_PAGES + 1)));
@@ -138,6 +139,56 @@ class FlatMemoryTest {
     assertEquals(0, memory.atomicNotify(8, 1));
     assertThrows(WasmRuntimeException.class, () -> memory.atomicWait(8, 9, 0L));
     assertThrows(WasmRuntimeException.class, () -> memory.atomicAddInt(PAGE - 2, 1));
+  }
+
+  @Test
+  void bulkOperationsLargerThanAChunkMatchChicorysInBothDirections() {
+    // Chunked copies must keep memmove semantics: overlapping moves up and down, by less than a
+    // chunk and by more, starting anywhere within a page.
+    Random random = new Random(7);
+    MemoryLimits limits = new MemoryLimits(8, 8);
+    for (Memory tested : new Memory[] {new FlatMemory(limits), new PagedMemory(limits)}) {
+      Memory reference = new ByteArrayMemory(limits);
+      byte[] noise = new byte[8 * PAGE];
+      random.nextBytes(noise);
+      tested.write(0, noise);
+      reference.write(0, noise);
+      for (int op = 0; op < 200; op++) {
+        int length = random.nextInt(3 * BulkWork.CHUNK + 10);
+        int src = random.nextInt(8 * PAGE - length + 1);
+        int dest =
+            random.nextBoolean()
+                ? Math.max(0, Math.min(8 * PAGE - length, src + random.nextInt(2000) - 1000))
+                : random.nextInt(8 * PAGE - length + 1);
+        String what = tested.getClass().getSimpleName() + " op " + op;
+        if (op % 3 == 0) {
+          byte value = (byte) random.nextInt();
+          same(what, m -> run(() -> m.fill(value, dest, dest + length)), tested, reference);
+        } else {
+          same(what, m -> run(() -> m.copy(dest, src, length)), tested, reference);
+        }
+      }
+      assertArrayEquals(reference.readBytes(0, 8 * PAGE), tested.readBytes(0, 8 * PAGE));
+    }
+  }
+
+  @Test
+  void bulkOperationsStopWhenTheThreadIsInterrupted() {
+    // The watchdog's interrupt: straight-line bulk work must stop like a loop does (BulkWork).
+    MemoryLimits limits = new MemoryLimits(4, 8);
+    for (Memory m : new Memory[] {new FlatMemory(limits), new PagedMemory(limits)}) {
+      Thread.currentThread().interrupt();
+      try {
+        assertThrows(ChicoryInterruptedException.class, () -> m.fill((byte) 1, 0, 4 * PAGE));
+        assertThrows(ChicoryInterruptedException.class, () -> m.copy(0, 1, 3 * PAGE));
+        assertThrows(ChicoryInterruptedException.class, () -> m.write(0, new byte[PAGE]));
+        assertThrows(ChicoryInterruptedException.class, () -> m.grow(1));
+        assertEquals(0, m.read(5), "nothing was filled");
+        assertEquals(4, m.pages(), "nor grown");
+      } finally {
+        Thread.interrupted();
+      }
+    }
   }
 
   /** Addresses near the interesting places: 0, page ends, the end of memory, and negative ones. */

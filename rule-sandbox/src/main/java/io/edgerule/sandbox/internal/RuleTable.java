@@ -1,0 +1,38 @@
+package io.edgerule.sandbox.internal;
+
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.TableInstance;
+import com.dylibso.chicory.wasm.types.Table;
+import com.dylibso.chicory.wasm.types.TableLimits;
+
+/**
+ * A rule's table: a fresh {@link Table} per instance (Chicory grows the module's own limits object
+ * in place) capped at {@code limits.max_table_elements}, whose element stores and growth keep the
+ * deadline. {@code table.fill}, {@code table.copy} and {@code table.init} are loops inside Chicory
+ * that store one element at a time through {@link #setRef} and never check for interruption, so
+ * thousands of them in straight-line code ran past the deadline like {@code memory.fill} did
+ * ({@link BulkWork}); each store checks now (a thread-field load).
+ */
+final class RuleTable extends TableInstance {
+
+  RuleTable(Table declared, int cap, int initValue) {
+    super(
+        new Table(
+            declared.elementType(),
+            new TableLimits(declared.limits().min(), Math.min(declared.limits().max(), cap)),
+            declared.initialize()),
+        initValue);
+  }
+
+  @Override
+  public void setRef(int index, int value, Instance instance) {
+    BulkWork.checkInterrupt();
+    super.setRef(index, value, instance);
+  }
+
+  @Override
+  public int grow(int size, int value, Instance instance) {
+    BulkWork.checkInterrupt(); // copies and fills the whole table without a back edge
+    return super.grow(size, value, instance);
+  }
+}
