@@ -10,6 +10,7 @@ import io.edgerule.sandbox.RuleOutcome.Skipped;
 import io.edgerule.sandbox.internal.Abi;
 import io.edgerule.sandbox.internal.CompiledModules;
 import io.edgerule.sandbox.internal.GuardedCall;
+import io.edgerule.sandbox.internal.HostClasses;
 import io.edgerule.sandbox.internal.ModuleValidator;
 import io.edgerule.sandbox.internal.RuleInstance;
 import io.edgerule.sandbox.internal.RuleState;
@@ -85,6 +86,9 @@ public final class RuleEngine implements AutoCloseable {
     this.hostCaps = Objects.requireNonNull(hostCaps, "hostCaps");
     this.watchdog = new Watchdog(Objects.requireNonNull(watchdog, "watchdog"));
     this.clock = Objects.requireNonNull(clock, "clock");
+    // Before any rule runs, on this shallow stack: a class first initialised inside a rule's host
+    // call with almost no stack left would be broken for the life of the JVM.
+    HostClasses.initialize();
     Warmup.once(this);
   }
 

@@ -269,6 +269,25 @@ class HostileModulesTest extends EngineFixture {
   }
 
   @Test
+  void anUncaughtWasmExceptionIsTheRulesTrap() {
+    // The exception-handling proposal's throw with no try around it: it used to be reported as
+    // "failed in the host: WasmException" with a WARN stack trace.
+    byte[] wasm =
+        Wat.compile(
+            "(module "
+                + MARKER
+                + MEMORY
+                + INIT_OK
+                + BUFFER
+                + "(tag $oops (param i32))"
+                + "(func (export \"er_on_events\") (param i32 i32) (result i32)"
+                + " (throw $oops (i32.const 7))))",
+            "--enable-exceptions");
+    Failed f = fails(load(wasm, FAST), FailureKind.TRAP);
+    assertEquals("er_on_events trapped: uncaught WebAssembly exception (tag 0)", f.message());
+  }
+
+  @Test
   void trapInErBufferAndErOnTick() {
     Rule buffer =
         load(

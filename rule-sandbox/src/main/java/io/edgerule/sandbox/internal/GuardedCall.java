@@ -2,6 +2,7 @@ package io.edgerule.sandbox.internal;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.TrapException;
+import com.dylibso.chicory.runtime.WasmException;
 import com.dylibso.chicory.wasm.ChicoryException;
 import io.edgerule.adapter.DurationText;
 import io.edgerule.sandbox.FailureKind;
@@ -51,9 +52,11 @@ public final class GuardedCall {
     boolean overran;
     try {
       value = body.get();
-    } catch (RuntimeException | StackOverflowError | OutOfMemoryError | AssertionError e) {
+    } catch (Throwable e) {
+      // Everything, Errors included: a rule call must never kill the thread it runs on.
       // AssertionError: Chicory's runtime asserts on some states a malformed module can reach
-      // (element and global initialisation) when assertions are on; contain it like a trap.
+      // (element and global initialisation) when assertions are on; a LinkageError (a class that
+      // failed to initialise for lack of stack) would otherwise kill a pool thread per batch.
       failure = e;
     } finally {
       overran = watchdog.stop(slot);
@@ -91,6 +94,14 @@ public final class GuardedCall {
             && "call stack exhausted".equals(failure.getMessage())) {
       return new Fault<>(
           FailureKind.RESOURCE, what + " exhausted the call stack (recursion too deep)");
+    }
+    WasmException thrown = find(failure, WasmException.class);
+    if (thrown != null) {
+      // A WebAssembly exception (the exception-handling proposal's throw) that no try caught:
+      // the rule's own trap, not a host failure, and no stack trace for the log.
+      return new Fault<>(
+          FailureKind.TRAP,
+          what + " trapped: uncaught WebAssembly exception (tag " + thrown.tagIdx() + ")");
     }
     TrapException trap = find(failure, TrapException.class);
     if (trap != null) {

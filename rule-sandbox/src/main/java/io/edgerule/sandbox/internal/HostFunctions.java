@@ -108,7 +108,23 @@ public final class HostFunctions {
   }
 
   private static void add(List<HostFunction> fns, String name, WasmFunctionHandle handle) {
-    fns.add(new HostFunction(Abi.IMPORT_MODULE, name, Abi.IMPORTS.get(name).type(), handle));
+    // Built now: concatenating with no stack left would fail again.
+    String exhausted =
+        "gw." + name + " was called with the call stack exhausted (recursion too deep)";
+    fns.add(
+        new HostFunction(
+            Abi.IMPORT_MODULE,
+            name,
+            Abi.IMPORTS.get(name).type(),
+            (inst, args) -> {
+              try {
+                return handle.apply(inst, args);
+              } catch (StackOverflowError e) {
+                // The rule recursed to just short of the limit and then called us: its fault, said
+                // as such. Nothing here can be left half-initialised (HostClasses ran first).
+                throw new RuleAbort(FailureKind.RESOURCE, exhausted);
+              }
+            }));
   }
 
   // ---- lookups: status codes ----
