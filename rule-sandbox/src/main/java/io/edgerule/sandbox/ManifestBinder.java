@@ -121,8 +121,8 @@ final class ManifestBinder {
 
     List<PointPattern> inputs = patterns(top, "inputs");
     List<PointPattern> writable = patterns(top, "writable_points");
-    List<PointPattern> topics = patterns(top, "topics");
-    List<PointPattern> alarms = patterns(top, "alarms");
+    List<PointPattern> topics = patterns(top, "topics", ManifestBinder::topicPattern);
+    List<PointPattern> alarms = patterns(top, "alarms", ManifestBinder::topicPattern);
 
     Duration tick = null;
     YamlNode tickNode = top.entries().get("tick");
@@ -252,6 +252,25 @@ final class ManifestBinder {
   }
 
   private List<PointPattern> patterns(Mapping m, String key) {
+    return patterns(m, key, PointPattern::parse);
+  }
+
+  /**
+   * A topic or alarm pattern (both become MQTT topic levels): a point pattern without "." or ".."
+   * segments. The topic is sent as written ("rules/pump/../../cmd/write"), but MQTT tools and
+   * bridges that normalise paths would see another topic than the one granted.
+   */
+  private static PointPattern topicPattern(String text) {
+    for (String segment : text.split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        throw new IllegalArgumentException(
+            "'" + text + "' has a '" + segment + "' segment; MQTT topic levels may not be . or ..");
+      }
+    }
+    return PointPattern.parse(text);
+  }
+
+  private List<PointPattern> patterns(Mapping m, String key, Function<String, PointPattern> parse) {
     YamlNode node = m.entries().get(key);
     if (node == null || node instanceof Scalar s && s.text() == null) {
       return List.of();
@@ -264,7 +283,7 @@ final class ManifestBinder {
     } else {
       throw error(node, key + ": expected a list of patterns, found " + node.kind());
     }
-    return list(items, key, PointPattern::parse);
+    return list(items, key, parse);
   }
 
   private <T> List<T> list(List<YamlNode> items, String key, Function<String, T> parse) {

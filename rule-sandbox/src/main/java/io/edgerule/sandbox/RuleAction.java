@@ -73,7 +73,10 @@ public sealed interface RuleAction
     }
   }
 
-  /** Raise (or re-raise with a new message) a named alarm; severity 1 (lowest) to 1000. */
+  /**
+   * Raise (or re-raise with a new message) a named alarm; severity 1 (lowest) to 1000. A message
+   * from a rule has its control characters escaped (one line, safe for a log).
+   */
   record RaiseAlarm(String alarm, int severity, String message) implements RuleAction {
     public RaiseAlarm {
       Objects.requireNonNull(alarm, "alarm");
@@ -88,7 +91,10 @@ public sealed interface RuleAction
     }
   }
 
-  /** A log line from the rule, for the gateway's log. */
+  /**
+   * A log line from the rule, for the gateway's log; from a rule it is already one line with its
+   * control characters escaped (a line break shows as {@code \n}, see {@code LogText}).
+   */
   record Log(Level level, String message) implements RuleAction {
     public Log {
       Objects.requireNonNull(level, "level");

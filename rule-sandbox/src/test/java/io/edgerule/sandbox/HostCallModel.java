@@ -4,6 +4,7 @@ import io.edgerule.adapter.PointEvent;
 import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.PointValue;
 import io.edgerule.sandbox.internal.EventEncoder;
+import io.edgerule.sandbox.internal.LogText;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -39,6 +40,12 @@ final class HostCallModel {
 
   /** Topic segments: ASCII letters, digits, '_', '.', ':', '-'. Alarm names: the same. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:\\-]+(/[A-Za-z0-9_.:\\-]+)*");
+
+  /** A name that is also an MQTT topic level may not have "." or ".." segments. */
+  private static boolean validTopicName(String name) {
+    return NAME.matcher(name).matches()
+        && Arrays.stream(name.split("/")).noneMatch(s -> s.equals(".") || s.equals(".."));
+  }
 
   /** What one host call did. */
   sealed interface Result {}
@@ -216,7 +223,7 @@ final class HostCallModel {
       return ERR_STATE;
     }
     String name = name("topic_id", ptr, len, MAX_NAME);
-    if (name == null || !NAME.matcher(name).matches()) {
+    if (name == null || !validTopicName(name)) {
       return ERR_INVALID;
     }
     if (!manifest.mayPublish(name)) {
@@ -310,8 +317,10 @@ final class HostCallModel {
             new RuleAction.RaiseAlarm(
                 alarm,
                 severity,
-                new String(
-                    Arrays.copyOfRange(memory, msgPtr, msgPtr + msgLen), StandardCharsets.UTF_8)));
+                LogText.escape(
+                    new String(
+                        Arrays.copyOfRange(memory, msgPtr, msgPtr + msgLen),
+                        StandardCharsets.UTF_8))));
   }
 
   private long alarmClear(int namePtr, int nameLen) {
@@ -331,7 +340,7 @@ final class HostCallModel {
       return null;
     }
     String name = strictUtf8(Arrays.copyOfRange(memory, ptr, ptr + len));
-    if (name == null || !NAME.matcher(name).matches()) {
+    if (name == null || !validTopicName(name)) {
       kinds.add(FailureKind.ABI);
       return null;
     }
@@ -367,7 +376,9 @@ final class HostCallModel {
         () ->
             new RuleAction.Log(
                 lvl,
-                new String(Arrays.copyOfRange(memory, ptr, ptr + len), StandardCharsets.UTF_8)));
+                LogText.escape(
+                    new String(
+                        Arrays.copyOfRange(memory, ptr, ptr + len), StandardCharsets.UTF_8))));
     return 0;
   }
 

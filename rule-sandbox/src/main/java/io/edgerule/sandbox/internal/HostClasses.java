@@ -62,6 +62,7 @@ public final class HostClasses {
           PagedMemory.class,
           RuleTable.class,
           EventEncoder.class,
+          LogText.class,
           Quote.class,
           DurationText.class,
           ChicoryException.class,

@@ -225,7 +225,7 @@ public final class HostFunctions {
     }
     byte[] message = bytesArg(inst, a[3], a[4], Abi.ALARM_RAISE, "message");
     stage.add(
-        new RuleAction.RaiseAlarm(alarm, severity, lenientUtf8(message)),
+        new RuleAction.RaiseAlarm(alarm, severity, LogText.escape(lenientUtf8(message))),
         alarm.length() + message.length);
     return OK;
   }
@@ -251,7 +251,7 @@ public final class HostFunctions {
                   FailureKind.ABI, "gw.log: level " + level + " is not 0 (trace) .. 4 (error)");
         };
     byte[] message = bytesArg(inst, a[1], a[2], Abi.LOG, "message");
-    stage.add(new RuleAction.Log(lvl, lenientUtf8(message)), message.length);
+    stage.add(new RuleAction.Log(lvl, LogText.escape(lenientUtf8(message))), message.length);
     return null;
   }
 
@@ -325,14 +325,15 @@ public final class HostFunctions {
       return known;
     }
     String alarm = raw == null ? null : utf8(raw);
-    if (alarm == null || !ALARM_NAME.matcher(alarm).matches()) {
+    if (alarm == null || !ALARM_NAME.matcher(alarm).matches() || TopicTable.hasDotSegment(alarm)) {
       throw new RuleAbort(
           FailureKind.ABI,
           "gw."
               + fn
               + ": invalid alarm name (1.."
               + Abi.MAX_NAME_BYTES
-              + " bytes, '/'-separated segments of letters, digits, '_', '.', ':' or '-')");
+              + " bytes, '/'-separated segments of letters, digits, '_', '.', ':' or '-', not . or"
+              + " ..)");
     }
     if (!manifest.mayRaise(alarm)) {
       throw new RuleAbort(

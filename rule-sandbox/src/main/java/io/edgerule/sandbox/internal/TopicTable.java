@@ -9,7 +9,10 @@ import java.util.regex.Pattern;
 
 /** Ids for the relative MQTT topics a rule publishes to, resolved in er_init. */
 public final class TopicTable {
-  /** Topic segments as for point names: no wildcards, no empty segments, no leading '/'. */
+  /**
+   * Topic segments as for point names: no wildcards, no empty segments, no leading '/' (and no "."
+   * or ".." segments, see {@link #hasDotSegment}).
+   */
   private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9_.:\\-]+(/[A-Za-z0-9_.:\\-]+)*");
 
   private final RuleManifest manifest;
@@ -22,7 +25,7 @@ public final class TopicTable {
 
   /** {@code gw.topic_id}. */
   public int resolve(String topic) {
-    if (!TOPIC.matcher(topic).matches()) {
+    if (!TOPIC.matcher(topic).matches() || hasDotSegment(topic)) {
       return Abi.ERR_INVALID;
     }
     if (!manifest.mayPublish(topic)) {
@@ -34,6 +37,19 @@ public final class TopicTable {
           names.add(t);
           return names.size() - 1;
         });
+  }
+
+  /**
+   * A "." or ".." segment: a pattern's wildcard could grant "rules/r/../../cmd/write", which tools
+   * that normalise paths read as another topic.
+   */
+  static boolean hasDotSegment(String topic) {
+    for (String segment : topic.split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The topic for an id, or null. */
