@@ -24,6 +24,13 @@ public final class Rule {
   private final RuleLimits limits;
   final CompiledModules.Entry compiled;
   final ModuleValidator.Checked checked;
+
+  /**
+   * The heap each fresh instance may still take for table growth: limits.heap_bytes less what an
+   * instance keeps from the start (ModuleCost).
+   */
+  long tableHeap;
+
   final Watchdog.Slot slot;
   final FaultWindow faults;
   final RuleState state;

@@ -10,7 +10,9 @@ import io.edgerule.sandbox.RuleOutcome.Skipped;
 import io.edgerule.sandbox.internal.Abi;
 import io.edgerule.sandbox.internal.CompiledModules;
 import io.edgerule.sandbox.internal.GuardedCall;
+import io.edgerule.sandbox.internal.HeapBudget;
 import io.edgerule.sandbox.internal.HostClasses;
+import io.edgerule.sandbox.internal.ModuleCost;
 import io.edgerule.sandbox.internal.ModuleValidator;
 import io.edgerule.sandbox.internal.RuleInstance;
 import io.edgerule.sandbox.internal.RuleState;
@@ -188,8 +190,39 @@ public final class RuleEngine implements AutoCloseable {
     if (framing != null) {
       throw new RuleLoadException(name, source, framing);
     }
+    // Before anything is parsed: what loading and running the module would cost the heap.
+    ModuleCost cost = ModuleCost.of(wasm);
+    long heapLimit = limits.heapBytes();
+    long retained = cost.retainedBytes(limits.memoryPages());
+    if (retained > heapLimit) {
+      throw new RuleLoadException(
+          name,
+          source,
+          "an instance would keep "
+              + mib(retained)
+              + " of heap (linear memory at its cap of "
+              + limits.memoryPages()
+              + " pages, "
+              + cost.describe()
+              + "); the limit is "
+              + mib(heapLimit)
+              + " (limits.heap_bytes)");
+    }
     String digest = CompiledModules.digest(wasm);
     CompiledModules.Entry cached = compiled.lookup(digest);
+    long compileLimit = limits.compileHeapBytes();
+    if (cached == null && cost.loadBytes() > compileLimit) {
+      throw new RuleLoadException(
+          name,
+          source,
+          "parsing and compiling it would take up to "
+              + mib(cost.loadBytes())
+              + " of heap ("
+              + cost.describe()
+              + "); the limit is "
+              + mib(compileLimit)
+              + " (limits.compile_heap_bytes)");
+    }
     WasmModule module = cached != null ? cached.module() : parse(name, source, wasm);
 
     ModuleValidator.Checked checked;
@@ -211,11 +244,17 @@ public final class RuleEngine implements AutoCloseable {
       // from loading its generated classes, an assertion, a method too large. The module is
       // refused; the engine and the rules already loaded are untouched.
       throw new RuleLoadException(name, source, "cannot compile the module: " + describe(e), e);
+    } catch (OutOfMemoryError e) {
+      // The estimate above keeps a module from getting here; the heap may be short for other
+      // reasons. The rule is refused, not the gateway.
+      throw new RuleLoadException(
+          name, source, "cannot compile the module: the JVM ran out of heap memory", e);
     }
     compiled.acquire(entry);
     Watchdog.Slot slot = watchdog.register();
     Rule rule =
         new Rule(name, source, manifest, limits, entry, checked, slot, initialState == null);
+    rule.tableHeap = heapLimit - retained;
     boolean ok = false;
     try {
       restoreState(rule, initialState);
@@ -272,6 +311,12 @@ public final class RuleEngine implements AutoCloseable {
     }
   }
 
+  private static String mib(long bytes) {
+    return bytes >= 10 << 20
+        ? (bytes >> 20) + " MiB"
+        : String.format("%.1f MiB", bytes / 1048576.0);
+  }
+
   /** An exception's message for a load error; never empty (some are thrown without one). */
   private static String describe(Throwable e) {
     String message = e.getMessage();
@@ -300,9 +345,23 @@ public final class RuleEngine implements AutoCloseable {
     try {
       instance =
           RuleInstance.create(
-              rule.compiled, rule.checked, rule.manifest(), rule.limits(), clock, rule.state);
+              rule.compiled,
+              rule.checked,
+              rule.manifest(),
+              rule.limits(),
+              clock,
+              rule.state,
+              new HeapBudget(rule.tableHeap));
     } catch (RuntimeException e) {
       return new GuardedCall.Fault<>(FailureKind.TRAP, "cannot instantiate: " + e.getMessage());
+    } catch (OutOfMemoryError e) {
+      return new GuardedCall.Fault<>(
+          FailureKind.RESOURCE, "cannot instantiate: the JVM ran out of heap memory");
+    } catch (Throwable e) {
+      // Whatever else instantiation throws is this rule's failure, never the caller's thread's.
+      return new GuardedCall.Fault<>(
+          FailureKind.TRAP,
+          "cannot instantiate: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
     GuardedCall.Result<List<RuleAction>> result;
     try {

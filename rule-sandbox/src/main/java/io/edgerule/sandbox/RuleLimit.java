@@ -72,6 +72,21 @@ public final class RuleLimit<T extends Comparable<? super T>> {
   public static final RuleLimit<Integer> MAX_FUNCTIONS = count("max_functions", 50_000, 50_000, 1);
 
   /**
+   * Most bytes of JVM heap one instance of the rule keeps: linear memory at its cap, tables and
+   * their growth, globals, segments. A module over it is refused before it is parsed; {@code
+   * table.grow} beyond it returns -1.
+   */
+  public static final RuleLimit<Integer> HEAP_BYTES =
+      count("heap_bytes", 64 * 1024 * 1024, 256 * 1024 * 1024, 1024 * 1024);
+
+  /**
+   * Most bytes of JVM heap parsing and compiling the rule's module may allocate, estimated from its
+   * code size, functions and locals before either starts; a module over it is refused.
+   */
+  public static final RuleLimit<Integer> COMPILE_HEAP_BYTES =
+      count("compile_heap_bytes", 256 * 1024 * 1024, 256 * 1024 * 1024, 1024 * 1024);
+
+  /**
    * Sustained actions per second over batches (a token bucket holding one second's worth); a batch
    * whose actions exceed the tokens left fails with LIMIT.
    */

@@ -134,6 +134,14 @@ public final class RuleLimits {
     return get(RuleLimit.MAX_FUNCTIONS);
   }
 
+  public int heapBytes() {
+    return get(RuleLimit.HEAP_BYTES);
+  }
+
+  public int compileHeapBytes() {
+    return get(RuleLimit.COMPILE_HEAP_BYTES);
+  }
+
   public int actionsPerSecond() {
     return get(RuleLimit.ACTIONS_PER_SECOND);
   }

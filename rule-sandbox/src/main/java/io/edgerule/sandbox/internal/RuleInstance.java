@@ -55,7 +55,8 @@ public final class RuleInstance {
       RuleManifest manifest,
       RuleLimits limits,
       Clock clock,
-      RuleState state) {
+      RuleState state,
+      HeapBudget heap) {
     HostFunctions host =
         new HostFunctions(
             manifest, clock, new ActionStage(limits.maxActions(), limits.maxActionBytes()), state);
@@ -72,7 +73,8 @@ public final class RuleInstance {
             // limits either way: grow returns -1 at the cap and an access outside the pages traps.
             .withMemoryFactory(FlatMemory::forLimits)
             // A fresh Table per instance, capped, keeping the deadline in bulk table operations.
-            .withTableFactory((Table t, int initValue) -> new RuleTable(t, tableCap, initValue))
+            .withTableFactory(
+                (Table t, int initValue) -> new RuleTable(t, tableCap, initValue, heap))
             .withInitialize(false)
             .withStart(false)
             .build();
