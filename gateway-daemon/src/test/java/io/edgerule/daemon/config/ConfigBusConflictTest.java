@@ -87,6 +87,47 @@ class ConfigBusConflictTest {
   }
 
   @Test
+  void twoZigbeeCoordinatorsOnOnePortAreRefusedAtTheSecondPort() {
+    ConfigException e =
+        rejected(
+            """
+            gateway: {id: gw}
+            devices:
+              - protocol: zigbee
+                name: upstairs
+                port: /dev/ttyACM0
+              - protocol: zigbee
+                name: downstairs
+                port: /dev/ttyACM0
+            """);
+    assertEquals(8, e.line(), e.getMessage());
+    assertEquals(5, e.column(), e.getMessage());
+    assertTrue(e.problem().startsWith("devices[1].port: "), e.problem());
+    assertTrue(e.problem().contains("share port /dev/ttyACM0"), e.problem());
+  }
+
+  @Test
+  void oneZigbeeDeviceNameOnTwoCoordinatorsIsRefusedAtTheSecondDevices() {
+    ConfigException e =
+        rejected(
+            """
+            gateway: {id: gw}
+            devices:
+              - protocol: zigbee
+                name: upstairs
+                port: /dev/ttyACM0
+                devices: {00124b0001abcd02: lamp}
+              - protocol: zigbee
+                name: downstairs
+                port: /dev/ttyACM1
+                devices: {00124b0001abcd04: lamp}
+            """);
+    assertEquals(10, e.line(), e.getMessage());
+    assertTrue(e.problem().startsWith("devices[1].devices: "), e.problem());
+    assertTrue(e.problem().contains("'lamp'"), e.problem());
+  }
+
+  @Test
   void differentPortsAndUnitsLoad() throws Exception {
     ConfigContract.LOADER.parse(
         twoSlaves("/dev/ttyUSB0", "", "/dev/ttyUSB1", "", 1), ConfigContract.FILE);

@@ -2,6 +2,7 @@ package io.edgerule.adapter.zigbee;
 
 import io.edgerule.adapter.AdapterContext;
 import io.edgerule.adapter.AdapterFactory;
+import io.edgerule.adapter.DeviceConflictException;
 import io.edgerule.adapter.ProtocolAdapter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,25 +23,39 @@ public final class ZigbeeAdapterFactory implements AdapterFactory<ZigbeeCoordina
   }
 
   /**
-   * @throws IllegalArgumentException when two coordinators share a port or a name, or give one
-   *     device name twice
+   * Refuses two coordinators on one port, and a device name given twice (a coordinator's own name
+   * or one of its devices' names) across coordinators.
+   *
+   * @throws DeviceConflictException at the later coordinator's {@code port}, {@code name} or {@code
+   *     devices}
+   */
+  @Override
+  public void check(List<ZigbeeCoordinatorConfig> devices) {
+    Map<String, String> ports = new HashMap<>();
+    Map<String, String> names = new HashMap<>();
+    for (int i = 0; i < devices.size(); i++) {
+      ZigbeeCoordinatorConfig c = devices.get(i);
+      String other = ports.put(c.port(), c.name());
+      if (other != null) {
+        throw new DeviceConflictException(
+            i,
+            "port",
+            "zigbee coordinators '" + other + "' and '" + c.name() + "' share port " + c.port());
+      }
+      checkName(names, c.name(), c.name(), i, "name");
+      for (String alias : c.devices().values()) {
+        checkName(names, alias, c.name(), i, "devices");
+      }
+    }
+  }
+
+  /**
+   * @throws IllegalArgumentException ({@link DeviceConflictException}) what {@link #check} refuses
    */
   @Override
   public List<ProtocolAdapter> create(
       List<ZigbeeCoordinatorConfig> devices, AdapterContext context) {
-    Map<String, String> ports = new HashMap<>();
-    Map<String, String> names = new HashMap<>();
-    for (ZigbeeCoordinatorConfig c : devices) {
-      String other = ports.put(c.port(), c.name());
-      if (other != null) {
-        throw new IllegalArgumentException(
-            "zigbee coordinators '" + other + "' and '" + c.name() + "' share port " + c.port());
-      }
-      checkName(names, c.name(), c.name());
-      for (String alias : c.devices().values()) {
-        checkName(names, alias, c.name());
-      }
-    }
+    check(devices);
     List<ProtocolAdapter> adapters = new ArrayList<>();
     for (ZigbeeCoordinatorConfig c : devices) {
       adapters.add(new ZigbeeCoordinatorAdapter(c, context));
@@ -48,10 +63,13 @@ public final class ZigbeeAdapterFactory implements AdapterFactory<ZigbeeCoordina
     return adapters;
   }
 
-  private static void checkName(Map<String, String> names, String name, String coordinator) {
+  private static void checkName(
+      Map<String, String> names, String name, String coordinator, int index, String field) {
     String owner = names.put(name, coordinator);
     if (owner != null) {
-      throw new IllegalArgumentException(
+      throw new DeviceConflictException(
+          index,
+          field,
           "zigbee: the device name '"
               + name
               + "' is used by coordinators '"
