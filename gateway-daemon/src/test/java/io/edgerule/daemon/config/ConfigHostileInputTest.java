@@ -14,7 +14,11 @@ import org.junit.jupiter.api.Test;
  * with a located message (or, for harmless variants like a BOM or CRLF, loads).
  */
 class ConfigHostileInputTest {
-  private static final Duration QUICK = Duration.ofSeconds(15);
+  /**
+   * A net for a loader that hangs or blows up (an alias bomb expands without end), not a speed
+   * check: 15 s was hit once by a 2 MB line on a machine with a load of 24.
+   */
+  private static final Duration QUICK = Duration.ofSeconds(120);
 
   private static ConfigException rejected(String yaml, String context) {
     return assertTimeoutPreemptively(QUICK, () -> ConfigContract.expectRejected(yaml, context));
