@@ -202,15 +202,26 @@ public final class OpcUaSimulator implements AutoCloseable {
       return new OpcUaSimulator(this);
     }
 
+    /**
+     * Builds and starts the simulator. A port picked by the simulator (none given) can be taken by
+     * another process between the probe and the server's bind ("No endpoints bound", seen with
+     * parallel builds): then it tries again on a newly picked port, up to three times.
+     */
     public OpcUaSimulator start() throws IOException {
-      OpcUaSimulator sim = build();
-      try {
-        sim.start();
-      } catch (IOException | RuntimeException e) {
-        sim.close();
-        throw e;
+      int attempts = port == 0 ? 3 : 1;
+      for (int attempt = 1; ; attempt++) {
+        OpcUaSimulator sim = build();
+        try {
+          sim.start();
+          return sim;
+        } catch (IOException | RuntimeException e) {
+          sim.close();
+          if (attempt >= attempts) {
+            throw e;
+          }
+          log.warn("OPC-UA simulator: {}; trying another port", e.getMessage());
+        }
       }
-      return sim;
     }
   }
 

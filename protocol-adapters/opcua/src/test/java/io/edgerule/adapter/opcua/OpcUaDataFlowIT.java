@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * security ITs cover the policies): every OPC-UA type the plant has, status codes as quality,
  * source timestamps, deadbands, and writes converted to the node's DataType.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS) // a net for a hang, not a speed check
 class OpcUaDataFlowIT {
   static final Duration WAIT = Duration.ofSeconds(10);
   static OpcUaSimulator sim;

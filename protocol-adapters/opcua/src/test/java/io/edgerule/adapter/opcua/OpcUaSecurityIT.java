@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Every security policy and mode, and every kind of user identity, against one simulator that
  * trusts the gateway's certificate (and that the gateway trusts) - like a commissioned plant.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS) // a net for a hang, not a speed check
 class OpcUaSecurityIT {
   static final Duration WAIT = Duration.ofSeconds(15);
   static OpcUaSimulator sim;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * Untrusted certificates on either side are refused with a message that says what to do, and
  * accepted once trusted - without restarting the gateway.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS) // a net for a hang, not a speed check
 class OpcUaTrustIT {
   static final Duration WAIT = Duration.ofSeconds(15);
 
