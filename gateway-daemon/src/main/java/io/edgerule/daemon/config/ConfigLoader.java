@@ -63,13 +63,11 @@ public final class ConfigLoader {
   static final int MAX_BYTES = 2 * 1024 * 1024;
 
   /** Single-quoted values longer than this are shortened in messages (a 2 MB id is no help). */
-  private static final Pattern LONG_QUOTED = Pattern.compile("'([^'\\n]{60})[^'\\n]{20,}'");
+  static final Pattern LONG_QUOTED = Pattern.compile("'([^'\\n]{60})[^'\\n]{20,}'");
 
   /** Jackson's "Numeric value (9999999999) out of range of int (-2147483648 - 2147483647)". */
   private static final Pattern OUT_OF_RANGE =
       Pattern.compile("value \\((.*)\\) out of range of (\\w+) \\((-?\\d+) - (-?\\d+)\\)");
-
-  private static final Pattern PLAIN_KEY = Pattern.compile("([A-Za-z0-9_][A-Za-z0-9_.-]{0,60}):");
 
   private final YAMLMapper mapper;
   private final List<String> protocols;
@@ -182,7 +180,7 @@ public final class ConfigLoader {
           file, 0, 0, "the file is empty; it needs at least a 'gateway:' section");
     }
     if (where.syntaxError() != null) {
-      throw syntaxError(where.syntaxError(), text, file, null);
+      throw YamlSyntaxErrors.of(where.syntaxError(), text, file, null);
     }
     GatewayConfig raw;
     JsonParser parser = null;
@@ -333,7 +331,7 @@ public final class ConfigLoader {
       pos = where.value(path);
       problem = describeMismatch(m);
     } else if (yamlError(e) instanceof org.yaml.snakeyaml.error.MarkedYAMLException y) {
-      return syntaxError(y, null, file, location(e.getLocation()));
+      return YamlSyntaxErrors.of(y, null, file, location(e.getLocation()));
     } else if (e instanceof StreamConstraintsException) {
       pos = location(parser == null ? null : parser.currentLocation());
       problem = "invalid YAML: " + simplify(firstLine(e.getOriginalMessage()));
@@ -381,85 +379,6 @@ public final class ConfigLoader {
   }
 
   /**
-   * A YAML syntax error as the parser saw it. SnakeYAML's first line is only the context ("while
-   * scanning for the next token"); the problem ("found character '\t' that cannot start any token")
-   * and its mark say what and where. Two of its messages are put in words: a key indented
-   * differently from its neighbours, and a '{' or '[' never closed (named with where it opened,
-   * since the parser notices only at the next thing it cannot fit in).
-   *
-   * @param text the config text (to name a misplaced key), or null
-   * @param fallback where to report it if SnakeYAML has no mark, or null
-   */
-  private static ConfigException syntaxError(
-      org.yaml.snakeyaml.error.MarkedYAMLException y,
-      String text,
-      Path file,
-      YamlLocations.Position fallback) {
-    org.yaml.snakeyaml.error.Mark mark =
-        y.getProblemMark() != null ? y.getProblemMark() : y.getContextMark();
-    org.yaml.snakeyaml.error.Mark opened = y.getContextMark();
-    String context = y.getContext();
-    String what = y.getProblem() != null ? y.getProblem() : context;
-    String problem;
-    String key = mark == null || text == null ? null : keyAt(text, mark);
-    if (key != null
-        && y.getProblem() != null
-        && y.getProblem().contains("but found '<block mapping start>'")) {
-      problem =
-          "key '"
-              + key
-              + "' is indented by "
-              + mark.getColumn()
-              + " spaces, which lines up with nothing above it: the keys of one mapping must"
-              + " start in the same column";
-    } else if (opened != null
-        && context != null
-        && context.startsWith("while parsing a flow ")
-        && y.getProblem() != null) {
-      char bracket = context.endsWith("mapping") ? '{' : '[';
-      problem =
-          "the '"
-              + bracket
-              + "' at line "
-              + (opened.getLine() + 1)
-              + ", column "
-              + (opened.getColumn() + 1)
-              + " is not closed ("
-              + y.getProblem().trim()
-              + " here)";
-    } else {
-      problem =
-          context != null && y.getProblem() != null ? context + ": " + what : String.valueOf(what);
-    }
-    problem = oneLine(LONG_QUOTED.matcher("invalid YAML: " + problem).replaceAll("'$1...'"));
-    if (problem.length() > 500) {
-      problem = problem.substring(0, 500) + " ...";
-    }
-    YamlLocations.Position pos =
-        mark != null
-            ? new YamlLocations.Position(mark.getLine() + 1, mark.getColumn() + 1)
-            : fallback;
-    return pos == null
-        ? new ConfigException(file, 0, 0, problem, y)
-        : new ConfigException(file, pos.line(), pos.column(), problem, y);
-  }
-
-  /** The plain key ({@code points}) that starts at {@code mark}, or null. */
-  private static String keyAt(String text, org.yaml.snakeyaml.error.Mark mark) {
-    String[] lines = text.split("\r\n|\r|\n", -1);
-    if (mark.getLine() >= lines.length) {
-      return null;
-    }
-    Matcher m = PLAIN_KEY.matcher(lines[mark.getLine()]);
-    return m.region(
-                Math.min(mark.getColumn(), lines[mark.getLine()].length()),
-                lines[mark.getLine()].length())
-            .lookingAt()
-        ? m.group(1)
-        : null;
-  }
-
-  /**
    * What a record constructor threw. Records validate with messages for people; a bare
    * NullPointerException (Objects.requireNonNull without a message, or a JVM "Cannot invoke ...
    * because ... is null") only means that something required was left out.
@@ -480,7 +399,7 @@ public final class ConfigLoader {
    * Control characters from the input (SnakeYAML's "but found: \"\n\"", a value quoted in a
    * record's message) are escaped: the message stays one line, as the CLI prints it.
    */
-  private static String oneLine(String problem) {
+  static String oneLine(String problem) {
     StringBuilder b = new StringBuilder(problem.length());
     for (int i = 0; i < problem.length(); i++) {
       char c = problem.charAt(i);
