@@ -25,6 +25,8 @@ final class ManualTimer extends Clock implements PollTimer {
   private final List<Long> scheduledDelays = new ArrayList<>();
   private long now;
   private long order;
+  private long[] lateness = new long[0];
+  private int lateIndex;
 
   @Override
   public long nanoTime() {
@@ -34,7 +36,8 @@ final class ManualTimer extends Clock implements PollTimer {
   @Override
   public Runnable schedule(Runnable task, long delayNanos) {
     scheduledDelays.add(delayNanos);
-    Task t = new Task(now + Math.max(0, delayNanos), order++, task);
+    long late = lateness.length == 0 ? 0 : lateness[lateIndex++ % lateness.length];
+    Task t = new Task(now + Math.max(0, delayNanos) + late, order++, task);
     tasks.add(t);
     return () -> tasks.remove(t);
   }
@@ -48,6 +51,15 @@ final class ManualTimer extends Clock implements PollTimer {
       t.run.run();
     }
     now = target;
+  }
+
+  /**
+   * Makes scheduled tasks run late like a real scheduler's jitter: the n-th task scheduled from now
+   * on runs {@code nanos[n % nanos.length]} after its due time.
+   */
+  void lateBy(long... nanos) {
+    lateness = nanos.clone();
+    lateIndex = 0;
   }
 
   /** Every delay passed to {@link #schedule}, in order. */
