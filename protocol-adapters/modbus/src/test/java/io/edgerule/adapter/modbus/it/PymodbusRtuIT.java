@@ -42,7 +42,10 @@ class PymodbusRtuIT {
     pty = PtyPair.create(dir.resolve("py"), dir.resolve("gw"));
     server = Pymodbus.start(dir, "rtu_server.py", pty.a().toString(), "1", "2");
     assertEquals("SERVING", server.firstLine());
-    ModbusRtuBusConfig bus = RtuDevices.bus(pty.b().toString(), Duration.ofMillis(500));
+    // A timeout long enough that python under a load of 20 always answers within it (500 ms gave 3
+    // timeouts once): a timeout counted below then means pymodbus ignored a request (a framing
+    // fault), not that the machine was busy.
+    ModbusRtuBusConfig bus = RtuDevices.bus(pty.b().toString(), Duration.ofSeconds(5));
     RtuDevices one = RtuDevices.slave("py1", bus, 1).poll(Duration.ofMillis(200));
     RtuDevices two = RtuDevices.slave("py2", bus, 2).poll(Duration.ofMillis(200));
     PymodbusImage.points().forEach(one::point);
