@@ -36,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * units answered in time themselves: on an overloaded machine a pty round trip now and then takes
  * longer than the 100 ms timeout, and a live unit's own timeout and retry (200 ms and more) delays
  * its cycles whether or not a dead unit is on the bus. Such a window is printed and measured again,
- * at most {@link #WINDOWS} times; a window without live timeouts must meet the bounds.
+ * at most {@link #WINDOWS} times; a window without live timeouts must meet the tight bounds, and
+ * every window must give the live units at least half their cycles (a dead unit that is not set
+ * aside leaves them about a third).
  */
 class RtuBusFairnessIT {
   private static final Duration POLL = Duration.ofMillis(200);
@@ -171,17 +173,22 @@ class RtuBusFairnessIT {
                   .formatted(RtuDevices.counter(adapter, busName, "late_responses"));
       System.out.println("RTU fairness (window " + window + "): " + figures);
       assertTrue(deadRequests <= 10, "the dead unit was asked too often: " + figures);
-      if (liveTimeouts > 0) {
-        assertTrue(
-            window < WINDOWS,
-            "in each of "
-                + WINDOWS
-                + " windows the live units timed out on their own (machine too slow for a 100 ms"
-                + " timeout), nothing measured about the dead unit: "
-                + figures);
-        continue; // the machine, not the dead unit, delayed the live units: measure again
-      }
       long nominal = WINDOW.toMillis() / POLL.toMillis(); // 25 cycles
+      // Whatever the machine's load, a dead unit that cost the bus its timeouts at every cycle
+      // (2 reads x (timeout + retry) = 400 ms or more per cycle) would leave the live units about
+      // 8 cycles in the window: at least half the nominal count holds on any machine that can run
+      // the test at all, and fails when the dead unit is not set aside.
+      for (Figures f : List.of(one, two)) {
+        assertTrue(f.cycles() >= nominal / 2, "too few cycles: " + figures);
+      }
+      if (liveTimeouts > 0) {
+        if (window < WINDOWS) {
+          continue; // the machine, not the dead unit, delayed the live units: measure again
+        }
+        // Every window had live units timing out on their own (an overloaded machine is too slow
+        // for a 100 ms timeout): the tighter bounds below would measure the machine, not the bus.
+        break;
+      }
       for (Figures f : List.of(one, two)) {
         assertTrue(f.cycles() >= nominal * 8 / 10, "too few cycles: " + figures);
         assertTrue(f.meanMs() < POLL.toMillis() * 1.2, "mean interval too long: " + figures);
