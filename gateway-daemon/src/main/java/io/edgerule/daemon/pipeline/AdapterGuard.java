@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *       not completed after {@code adapter_timeout} is reported; the other adapters start anyway.
  *   <li>points: throwing or null offers no points; duplicates are ignored after the first.
  *   <li>samples: null ones, ones for points the adapter does not own, and ones after close() are
- *       refused and counted.
+ *       refused and counted; those after close() (a sample racing shutdown, expected) are logged at
+ *       DEBUG only and leave the last error alone.
  *   <li>write: throwing, null, a failed stage or an answer for another point is answered FAILED; no
  *       answer within {@code adapter_timeout} is answered TIMEOUT.
  *   <li>health: throwing or null reports the adapter DOWN.
@@ -214,7 +215,10 @@ public final class AdapterGuard implements ProtocolAdapter {
         return;
       }
       if (closed) {
-        problem("events_after_close", "handed in a sample of " + sample.point() + " after close()");
+        // Expected at shutdown: a poll answered while the adapter was being closed. Counted, and
+        // only at DEBUG (it was an ERROR in 12 of 68 benchmark runs, at every normal stop).
+        count("events_after_close");
+        log.debug("adapter {}: handed in a sample of {} after close()", name, sample.point());
         return;
       }
       PointDirectory d = directory;
