@@ -24,17 +24,19 @@ public final class Mosquitto implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final Tls tls;
+  private final List<String> extra;
   private final Path log;
   private Process process;
 
   /** TLS listener settings: PEM files; {@code requireCertificate} for mutual TLS. */
   public record Tls(Path caFile, Path certFile, Path keyFile, boolean requireCertificate) {}
 
-  private Mosquitto(String binary, Path dir, int port, Tls tls) {
+  private Mosquitto(String binary, Path dir, int port, Tls tls, List<String> extra) {
     this.binary = binary;
     this.dir = dir;
     this.port = port;
     this.tls = tls;
+    this.extra = List.copyOf(extra);
     this.log = dir.resolve("mosquitto-" + port + ".log");
   }
 
@@ -45,7 +47,16 @@ public final class Mosquitto implements AutoCloseable {
 
   /** A TLS listener (plain MQTT if {@code tls} is null). */
   public static Mosquitto start(Path dir, Tls tls) throws IOException, InterruptedException {
-    Mosquitto m = new Mosquitto(findBinary(), dir, freePort(), tls);
+    return start(dir, tls, List.of());
+  }
+
+  /**
+   * With extra configuration lines, e.g. {@code max_queued_messages 0} so that a slow subscriber of
+   * a load test loses nothing (Mosquitto drops QoS 1 messages beyond 1000 queued by default).
+   */
+  public static Mosquitto start(Path dir, Tls tls, List<String> extra)
+      throws IOException, InterruptedException {
+    Mosquitto m = new Mosquitto(findBinary(), dir, freePort(), tls, extra);
     m.launch();
     return m;
   }
@@ -64,6 +75,7 @@ public final class Mosquitto implements AutoCloseable {
       lines.add("keyfile " + readableWithFolder(tls.keyFile()));
       lines.add("require_certificate " + tls.requireCertificate());
     }
+    lines.addAll(extra);
     lines.add("");
     readable(dir);
     Path conf = dir.resolve("mosquitto-" + port + ".conf");
