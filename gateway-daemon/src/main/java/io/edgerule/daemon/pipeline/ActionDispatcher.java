@@ -134,7 +134,8 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
     }
   }
 
-  private void perform(String rule, RuleAction action) {
+  // package-private for AlarmLogLevelTest
+  void perform(String rule, RuleAction action) {
     if (action instanceof RuleAction.WritePoint w) {
       write(new WriteCommand(w.point(), w.value(), "rule:" + rule));
     } else if (action instanceof RuleAction.Publish p) {
@@ -145,14 +146,7 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
         refuseAlarm(account, rule, a.alarm());
         return;
       }
-      ruleLog(
-          account,
-          rule,
-          "rule '{}' raised alarm '{}' (severity {}): {}",
-          rule,
-          a.alarm(),
-          a.severity(),
-          a.message());
+      alarmLog(account, rule, "rule '{}' raised alarm '{}' (severity {}): {}", a);
       uplink.publish(
           topics.alarm(rule, a.alarm()),
           Payloads.alarm(rule, a.alarm(), true, a.severity(), a.message(), clock.instant()),
@@ -164,7 +158,7 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
         refuseAlarm(account, rule, c.alarm());
         return;
       }
-      ruleLog(account, rule, "rule '{}' cleared alarm '{}'", rule, c.alarm());
+      alarmLog(account, rule, "rule '{}' cleared alarm '{}'", c);
       uplink.publish(
           topics.alarm(rule, c.alarm()),
           Payloads.alarm(rule, c.alarm(), false, 0, "", clock.instant()),
@@ -172,6 +166,24 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
           true);
     } else if (action instanceof RuleAction.Log l) {
       ruleLog(account(rule), rule, "rule '{}' [{}] {}", rule, l.level(), l.message());
+    }
+  }
+
+  /**
+   * Raises and clears go to MQTT (retained) anyway; at INFO they were about 140 lines/s with 10
+   * devices. They are DEBUG lines, within the rule's log budget only when DEBUG is on, so that an
+   * alarm rule does not use up the budget of its own log calls.
+   */
+  private void alarmLog(RuleAccount account, String rule, String format, RuleAction action) {
+    if (!log.isDebugEnabled()) {
+      return;
+    }
+    Object[] args =
+        action instanceof RuleAction.RaiseAlarm a
+            ? new Object[] {rule, a.alarm(), a.severity(), a.message()}
+            : new Object[] {rule, ((RuleAction.ClearAlarm) action).alarm()};
+    if (takeLogLine(account, rule)) {
+      log.debug(format, args);
     }
   }
 
@@ -192,10 +204,17 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
    * others are counted ({@code log_lines_suppressed}) and the next line let through says how many.
    */
   private void ruleLog(RuleAccount account, String rule, String format, Object... args) {
+    if (takeLogLine(account, rule)) {
+      log.info(format, args);
+    }
+  }
+
+  /** Takes one line of the rule's budget: false (and counted) when there is none left. */
+  private boolean takeLogLine(RuleAccount account, String rule) {
     long suppressed = account.log().take();
     if (suppressed < 0) {
       account.count("log_lines_suppressed");
-      return;
+      return false;
     }
     if (suppressed > 0) {
       log.warn(
@@ -204,7 +223,7 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
           suppressed,
           pipeline.ruleLogLines());
     }
-    log.info(format, args);
+    return true;
   }
 
   /**
