@@ -37,7 +37,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,8 +142,12 @@ public final class DevicePoller implements AutoCloseable {
   private long lastIntegrity;
   private boolean integrityEver;
 
-  /** Whether each read's latest attempt since the connection was made got an answer. */
-  private final Map<ReadBlock, Boolean> answered = new HashMap<>();
+  /**
+   * Whether each read's latest attempt since the connection was made got an answer. Keyed by
+   * identity: every block read is an instance of the plan, and a record's hashCode hashed all its
+   * point configs at every response (most of the adapter thread's time with 100 points a read).
+   */
+  private final Map<ReadBlock, Boolean> answered = new IdentityHashMap<>();
 
   // ---- read by health() from any thread ----
   private volatile AdapterHealth.State healthState = AdapterHealth.State.STARTING;
