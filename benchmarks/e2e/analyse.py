@@ -1,0 +1,160 @@
+"""Reads the recorder's log (mosquitto_sub -F '%U %t %p': arrival time, topic, payload) of an edgerule
+run and measures it the way the Node-RED anchor measures its own (run_one.py):
+
+* read -> MQTT: arrival at the recorder minus the slave's read stamp (registers 106..109, read in the
+  same Modbus response as the sample). Node-RED copies the stamp into every message; the gateway
+  publishes it as the point `u<k>/tr` of the same poll, so each sample is matched to the `tr` message
+  of its poll: the first `tr` of the device whose source_time is not before the sample's (the adapter
+  emits a response's points in address order, r0..r99, tc, seq, tr, within microseconds; polls are at
+  least 10 ms apart).
+* change -> MQTT: for each (topic, change sequence) the first arrival minus the change stamp.
+* event -> action (inside the gateway): an alarm raise's `time` minus the `source_time` of the event
+  that raised it (the rule writes the event's sequence into the alarm message). Both are the gateway's
+  clock at microsecond resolution: the Modbus response's arrival and the alarm's hand-off to MQTT.
+* alarm read -> MQTT: an alarm's arrival minus the read stamp of its event's poll.
+"""
+import bisect
+import calendar
+import re
+import time
+
+RX_SEQ = re.compile(r'"seq":(\d+)')
+RX_SRC = re.compile(r'"source_time":"([^"]+)"')
+RX_VAL = re.compile(r'"value":(-?\d+)')
+RX_MSG_SEQ = re.compile(r'"message":"seq=(\d+)')
+RX_TIME = re.compile(r'"time":"([^"]+)"')
+_SECONDS = {}
+
+
+def iso_us(text):
+    """'2026-12-07T02:44:01.123456Z' -> microseconds since the epoch (any number of fraction digits)."""
+    head, _, frac = text.rstrip("Z").partition(".")
+    s = _SECONDS.get(head)
+    if s is None:
+        s = _SECONDS[head] = calendar.timegm(time.strptime(head, "%Y-%m-%dT%H:%M:%S"))
+    return s * 1000000 + (int((frac + "000000")[:6]) if frac else 0)
+
+
+def pct(sorted_vals, q):
+    """The same nearest-rank percentile as the anchor harness."""
+    if not sorted_vals:
+        return None
+    k = min(len(sorted_vals) - 1, max(0, int(round(q * (len(sorted_vals) - 1)))))
+    return sorted_vals[k]
+
+
+def summary_ms(values_us):
+    v = sorted(values_us)
+    out = {"n": len(v)}
+    for name, q in (("p50", .5), ("p99", .99), ("p99.9", .999)):
+        out[name] = round(pct(v, q) / 1e3, 3) if v else None
+    out["max"] = round(v[-1] / 1e3, 3) if v else None
+    return out
+
+
+class PollIndex:
+    """Per device: a stamp point's value by its message's source_time, looked up for a sample."""
+
+    def __init__(self):
+        self.keys, self.vals = {}, {}
+
+    def add(self, dev, st, value):
+        self.keys.setdefault(dev, []).append(st)
+        self.vals.setdefault(dev, []).append(value)
+
+    def sort(self):
+        for dev in self.keys:
+            pairs = sorted(zip(self.keys[dev], self.vals[dev]))
+            self.keys[dev] = [p[0] for p in pairs]
+            self.vals[dev] = [p[1] for p in pairs]
+
+    def find(self, dev, st, within_us):
+        keys = self.keys.get(dev)
+        if not keys:
+            return None
+        i = bisect.bisect_left(keys, st)
+        if i == len(keys) or keys[i] - st > within_us:
+            return None
+        return self.vals[dev][i]
+
+
+def analyse(sublog, prefix, t0, t1, interval_ms, offered):
+    """Reads the recorder log; returns the measurement of the window [t0, t1] (epoch seconds)."""
+    tele = prefix + "/telemetry/"
+    alarms_pfx = prefix + "/alarms/"
+    tr_idx, tc_idx, cs_idx = PollIndex(), PollIndex(), PollIndex()
+    samples = []  # (device, source_time_us, arrival_s, topic)
+    by_seq = {}  # gateway sequence -> (device, source_time_us), for the alarms
+    raises = []  # (arrival_s, gateway seq, alarm time_us)
+    clears = 0
+    first_tele = None
+    with open(sublog, errors="replace") as f:
+        for line in f:
+            try:
+                ts, topic, payload = line.split(" ", 2)
+                t = float(ts)
+            except ValueError:
+                continue
+            if topic.startswith(tele):
+                if first_tele is None:
+                    first_tele = t
+                dev, _, point = topic[len(tele):].partition("/")
+                m = RX_SRC.search(payload)
+                if not m:
+                    continue
+                st = iso_us(m.group(1))
+                if point == "tr" or point == "tc" or point == "seq":
+                    v = RX_VAL.search(payload)
+                    if v:
+                        {"tr": tr_idx, "tc": tc_idx, "seq": cs_idx}[point].add(dev, st, int(v.group(1)))
+                    continue
+                gseq = RX_SEQ.search(payload)
+                if gseq:
+                    by_seq[int(gseq.group(1))] = (dev, st)
+                if t0 <= t <= t1:
+                    samples.append((dev, st, t, topic))
+            elif topic.startswith(alarms_pfx):
+                if not (t0 <= t <= t1):
+                    continue
+                m, tm = RX_MSG_SEQ.search(payload), RX_TIME.search(payload)
+                if m and tm:
+                    raises.append((t, int(m.group(1)), iso_us(tm.group(1))))
+                else:
+                    clears += 1
+    for idx in (tr_idx, tc_idx, cs_idx):
+        idx.sort()
+    within = interval_ms * 1000 // 2
+    dt = t1 - t0
+    pipe, unmatched, first_change = [], 0, {}
+    for dev, st, t, topic in samples:
+        tr = tr_idx.find(dev, st, within)
+        if tr is None:
+            unmatched += 1
+            continue
+        pipe.append(t * 1e6 - tr)
+        tc, cs = tc_idx.find(dev, st, within), cs_idx.find(dev, st, within)
+        if tc is not None and cs is not None and (topic, cs) not in first_change:
+            first_change[(topic, cs)] = t * 1e6 - tc
+    internal, alarm_pipe, alarm_unmatched = [], [], 0
+    for t, gseq, at in raises:
+        ev = by_seq.get(gseq)
+        if ev is None:
+            alarm_unmatched += 1
+            continue
+        internal.append(at - ev[1])
+        tr = tr_idx.find(ev[0], ev[1], within)
+        if tr is not None:
+            alarm_pipe.append(t * 1e6 - tr)
+    n = len(samples)
+    return {
+        "samples_per_s": n / dt,
+        "delivered_ratio": (n / dt) / offered if offered else None,
+        "samples_unmatched": unmatched,
+        "alarm_msgs_per_s": (len(raises) + clears) / dt,
+        "pipeline_ms": summary_ms(pipe),
+        "change_ms": summary_ms(list(first_change.values())),
+        "event_to_action_ms": summary_ms(internal),
+        "alarm_pipeline_ms": summary_ms(alarm_pipe),
+        "alarm_raises_unmatched": alarm_unmatched,
+        "first_tele_at": first_tele,
+    }
