@@ -1,7 +1,8 @@
 package io.edgerule.sandbox.internal;
 
 import com.dylibso.chicory.compiler.InterpreterFallback;
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.compiler.internal.Compiler;
+import com.dylibso.chicory.compiler.internal.MachineFactory;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
@@ -65,18 +66,27 @@ public final class CompiledModules {
   /**
    * Compiles a parsed (and validated) module, or returns the entry another load compiled first.
    * Functions the compiler cannot translate fail the compile: the interpreter is never used, as it
-   * cannot be interrupted inside a {@code br_if} loop.
+   * cannot be interrupted inside a {@code br_if} loop. Every function checks the deadline before it
+   * returns ({@link ReturnChecks}).
    */
   public Entry compile(String digest, WasmModule module) {
-    return entries.computeIfAbsent(
-        digest,
-        d ->
-            new Entry(
-                d,
-                module,
-                MachineFactoryCompiler.builder(module)
-                    .withInterpreterFallback(InterpreterFallback.FAIL)
-                    .compile()));
+    return entries.computeIfAbsent(digest, d -> new Entry(d, module, machines(module)));
+  }
+
+  /**
+   * What {@code MachineFactoryCompiler.builder(module).compile()} does, with the classes going
+   * through {@link ReturnChecks} on their way to the class loader.
+   */
+  private static Function<Instance, Machine> machines(WasmModule module) {
+    ReturnChecks classes =
+        (ReturnChecks)
+            Compiler.builder(module)
+                .withInterpreterFallback(InterpreterFallback.FAIL)
+                .withClassCollectorFactory(ReturnChecks::new)
+                .build()
+                .compile()
+                .collector();
+    return new MachineFactory(module, classes.machineFactory());
   }
 
   public void acquire(Entry entry) {
