@@ -70,7 +70,9 @@ public final class ImageArchive {
     CappedInputStream unpacked = null;
     try (GzipCompressorInputStream gz = new GzipCompressorInputStream(raw)) {
       unpacked = new CappedInputStream(gz, limits.maxTotalBytes());
-      TarArchiveInputStream tar = new TarArchiveInputStream(unpacked);
+      // Block size 512: the reader then consumes nothing past the end marker, and the check below
+      // sees whatever follows it (with the default 10240 it silently swallowed data up to there).
+      TarArchiveInputStream tar = new TarArchiveInputStream(unpacked, 512);
       int index = 0;
       for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
         index++;
@@ -118,8 +120,12 @@ public final class ImageArchive {
       // Read to the end: the gzip trailer's CRC and length are checked only there, and nothing but
       // the tar's zero padding may follow its end-of-archive marker.
       byte[] rest = unpacked.readAllBytes();
+      boolean data = unpacked.skippedData();
       for (byte b : rest) {
-        if (b != 0) {
+        data |= b != 0;
+      }
+      {
+        if (data) {
           throw new ImageRejected(
               Reason.MALFORMED, name + ": data after the end of the tar archive");
         }

@@ -19,6 +19,7 @@ public final class CappedInputStream extends FilterInputStream {
 
   private final long cap;
   private long count;
+  private boolean skippedData;
 
   public CappedInputStream(InputStream in, long cap) {
     super(in);
@@ -50,11 +51,31 @@ public final class CappedInputStream extends FilterInputStream {
     return n;
   }
 
+  /**
+   * Reads what is skipped and remembers whether any of it was not zero: a tar reader skips only
+   * padding (between entries, after the end marker), and padding that carries data is a smuggled
+   * payload no one would see otherwise.
+   */
   @Override
   public long skip(long n) throws IOException {
-    long skipped = super.skip(Math.min(n, cap - count + 1));
-    add(skipped);
+    byte[] buf = new byte[(int) Math.min(8192, Math.max(0, n))];
+    long skipped = 0;
+    while (skipped < n) {
+      int r = read(buf, 0, (int) Math.min(buf.length, n - skipped));
+      if (r < 0) {
+        break;
+      }
+      for (int i = 0; i < r; i++) {
+        skippedData |= buf[i] != 0;
+      }
+      skipped += r;
+    }
     return skipped;
+  }
+
+  /** Whether a skipped byte was not zero. */
+  public boolean skippedData() {
+    return skippedData;
   }
 
   private void add(long n) throws Exceeded {
