@@ -11,10 +11,11 @@ import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.ProtocolAdapter;
 import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.daemon.config.RuleConfig;
-import io.edgerule.daemon.mqtt.PahoUplink;
+import io.edgerule.daemon.mqtt.OutboxUplink;
 import io.edgerule.daemon.mqtt.Payloads;
 import io.edgerule.daemon.mqtt.Topics;
 import io.edgerule.daemon.mqtt.Uplink;
+import io.edgerule.daemon.mqtt.UplinkFactory;
 import io.edgerule.daemon.pipeline.ActionDispatcher;
 import io.edgerule.daemon.pipeline.AdapterGuard;
 import io.edgerule.daemon.pipeline.Commands;
@@ -55,7 +56,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.paho.client.mqttv3.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +82,6 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
   private final ExecutorService blockingIo;
   private final ExecutorService ruleThreads;
   private final ScheduledExecutorService watchdog;
-  private final ScheduledExecutorService mqttThreads;
   private final List<AdapterGuard> adapters;
   private final Ingress ingress;
   private final Uplink uplink;
@@ -131,7 +130,6 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
             new SynchronousQueue<>(),
             ruleThreads("edgerule-rule", stackKib));
     watchdog = Executors.newSingleThreadScheduledExecutor(threads("edgerule-watchdog"));
-    mqttThreads = Executors.newScheduledThreadPool(6, threads("edgerule-mqtt"));
 
     AdapterContext context =
         new AdapterContext(
@@ -263,7 +261,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     return created;
   }
 
-  private Uplink createUplink() {
+  private Uplink createUplink() throws IOException {
     if (config.mqtt() == null) {
       log.warn("no 'mqtt:' section: telemetry, alarms and rule publications are not sent anywhere");
       return Uplink.none();
@@ -271,17 +269,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     ObjectNode online = Payloads.object().put("status", "online");
     ObjectNode offline =
         Payloads.object().put("status", "offline").put("reason", "connection lost");
-    try {
-      return new PahoUplink(
-          config.mqtt(),
-          config.mqtt().clientIdFor(config.gateway().id()),
-          topics.state(),
-          Payloads.bytes(online),
-          Payloads.bytes(offline),
-          mqttThreads);
-    } catch (MqttException e) {
-      throw new IllegalStateException("cannot create MQTT client: " + e, e);
-    }
+    return UplinkFactory.open(config, topics, Payloads.bytes(online), Payloads.bytes(offline));
   }
 
   private void loadRules() {
@@ -454,10 +442,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
         .put("accepted", ingress.accepted())
         .put("dropped", ingress.dropped())
         .put("queue_depth", ingress.depth());
-    root.putObject("uplink")
-        .put("connected", uplink.isConnected())
-        .put("published", uplink.published())
-        .put("dropped", uplink.dropped());
+    uplink.describeTo(root.putObject("uplink"));
     return root;
   }
 
@@ -705,13 +690,13 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     }
     closeAdapters();
     dispatcher.outbox().drain(); // what the window takes now; the rest is dropped with the uplink
-    if (uplink instanceof PahoUplink paho) {
-      paho.closeWith(Payloads.bytes(state("offline").put("reason", "shutdown")));
+    if (uplink instanceof OutboxUplink outboxUplink) {
+      outboxUplink.closeWith(Payloads.bytes(state("offline").put("reason", "shutdown")));
     } else {
       uplink.close();
     }
     engine.close();
-    for (ExecutorService e : List.of(ruleThreads, scheduler, blockingIo, watchdog, mqttThreads)) {
+    for (ExecutorService e : List.of(ruleThreads, scheduler, blockingIo, watchdog)) {
       e.shutdownNow();
     }
     log.info("gateway {} stopped", config.gateway().id());

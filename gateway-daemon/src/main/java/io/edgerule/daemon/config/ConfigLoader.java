@@ -28,6 +28,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.edgerule.adapter.AdapterFactory;
 import io.edgerule.adapter.DeviceConfig;
 import io.edgerule.adapter.DurationText;
+import io.edgerule.adapter.SizeText;
 import io.edgerule.adapter.TextFile;
 import io.edgerule.sandbox.RuleLimits;
 import java.io.IOException;
@@ -93,6 +94,7 @@ public final class ConfigLoader {
     SimpleModule module = new SimpleModule("edgerule-config");
     module.addDeserializer(Duration.class, new DurationDeserializer());
     module.addDeserializer(Path.class, new PathDeserializer());
+    module.addDeserializer(ByteSize.class, new ByteSizeDeserializer());
     module.addDeserializer(RuleLimits.class, new RuleLimitsDeserializer());
     mapper.registerModule(module);
     mapper.addMixIn(DeviceConfig.class, DeviceConfigMixin.class);
@@ -123,6 +125,22 @@ public final class ConfigLoader {
       } catch (IllegalArgumentException e) {
         // The message is DurationText's own (not a duration / negative / too large): keep it.
         throw InvalidFormatException.from(p, e.getMessage(), text, Duration.class);
+      }
+    }
+  }
+
+  /** Sizes in the one grammar of {@link SizeText}; its message says what is wrong. */
+  private static final class ByteSizeDeserializer extends JsonDeserializer<ByteSize> {
+    @Override
+    public ByteSize deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (!p.currentToken().isScalarValue()) {
+        return (ByteSize) ctxt.handleUnexpectedToken(ByteSize.class, p);
+      }
+      String text = p.getText(); // max_bytes: 4096 is a size too
+      try {
+        return new ByteSize(SizeText.parse(text));
+      } catch (IllegalArgumentException e) {
+        throw InvalidFormatException.from(p, e.getMessage(), text, ByteSize.class);
       }
     }
   }
@@ -262,7 +280,14 @@ public final class ConfigLoader {
         throw at(file, where.value(path), path + ": " + e.getMessage());
       }
     }
-    return new GatewayConfig(gateway, devices, rules, c.mqtt(), c.pipeline(), c.ruleLimits());
+    return new GatewayConfig(
+        gateway,
+        devices,
+        rules,
+        c.mqtt() == null ? null : c.mqtt().resolveAgainst(dir),
+        c.pipeline(),
+        c.ruleLimits(),
+        c.outbox().resolveAgainst(dir));
   }
 
   static ConfigException at(Path file, YamlLocations.Position pos, String problem) {
@@ -474,8 +499,8 @@ public final class ConfigLoader {
               .collect(Collectors.joining(", "));
       return "'" + value + "' is not one of " + choices;
     }
-    if (target == Duration.class || target == Path.class) {
-      // DurationDeserializer's or PathDeserializer's own message.
+    if (target == Duration.class || target == Path.class || target == ByteSize.class) {
+      // DurationDeserializer's, PathDeserializer's or ByteSizeDeserializer's own message.
       return f.getOriginalMessage();
     }
     return "'" + value + "' is not a valid " + friendly(target);

@@ -10,6 +10,7 @@ import java.util.Objects;
  * has its own typed record; nothing is an untyped map.
  *
  * @param mqtt null when the gateway runs without an uplink (rules still act on devices)
+ * @param outbox the uplink's disk-backed outbox ({@code outbox:})
  * @param ruleLimits the ceiling for every rule's limits ({@code rule_limits:}); unset limits take
  *     {@link RuleLimits#hostDefaults()}
  */
@@ -19,7 +20,8 @@ public record GatewayConfig(
     List<RuleConfig> rules,
     MqttConfig mqtt,
     PipelineConfig pipeline,
-    RuleLimits ruleLimits) {
+    RuleLimits ruleLimits,
+    OutboxSection outbox) {
 
   public GatewayConfig {
     Objects.requireNonNull(gateway, "'gateway' section is required");
@@ -27,6 +29,18 @@ public record GatewayConfig(
     rules = rules == null ? List.of() : noEmptyEntries("rules", rules);
     pipeline = pipeline == null ? PipelineConfig.DEFAULTS : pipeline;
     ruleLimits = ruleLimits == null ? RuleLimits.hostDefaults() : ruleLimits;
+    outbox = outbox == null ? OutboxSection.DEFAULTS : outbox;
+  }
+
+  /** A config with the default outbox. */
+  public GatewayConfig(
+      GatewaySection gateway,
+      List<DeviceConfig> devices,
+      List<RuleConfig> rules,
+      MqttConfig mqtt,
+      PipelineConfig pipeline,
+      RuleLimits ruleLimits) {
+    this(gateway, devices, rules, mqtt, pipeline, ruleLimits, null);
   }
 
   private static <T> List<T> noEmptyEntries(String section, List<T> entries) {

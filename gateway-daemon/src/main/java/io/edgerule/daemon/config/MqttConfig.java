@@ -2,13 +2,17 @@ package io.edgerule.daemon.config;
 
 import io.edgerule.adapter.DurationText;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
  * The MQTT uplink to the fleet.
  *
- * @param broker {@code tcp://host:port} (TLS arrives with the uplink issue)
+ * @param broker {@code tcp://host[:1883]}, {@code ssl://host[:8883]} or {@code mqtts://host[:8883]}
+ * @param password the password; or {@code passwordFile}, a file holding it (one line), so that the
+ *     config can be shown without the secret
+ * @param tls TLS files and host name verification for {@code ssl://} and {@code mqtts://}
  * @param clientId defaults to {@code edgerule-<gateway id>}
  * @param topicPrefix first topic segment of everything this gateway publishes (default "edgerule")
  * @param telemetry publish every point change under {@code <prefix>/<gateway>/telemetry/...}
@@ -19,6 +23,8 @@ public record MqttConfig(
     String clientId,
     String username,
     String password,
+    Path passwordFile,
+    MqttTls tls,
     String topicPrefix,
     Boolean telemetry,
     Integer telemetryQos,
@@ -30,9 +36,25 @@ public record MqttConfig(
     if (broker == null) {
       throw new IllegalArgumentException("broker: required, e.g. tcp://127.0.0.1:1883");
     }
-    if (!"tcp".equals(broker.getScheme()) || broker.getHost() == null) {
+    String scheme = broker.getScheme();
+    if (scheme == null
+        || !(scheme.equals("tcp") || scheme.equals("ssl") || scheme.equals("mqtts"))
+        || broker.getHost() == null
+        || (broker.getRawPath() != null && !broker.getRawPath().isEmpty())) {
       throw new IllegalArgumentException(
-          "broker: must look like tcp://host:port, got '" + broker + "'");
+          "broker: must look like tcp://host:port, ssl://host:port or mqtts://host:port, got '"
+              + broker
+              + "'");
+    }
+    if (tls != null && scheme.equals("tcp")) {
+      throw new IllegalArgumentException(
+          "tls: is set but broker '" + broker + "' is plain tcp://; use ssl:// or mqtts://");
+    }
+    if (password != null && passwordFile != null) {
+      throw new IllegalArgumentException("password_file: is set and so is password; keep one");
+    }
+    if (passwordFile != null && username == null) {
+      throw new IllegalArgumentException("password_file: is set but username is not");
     }
     topicPrefix = topicPrefix == null ? "edgerule" : topicPrefix;
     if (!SEGMENT.matcher(topicPrefix).matches()) {
@@ -66,10 +88,44 @@ public record MqttConfig(
     }
   }
 
-  /** The broker URI as Paho wants it (it takes tcp://host:port, no path). */
+  /** The broker URI with its port: {@code tcp://host:1883}, {@code ssl://host:8883}, ... */
   public String serverUri() {
-    int port = broker.getPort() < 0 ? 1883 : broker.getPort();
-    return "tcp://" + broker.getHost() + ":" + port;
+    boolean plain = broker.getScheme().equals("tcp");
+    int port = broker.getPort() >= 0 ? broker.getPort() : plain ? 1883 : 8883;
+    return broker.getScheme() + "://" + broker.getHost() + ":" + port;
+  }
+
+  /** Whether the broker is reached over TLS ({@code ssl://} or {@code mqtts://}). */
+  public boolean usesTls() {
+    return !broker.getScheme().equals("tcp");
+  }
+
+  MqttConfig resolveAgainst(Path dir) {
+    return new MqttConfig(
+        broker,
+        clientId,
+        username,
+        password,
+        MqttTls.resolve(dir, passwordFile),
+        tls == null ? null : tls.resolveAgainst(dir),
+        topicPrefix,
+        telemetry,
+        telemetryQos,
+        keepAlive,
+        connectTimeout);
+  }
+
+  @Override
+  public String toString() { // never the password
+    return "MqttConfig[broker="
+        + broker
+        + ", client_id="
+        + clientId
+        + ", username="
+        + username
+        + ", tls="
+        + tls
+        + "]";
   }
 
   public String clientIdFor(String gatewayId) {

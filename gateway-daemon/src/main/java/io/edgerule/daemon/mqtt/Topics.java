@@ -1,6 +1,7 @@
 package io.edgerule.daemon.mqtt;
 
 import io.edgerule.adapter.PointId;
+import io.edgerule.mqtt.outbox.MessageClass;
 
 /**
  * The gateway's MQTT topic scheme (documented in docs/reference/mqtt.md). Everything lives under
@@ -46,5 +47,28 @@ public record Topics(String prefix, String gatewayId) {
 
   public String commandResult() {
     return root() + "/cmd-result";
+  }
+
+  /**
+   * The outbox class of a topic of this scheme, which decides its byte and age budget (telemetry is
+   * dropped first; alarms, write and command results are kept longer). Anything not under this
+   * gateway's root counts as a rule publication.
+   */
+  public MessageClass classOf(String topic) {
+    String root = root() + "/";
+    if (!topic.startsWith(root)) {
+      return MessageClass.RULE_PUBLICATION;
+    }
+    String rest = topic.substring(root.length());
+    int slash = rest.indexOf('/');
+    String first = slash < 0 ? rest : rest.substring(0, slash);
+    return switch (first) {
+      case "telemetry" -> MessageClass.TELEMETRY;
+      case "alarms" -> MessageClass.ALARM;
+      case "writes" -> MessageClass.WRITE_RESULT;
+      case "cmd-result" -> MessageClass.COMMAND_RESULT;
+      case "state" -> MessageClass.STATE;
+      default -> MessageClass.RULE_PUBLICATION;
+    };
   }
 }

@@ -3,9 +3,9 @@ package io.edgerule.daemon.mqtt;
 import java.util.function.BiConsumer;
 
 /**
- * The gateway's outbound channel to the fleet. Publishing never blocks the pipeline and never
- * throws: a message that cannot be sent is counted. (The disk-backed store-and-forward queue of the
- * uplink issue will sit behind this interface.)
+ * The gateway's outbound channel to the fleet. Publishing never throws: a message that cannot be
+ * kept is counted. {@link OutboxUplink} keeps every message in a disk-backed outbox until the
+ * broker acknowledged it.
  */
 public interface Uplink extends AutoCloseable {
 
@@ -43,6 +43,11 @@ public interface Uplink extends AutoCloseable {
 
   /** Messages dropped (buffer full while offline, or no uplink configured). */
   long dropped();
+
+  /** Writes this uplink's figures into the {@code uplink} section of the state message. */
+  default void describeTo(com.fasterxml.jackson.databind.node.ObjectNode node) {
+    node.put("connected", isConnected()).put("published", published()).put("dropped", dropped());
+  }
 
   @Override
   void close();

@@ -12,11 +12,13 @@ import java.util.function.Consumer;
  * messages ({@code pipeline.rule_publish_queue}) and bytes ({@code pipeline.rule_publish_bytes});
  * the rules with messages waiting take turns; and all rules together have at most {@link #WINDOW}
  * messages in the uplink at a time (handed over and not yet written or acknowledged). Rule messages
- * are handed over only while the uplink is connected, so they never fill its offline buffer. A rule
- * flooding publications used to fill the uplink's in-flight window and its buffer, and the uplink
- * dropped about 98,000 messages including other rules' and the gateway's own; now a flood delays or
- * drops only the flooding rule's messages (oldest first, counted as {@code publishes_dropped}), and
- * the gateway's telemetry, state, alarms and write results always find the rest of the window free.
+ * are handed over while {@link Uplink#takesMessagesNow()} (always, for the disk-backed outbox,
+ * where rule publications have a budget of their own; while connected, for an uplink without one).
+ * A rule flooding publications used to fill the uplink's in-flight window and its buffer, and the
+ * uplink dropped about 98,000 messages including other rules' and the gateway's own; now a flood
+ * delays or drops only the flooding rule's messages (oldest first, counted as {@code
+ * publishes_dropped}), and the gateway's telemetry, state, alarms and write results always find the
+ * rest of the window free.
  *
  * <p>Messages are handed over under this object's lock, so each rule's messages keep their order;
  * the uplink's completion callbacks only decrement a counter (they never take the lock, so an

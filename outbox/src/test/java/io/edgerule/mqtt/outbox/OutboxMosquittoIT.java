@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.edgerule.mqtt.MqttTransport;
 import io.edgerule.mqtt.TransportConfig;
 import io.edgerule.mqtt.testing.Await;
+import io.edgerule.mqtt.testing.CuttableProxy;
 import io.edgerule.mqtt.testing.Mosquitto;
 import java.nio.file.Path;
 import java.time.Duration;

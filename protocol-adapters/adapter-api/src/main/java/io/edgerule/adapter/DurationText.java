@@ -143,7 +143,7 @@ public final class DurationText {
    * {@code 'text'} for a message: a long value is cut to its first 80 characters (plus its length),
    * control characters are escaped, so the message stays one readable line.
    */
-  private static String quote(String text) {
+  static String quote(String text) { // also SizeText's
     boolean cut = text.length() > SHOWN;
     String shown = cut ? text.substring(0, SHOWN) : text;
     StringBuilder b = new StringBuilder(shown.length() + 32).append('\'');

@@ -1,4 +1,4 @@
-package io.edgerule.mqtt.outbox;
+package io.edgerule.mqtt.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,23 +16,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * subscriber connected directly keeps its session (a killed Mosquitto without persistence would
  * also lose what it had already acknowledged, which no client can prevent).
  */
-final class CuttableProxy implements AutoCloseable {
+public final class CuttableProxy implements AutoCloseable {
   private final int port;
   private final int target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
 
-  CuttableProxy(int port, int target) throws IOException {
+  public CuttableProxy(int port, int target) throws IOException {
     this.port = port;
     this.target = target;
     restore();
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  synchronized void restore() throws IOException {
+  public synchronized void restore() throws IOException {
     ServerSocket s = new ServerSocket();
     s.setReuseAddress(true);
     s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -42,7 +42,7 @@ final class CuttableProxy implements AutoCloseable {
     t.start();
   }
 
-  synchronized void cut() {
+  public synchronized void cut() {
     closeQuietly(server);
     for (Socket s : sockets) {
       try {

@@ -1,0 +1,82 @@
+package io.edgerule.daemon.mqtt;
+
+import io.edgerule.adapter.TextFile;
+import io.edgerule.daemon.config.GatewayConfig;
+import io.edgerule.daemon.config.MqttConfig;
+import io.edgerule.daemon.config.MqttTls;
+import io.edgerule.daemon.config.OutboxSection;
+import io.edgerule.mqtt.TlsConfig;
+import io.edgerule.mqtt.TransportConfig;
+import io.edgerule.mqtt.outbox.ForwarderConfig;
+import io.edgerule.mqtt.outbox.OutboxConfig;
+import java.io.IOException;
+import java.time.Duration;
+
+/** Builds the gateway's {@link OutboxUplink} from its config. */
+public final class UplinkFactory {
+  /**
+   * Publishes the transport lets wait for the broker's acknowledgement. The forwarder uses all but
+   * {@link #RESERVED} of them, so that the online state sent on connect always finds room.
+   */
+  static final int MAX_IN_FLIGHT = 1000;
+
+  static final int RESERVED = 16;
+
+  private UplinkFactory() {}
+
+  /**
+   * @param online retained on the state topic after every connect
+   * @param offline the last will, retained on the state topic
+   */
+  public static OutboxUplink open(
+      GatewayConfig config, Topics topics, byte[] online, byte[] offline) throws IOException {
+    MqttConfig mqtt = config.mqtt();
+    TransportConfig transport =
+        TransportConfig.builder(mqtt.serverUri(), mqtt.clientIdFor(config.gateway().id()))
+            .credentials(mqtt.username(), password(mqtt))
+            .keepAlive(mqtt.keepAlive())
+            .connectTimeout(mqtt.connectTimeout())
+            .maxInFlight(MAX_IN_FLIGHT)
+            .reconnect(Duration.ofSeconds(1), Duration.ofSeconds(30))
+            .will(new TransportConfig.Will(topics.state(), offline, 1, true))
+            .tls(tls(mqtt))
+            .build();
+    OutboxSection section = config.outbox();
+    OutboxConfig outbox = section.outboxConfig(config.gateway().stateDir());
+    ForwarderConfig forwarding =
+        ForwarderConfig.defaults()
+            .withWindow(MAX_IN_FLIGHT - RESERVED)
+            .withBacklogShare(section.replayShare());
+    return OutboxUplink.open(topics, transport, outbox, forwarding, online);
+  }
+
+  private static TlsConfig tls(MqttConfig mqtt) {
+    if (!mqtt.usesTls()) {
+      return null;
+    }
+    MqttTls t = mqtt.tls();
+    if (t == null) {
+      return TlsConfig.systemDefault();
+    }
+    return new TlsConfig(
+        t.caFile(), t.certFile(), t.keyFile(), t.keyPassword(), t.verifyHostname());
+  }
+
+  /** The password, from the config or the first line of {@code password_file}. */
+  static String password(MqttConfig mqtt) throws IOException {
+    if (mqtt.passwordFile() == null) {
+      return mqtt.password();
+    }
+    String text;
+    try {
+      text = TextFile.read(mqtt.passwordFile(), 4096, "is it a password file?");
+    } catch (TextFile.Unreadable e) {
+      throw new IOException("mqtt.password_file " + mqtt.passwordFile() + ": " + e.problem(), e);
+    }
+    String line = text.lines().findFirst().orElse("");
+    if (line.isEmpty()) {
+      throw new IOException("mqtt.password_file " + mqtt.passwordFile() + ": the file is empty");
+    }
+    return line;
+  }
+}

@@ -1,0 +1,50 @@
+package io.edgerule.daemon.testing;
+
+import io.edgerule.daemon.Gateway;
+import io.edgerule.daemon.GatewayListener;
+import io.edgerule.daemon.config.FlushSetting;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * A gateway in a child JVM for the uplink tests that kill it: one {@link SequenceAdapter} device
+ * ({@code seq}) and telemetry at QoS 1 through the outbox. Prints {@code produced <n>} every 100
+ * ms, so the test knows how many samples the device had handed over when it killed the process.
+ * SIGTERM closes the gateway (the daemon's own shutdown path).
+ *
+ * <p>Arguments: gateway id, state folder, broker URI, samples per second, points.
+ */
+public final class UplinkGatewayMain {
+  private UplinkGatewayMain() {}
+
+  public static void main(String[] args) throws Exception {
+    String id = args[0];
+    Path state = Path.of(args[1]);
+    String broker = args[2];
+    int rate = Integer.parseInt(args[3]);
+    int points = Integer.parseInt(args[4]);
+    SequenceAdapter.Factory devices = new SequenceAdapter.Factory();
+    Gateway gw =
+        Gateway.start(
+            UplinkRig.config(
+                id,
+                state,
+                broker,
+                new SequenceAdapter.Device("seq", points, rate, Long.MAX_VALUE),
+                FlushSetting.DEFAULT,
+                1L << 30,
+                2_000_000),
+            List.of(devices),
+            new GatewayListener() {},
+            Clock.systemUTC(),
+            null);
+    Runtime.getRuntime().addShutdownHook(new Thread(gw::close, "shutdown"));
+    System.out.println("started");
+    while (true) {
+      System.out.println("produced " + devices.last.produced());
+      System.out.flush();
+      Thread.sleep(100); // progress report interval
+    }
+  }
+}
