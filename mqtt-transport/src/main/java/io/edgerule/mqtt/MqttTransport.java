@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -68,6 +69,7 @@ public final class MqttTransport implements AutoCloseable {
   private String lastReason;
   private ScheduledFuture<?> retry;
   private volatile int epoch; // incremented when a connection goes down
+  private volatile Supplier<TransportConfig.Will> willSource;
 
   /**
    * Reads the TLS files and prepares the client; connects only on {@link #start()}.
@@ -100,6 +102,15 @@ public final class MqttTransport implements AutoCloseable {
 
   public TransportConfig config() {
     return config;
+  }
+
+  /**
+   * Asks {@code source} for the last will before every connection attempt, instead of using the
+   * config's fixed one: Sparkplug B's NDEATH carries a number (bdSeq) that must change with every
+   * connection and match the birth published on it. Set it before {@link #start()}.
+   */
+  public void willBeforeEachConnect(Supplier<TransportConfig.Will> source) {
+    this.willSource = Objects.requireNonNull(source, "source");
   }
 
   /** Adds a listener; add them before {@link #start()} to see the first connect. */
@@ -228,6 +239,16 @@ public final class MqttTransport implements AutoCloseable {
       retry = null;
       if (closed) {
         return;
+      }
+    }
+    Supplier<TransportConfig.Will> source = willSource;
+    if (source != null) {
+      // Attempts run one at a time, so no connect reads the options while they change.
+      try {
+        TransportConfig.Will w = source.get();
+        options.setWill(w.topic(), w.payload(), w.qos(), w.retained());
+      } catch (RuntimeException e) {
+        log.warn("last will for {}: {}; connecting with the previous one", endpoint, e.toString());
       }
     }
     java.util.concurrent.atomic.AtomicBoolean settled =

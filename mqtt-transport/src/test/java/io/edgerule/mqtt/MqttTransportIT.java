@@ -10,6 +10,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.edgerule.mqtt.testing.Await;
+import io.edgerule.mqtt.testing.CuttableProxy;
 import io.edgerule.mqtt.testing.Events;
 import io.edgerule.mqtt.testing.Mosquitto;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -285,6 +287,51 @@ class MqttTransportIT {
       publishFromOutside(broker, "state", "marker");
       Await.until(LONG, () -> got.contains("state=marker"), got::toString);
       assertEquals(List.of("state=marker"), got);
+      quietly(sub);
+    }
+  }
+
+  @Test
+  void aNewWillIsAskedForBeforeEveryConnectionAndTheBrokerSendsTheOneOfTheLostConnection()
+      throws Exception {
+    List<String> got = new CopyOnWriteArrayList<>();
+    try (Mosquitto broker = Mosquitto.start(dir);
+        CuttableProxy proxy = new CuttableProxy(Mosquitto.freePort(), broker.port())) {
+      MqttClient sub = subscriber(broker, "death", got);
+      AtomicInteger asked = new AtomicInteger();
+      List<String> given = new CopyOnWriteArrayList<>();
+      List<String> willsOfConnections = new CopyOnWriteArrayList<>();
+      MqttTransport t =
+          new MqttTransport(
+              config("tcp://127.0.0.1:" + proxy.port()).keepAlive(Duration.ofSeconds(1)).build());
+      t.willBeforeEachConnect(
+          () -> {
+            String w = "will-" + asked.incrementAndGet();
+            given.add(w);
+            return new TransportConfig.Will("death", w.getBytes(StandardCharsets.UTF_8), 1, false);
+          });
+      Events events = new Events();
+      t.addListener(
+          new ConnectionListener() {
+            @Override
+            public void up(boolean reconnect) {
+              // attempts run one at a time: the last will given is this connection's
+              willsOfConnections.add(given.get(given.size() - 1));
+            }
+          });
+      t.addListener(events);
+      t.start();
+      events.awaitUps(1);
+      proxy.cut(); // the broker sees the connection die and sends its will
+      Await.until(LONG, () -> got.size() == 1, got::toString);
+      proxy.restore();
+      events.awaitUps(2);
+      proxy.cut();
+      Await.until(LONG, () -> got.size() == 2, got::toString);
+      assertEquals(
+          willsOfConnections, got.stream().map(s -> s.substring("death=".length())).toList());
+      assertFalse(got.get(0).equals(got.get(1)), "each connection had its own will: " + got);
+      t.close();
       quietly(sub);
     }
   }
