@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       WritePointCommand.class,
       OpcuaCommand.class,
-      RuleCommand.class
+      RuleCommand.class,
+      ImageCommand.class,
+      KeysCommand.class
     })
 public final class EdgeruleCommand {}

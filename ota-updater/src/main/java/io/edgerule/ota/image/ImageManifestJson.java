@@ -43,7 +43,15 @@ public final class ImageManifestJson {
    *     x.rimg!image.json})
    * @throws Doc.Invalid with the field's path and what is wrong
    */
-  public static ImageManifest parse(byte[] bytes, String where) throws Doc.Invalid {
+  public static ImageManifest read(byte[] bytes, String where) throws ImageRejected {
+    try {
+      return parse(bytes, where);
+    } catch (Doc.Invalid e) {
+      throw new ImageRejected(ImageRejected.Reason.MALFORMED, e.getMessage());
+    }
+  }
+
+  static ImageManifest parse(byte[] bytes, String where) throws Doc.Invalid {
     if (bytes.length > MAX_SIZE) {
       throw new Doc.Invalid(
           where, "is " + bytes.length + " bytes; at most " + MAX_SIZE + " are allowed");

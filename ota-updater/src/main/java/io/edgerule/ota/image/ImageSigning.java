@@ -1,22 +1,18 @@
 package io.edgerule.ota.image;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgerule.ota.image.ImageRejected.Reason;
 import io.edgerule.ota.trust.Pae;
 import io.edgerule.ota.trust.SignatureEntry;
 import io.edgerule.ota.trust.Signatures;
 import io.edgerule.ota.trust.Signer;
 import io.edgerule.ota.trust.internal.Doc;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Adds a signature to an image: signs the exact bytes of its {@code image.json} (through {@link
@@ -64,21 +60,13 @@ public final class ImageSigning {
       return List.of();
     }
     try {
-      return Signatures.read(
-          Doc.parse(sigs, c.where(ImageArchive.SIGNATURES)).only(Set.of("signatures")),
-          "signatures");
-    } catch (Doc.Invalid e) {
+      return Signatures.parseDocument(sigs, c.where(ImageArchive.SIGNATURES));
+    } catch (io.edgerule.ota.trust.TrustException e) {
       throw new ImageRejected(Reason.MALFORMED, e.getMessage());
     }
   }
 
   static byte[] signaturesJson(List<SignatureEntry> sigs) {
-    ObjectNode o = JSON.createObjectNode();
-    Signatures.write(o.putArray("signatures"), sigs);
-    try {
-      return (JSON.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return Signatures.document(sigs);
   }
 }

@@ -112,9 +112,8 @@ public final class ImageVerifier {
               + "; sign it with 'edgerule image sign')");
     }
     try {
-      Doc d = Doc.parse(sigs, c.where(ImageArchive.SIGNATURES)).only(Set.of("signatures"));
-      return Signatures.read(d, "signatures");
-    } catch (Doc.Invalid e) {
+      return Signatures.parseDocument(sigs, c.where(ImageArchive.SIGNATURES));
+    } catch (TrustException e) {
       throw new ImageRejected(Reason.MALFORMED, e.getMessage());
     }
   }

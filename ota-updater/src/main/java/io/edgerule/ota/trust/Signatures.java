@@ -11,8 +11,36 @@ import java.util.Set;
 public final class Signatures {
   private Signatures() {}
 
+  /**
+   * Reads a signatures document, {@code {"signatures": [...]}} (an image's signatures.json).
+   *
+   * @throws TrustException MALFORMED, with the path of the bad field
+   */
+  public static List<SignatureEntry> parseDocument(byte[] json, String where)
+      throws TrustException {
+    try {
+      return read(Doc.parse(json, where).only(Set.of("signatures")), "signatures");
+    } catch (Doc.Invalid e) {
+      throw new TrustException(TrustException.Reason.MALFORMED, e.getMessage());
+    }
+  }
+
+  /** The signatures document of a list of signatures (UTF-8 JSON). */
+  public static byte[] document(List<SignatureEntry> signatures) {
+    var json =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+    var o = json.createObjectNode();
+    write(o.putArray("signatures"), signatures);
+    try {
+      return (json.writeValueAsString(o) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The array under {@code key} of a document (entries in document order, repeats kept). */
-  public static List<SignatureEntry> read(Doc d, String key) throws Doc.Invalid {
+  static List<SignatureEntry> read(Doc d, String key) throws Doc.Invalid {
     List<SignatureEntry> out = new ArrayList<>();
     for (Doc s : d.objects(key, SignatureCheck.MAX_SIGNATURES)) {
       s.only(Set.of("keyid", "sig"));
@@ -28,7 +56,7 @@ public final class Signatures {
   }
 
   /** Fills a JSON array with the entries. */
-  public static void write(ArrayNode array, List<SignatureEntry> signatures) {
+  static void write(ArrayNode array, List<SignatureEntry> signatures) {
     for (SignatureEntry s : signatures) {
       var o = array.addObject();
       o.put("keyid", s.keyId().hex());
