@@ -15,13 +15,14 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
- * What two checks in Chicory's generated code cost the reference rule: the interruption check on
+ * What the checks in Chicory's generated code cost the reference rule: the interruption check on
  * every loop back edge and call ({@code checkInterruption}: a volatile read after which the JIT
- * must reload the memory's array), and the sign test in {@code getAddr} before every load and
- * store. It compiles the module four times, rewriting the generated classes with ASM to leave out
- * neither, one or both, and times each beside plain Java <em>in one JVM, interleaved</em>: the
- * effect is smaller than the 2x spread between JMH forks on the machines we have (see
- * docs/benchmarks.md), and interleaving in one process cancels that spread out.
+ * must reload the memory's array), the sign test in {@code getAddr} before every load and store,
+ * and the sandbox's own check before every return ({@code ReturnChecks}). It compiles the module
+ * five times, rewriting the generated classes with ASM to leave out neither, one or both of
+ * Chicory's, or to add the sandbox's, and times each beside plain Java <em>in one JVM,
+ * interleaved</em>: the effect is smaller than the 2x spread between JMH forks on the machines we
+ * have (see docs/benchmarks.md), and interleaving in one process cancels that spread out.
  *
  * <p>A measuring instrument only: without the interruption check a looping rule could not be
  * stopped, and without the sign test a negative address would wrap instead of trapping in some
@@ -33,17 +34,21 @@ public final class CheckCostProbe {
   private static final int BATCHES_PER_ROUND = 20_000;
 
   private enum Variant {
-    CHICORY(false, false),
-    NO_INTERRUPTION_CHECK(true, false),
-    NO_ADDRESS_SIGN_TEST(false, true),
-    NEITHER(true, true);
+    CHICORY(false, false, false),
+    /** What the sandbox runs: Chicory's code plus a check before every return (ReturnChecks). */
+    WITH_RETURN_CHECKS(false, false, true),
+    NO_INTERRUPTION_CHECK(true, false, false),
+    NO_ADDRESS_SIGN_TEST(false, true, false),
+    NEITHER(true, true, false);
 
     final boolean dropInterruptionCheck;
     final boolean dropSignTest;
+    final boolean returnChecks;
 
-    Variant(boolean dropInterruptionCheck, boolean dropSignTest) {
+    Variant(boolean dropInterruptionCheck, boolean dropSignTest, boolean returnChecks) {
       this.dropInterruptionCheck = dropInterruptionCheck;
       this.dropSignTest = dropSignTest;
+      this.returnChecks = returnChecks;
     }
   }
 
@@ -127,6 +132,9 @@ public final class CheckCostProbe {
   private static Function<WasmModule, Function<Instance, Machine>> compilerWithout(
       Variant variant) {
     return module -> {
+      if (variant.returnChecks) {
+        return RawWasm.withReturnChecks(module);
+      }
       var result =
           Compiler.builder(module)
               .withClassCollectorFactory(() -> new RewritingCollector(variant))

@@ -35,6 +35,7 @@ public class PerEventBenchmark {
 
   private ReferenceRule java;
   private RawWasm compiled;
+  private RawWasm compiledReturnChecks;
   private RawWasm interpreted;
   private RawWasm compiledPaged;
   private RawWasm compiledByteBuffer;
@@ -50,6 +51,12 @@ public class PerEventBenchmark {
     byte[] wasm = Fixtures.referenceWasm();
     java = new ReferenceRule();
     compiled = new RawWasm(wasm, true, 64);
+    compiledReturnChecks =
+        new RawWasm(
+            com.dylibso.chicory.wasm.Parser.parse(wasm),
+            RawWasm::withReturnChecks,
+            RawWasm.MemoryKind.FLAT,
+            64);
     interpreted = new RawWasm(wasm, false, 64);
     compiledPaged = new RawWasm(wasm, true, RawWasm.MemoryKind.PAGED, 64);
     compiledByteBuffer = new RawWasm(wasm, true, RawWasm.MemoryKind.BYTE_BUFFER, 64);
@@ -94,6 +101,16 @@ public class PerEventBenchmark {
   public int wasmCompiledBare() {
     compiled.deliver(advance(), batch);
     return compiled.actions;
+  }
+
+  /**
+   * As {@link #wasmCompiledBare} with the sandbox's check before every function return
+   * (ReturnChecks), the code the sandbox runs.
+   */
+  @Benchmark
+  public int wasmCompiledBareReturnChecks() {
+    compiledReturnChecks.deliver(advance(), batch);
+    return compiledReturnChecks.actions;
   }
 
   /** As {@link #wasmCompiledBare} on Chicory's paged {@code ByteArrayMemory}. */

@@ -56,6 +56,20 @@ final class RawWasm {
   }
 
   /**
+   * Chicory's compiler with the sandbox's check before every return ({@code ReturnChecks}), as the
+   * sandbox compiles rules.
+   */
+  static Function<Instance, Machine> withReturnChecks(WasmModule module) {
+    var result =
+        com.dylibso.chicory.compiler.internal.Compiler.builder(module)
+            .withInterpreterFallback(com.dylibso.chicory.compiler.InterpreterFallback.FAIL)
+            .withClassCollectorFactory(io.edgerule.sandbox.internal.ReturnChecks::new)
+            .build()
+            .compile();
+    return ((io.edgerule.sandbox.internal.ReturnChecks) result.collector()).machineFactory();
+  }
+
+  /**
    * @param compiler makes the module's machine (e.g. Chicory's compiler); null: the interpreter
    */
   RawWasm(
