@@ -9,6 +9,26 @@ import org.junit.jupiter.api.Test;
 
 class PointIdTest {
   @Test
+  void numberedDevicesAndPointsHashApart() {
+    // The record's default hash (31 * device + point) gave 385 distinct values for these 1,030.
+    java.util.Set<Integer> hashes = new java.util.HashSet<>();
+    int points = 0;
+    for (int u = 1; u <= 10; u++) {
+      for (String p : new String[] {"tc", "seq", "tr"}) {
+        hashes.add(new PointId("u" + u, p).hashCode());
+        points++;
+      }
+      for (int r = 0; r < 100; r++) {
+        hashes.add(new PointId("u" + u, "r" + r).hashCode());
+        points++;
+      }
+    }
+    assertEquals(points, hashes.size());
+    assertEquals(new PointId("u1", "r25").hashCode(), PointId.parse("u1/r25").hashCode());
+    assertTrue(new PointId("u1", "r25").hashCode() != new PointId("u2", "r15").hashCode());
+  }
+
+  @Test
   void parsesDeviceAndMultiSegmentPoint() {
     PointId id = PointId.parse("plug1/power/active");
     assertEquals("plug1", id.device());
