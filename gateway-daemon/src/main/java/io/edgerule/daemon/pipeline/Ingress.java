@@ -4,6 +4,7 @@ import io.edgerule.adapter.EventSink;
 import io.edgerule.adapter.PointEvent;
 import io.edgerule.adapter.PointSample;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,11 @@ public final class Ingress implements EventSink {
       Ingress.this.accept(this, sample);
     }
 
+    @Override
+    public void acceptAll(List<PointSample> samples) {
+      Ingress.this.acceptAll(this, samples);
+    }
+
     public String source() {
       return source;
     }
@@ -86,37 +92,72 @@ public final class Ingress implements EventSink {
     accept(defaultLane, sample);
   }
 
+  @Override
+  public void acceptAll(List<PointSample> samples) {
+    acceptAll(defaultLane, samples);
+  }
+
   private void accept(Lane lane, PointSample sample) {
     Objects.requireNonNull(sample, "sample");
     lock.lock();
     try {
-      if (closed) {
-        dropped.incrementAndGet();
-        lane.laneDropped.incrementAndGet();
-        return;
+      if (enqueue(lane, sample, clock.instant())) {
+        notEmpty.signal();
       }
-      // Made before anything is dropped, so a sample that cannot become an event costs nothing.
-      PointEvent event = PointEvent.of(sample, clock.instant(), sequence + 1);
-      sequence++;
-      if (size >= capacity) {
-        Lane longest = lanes.get(0);
-        for (Lane l : lanes) {
-          if (l.queue.size() > longest.queue.size()) {
-            longest = l;
-          }
-        }
-        longest.queue.pollFirst();
-        longest.laneDropped.incrementAndGet();
-        dropped.incrementAndGet();
-        size--;
-      }
-      lane.queue.addLast(event);
-      size++;
-      accepted.incrementAndGet();
-      notEmpty.signal();
     } finally {
       lock.unlock();
     }
+  }
+
+  /** One lock hold and one wake-up of the consumer for all of them; one receive time. */
+  private void acceptAll(Lane lane, List<PointSample> samples) {
+    for (PointSample s : samples) {
+      Objects.requireNonNull(s, "sample");
+    }
+    if (samples.isEmpty()) {
+      return;
+    }
+    Instant now = clock.instant();
+    lock.lock();
+    try {
+      boolean any = false;
+      for (PointSample s : samples) {
+        any |= enqueue(lane, s, now);
+      }
+      if (any) {
+        notEmpty.signal();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Queues one sample (lock held); false if it was dropped because the ingress is closed. */
+  private boolean enqueue(Lane lane, PointSample sample, Instant receiveTime) {
+    if (closed) {
+      dropped.incrementAndGet();
+      lane.laneDropped.incrementAndGet();
+      return false;
+    }
+    // Made before anything is dropped, so a sample that cannot become an event costs nothing.
+    PointEvent event = PointEvent.of(sample, receiveTime, sequence + 1);
+    sequence++;
+    if (size >= capacity) {
+      Lane longest = lanes.get(0);
+      for (Lane l : lanes) {
+        if (l.queue.size() > longest.queue.size()) {
+          longest = l;
+        }
+      }
+      longest.queue.pollFirst();
+      longest.laneDropped.incrementAndGet();
+      dropped.incrementAndGet();
+      size--;
+    }
+    lane.queue.addLast(event);
+    size++;
+    accepted.incrementAndGet();
+    return true;
   }
 
   /**

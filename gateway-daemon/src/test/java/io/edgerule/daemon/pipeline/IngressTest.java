@@ -53,6 +53,28 @@ class IngressTest {
   }
 
   @Test
+  void aListIsQueuedInOrderWithOneReceiveTimeAndStillDropsTheOldestWhenFull() throws Exception {
+    Ingress ingress = new Ingress(16, CLOCK);
+    Ingress.Lane lane = ingress.lane("modbus");
+    List<PointSample> response = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      response.add(sample(i));
+    }
+    lane.acceptAll(response);
+    List<PointEvent> out = new ArrayList<>();
+    assertTrue(ingress.drain(out, 100, 0, TimeUnit.MILLISECONDS));
+    assertEquals(16, out.size());
+    for (int i = 0; i < 16; i++) {
+      assertEquals(PointValue.of(i + 4L), out.get(i).value(), "the 4 oldest were dropped");
+      assertEquals(i + 5, out.get(i).sequence());
+      assertEquals(CLOCK.instant(), out.get(i).receiveTime());
+    }
+    assertEquals(4, lane.dropped());
+    assertEquals(4, ingress.dropped());
+    assertEquals(20, ingress.accepted());
+  }
+
+  @Test
   void fullQueueDropsTheOldestAndCounts() throws Exception {
     Ingress ingress = new Ingress(16, CLOCK);
     for (int i = 0; i < 20; i++) {

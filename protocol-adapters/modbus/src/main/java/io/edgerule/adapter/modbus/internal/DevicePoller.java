@@ -34,6 +34,7 @@ import io.edgerule.adapter.modbus.ModbusTable;
 import io.edgerule.adapter.modbus.internal.PointCodec.Encoded;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -115,6 +116,7 @@ public final class DevicePoller implements AutoCloseable {
   private final ModbusLink link;
   private final PollTimer timer;
   private final Clock clock;
+  private final List<PointSample> outgoing = new ArrayList<>(); // see handIn; serial executor only
   private final SerialExecutor serial;
   private final Counters counters = new Counters();
   private final Map<String, ModbusPointConfig> points = new LinkedHashMap<>();
@@ -365,9 +367,11 @@ public final class DevicePoller implements AutoCloseable {
     healthState = AdapterHealth.State.DOWN;
     boolean integrity = takeIntegrityIfDue();
     Quality bad = Quality.bad(reason);
+    Instant at = clock.instant();
     for (ModbusPointConfig p : points.values()) {
-      emit(p, null, bad, integrity);
+      emit(p, null, bad, integrity, at);
     }
+    handIn();
   }
 
   // ---------------------------------------------------------------- polling
@@ -552,9 +556,11 @@ public final class DevicePoller implements AutoCloseable {
         lastError = block + ": " + failure.reason();
         updateHealth();
         Quality bad = Quality.bad(failure.reason());
+        Instant at = clock.instant();
         for (ModbusPointConfig p : block.points()) {
-          emit(p, null, bad, integrityDue && cycleRunning);
+          emit(p, null, bad, integrityDue && cycleRunning, at);
         }
+        handIn();
       }
     }
     busy = false;
@@ -591,24 +597,41 @@ public final class DevicePoller implements AutoCloseable {
 
   private void report(ReadBlock block, byte[] data) {
     boolean integrity = integrityDue && cycleRunning;
+    Instant at = clock.instant(); // the response's arrival: the source time of all its points
     for (ModbusPointConfig p : block.points()) {
       PointValue value =
           block.table().isBits()
               ? PointCodec.decodeBit(RegisterCodec.bit(data, p.address() - block.start()))
               : PointCodec.decodeRegisters(p, data, block.start());
-      emit(p, value, Quality.GOOD, integrity);
+      emit(p, value, Quality.GOOD, integrity, at);
     }
+    handIn();
   }
 
-  private void emit(ModbusPointConfig p, PointValue value, Quality quality, boolean integrity) {
+  /** Adds a point's sample to {@link #outgoing} if the report-by-exception filter lets it pass. */
+  private void emit(
+      ModbusPointConfig p, PointValue value, Quality quality, boolean integrity, Instant at) {
     if (!filter.offer(p.name(), p.deadband(), value, quality, integrity)) {
       return;
     }
     counters.increment(SAMPLES);
+    outgoing.add(new PointSample(ids.get(p.name()), value, quality, at));
+  }
+
+  /**
+   * Hands the samples of one response (or one failure) to the sink at once: one hand-off and one
+   * wake-up of the gateway's dispatcher per response instead of one per point.
+   */
+  private void handIn() {
+    if (outgoing.isEmpty()) {
+      return;
+    }
     try {
-      sink.accept(new PointSample(ids.get(p.name()), value, quality, clock.instant()));
+      sink.acceptAll(outgoing);
     } catch (RuntimeException e) {
-      log.error("{}: event sink failed on {}", settings.device(), p.name(), e);
+      log.error("{}: event sink failed on {} samples", settings.device(), outgoing.size(), e);
+    } finally {
+      outgoing.clear();
     }
   }
 
