@@ -175,6 +175,9 @@ def run_edgerule(a, units, interval_ms, outdir):
         res["other_cpu_pct"] = max(0.0, res["machine_busy_pct_of_2cores"] * 2 - ours) if tot else None
         res["slave_polls_per_s"] = (r1 - r0) / dt
         res["loadavg_end"] = procstat.loadavg()
+        # Samples that arrived at the end of the window need their poll's stamp message, a few
+        # messages behind them: let it arrive before the gateway stops.
+        time.sleep(a.drain)
     finally:
         for k in ("gateway", "sub", "slave", "mosquitto"):
             try:
@@ -231,6 +234,8 @@ def main():
     ap.add_argument("--quiet-threshold", type=float, default=20)
     ap.add_argument("--quiet-max-wait", type=float, default=120)
     ap.add_argument("--start-timeout", type=float, default=60)
+    ap.add_argument("--drain", type=float, default=2,
+                    help="seconds the recorder goes on after the window before the gateway stops")
     ap.add_argument("--keep-sublog", action="store_true")
     a = ap.parse_args()
     for tool, pkg in (("mosquitto", "mosquitto"), ("mosquitto_sub", "mosquitto-clients")):

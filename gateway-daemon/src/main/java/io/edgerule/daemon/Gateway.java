@@ -320,14 +320,23 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
 
   private void dispatchLoop() {
     List<PointEvent> batch = new ArrayList<>(256);
+    List<RuleSlot> due = new ArrayList<>();
     try {
       while (true) {
         batch.clear();
         if (!ingress.drain(batch, 256, 200, TimeUnit.MILLISECONDS)) {
           return;
         }
+        // Rules first, woken once per batch; then telemetry, which takes longer per event.
         for (PointEvent event : batch) {
-          route(event);
+          toRules(event, due);
+        }
+        for (RuleSlot slot : due) {
+          slot.startTurn();
+        }
+        due.clear();
+        for (PointEvent event : batch) {
+          telemetry(event);
         }
       }
     } catch (InterruptedException e) {
@@ -335,21 +344,26 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     }
   }
 
-  private void route(PointEvent event) {
+  private void toRules(PointEvent event, List<RuleSlot> due) {
     try {
       listener.onEvent(event);
     } catch (RuntimeException e) {
       log.warn("listener failed: {}", e.toString());
     }
+    for (RuleSlot slot : routes.computeIfAbsent(event.point(), this::subscribers)) {
+      if (slot.queue(event)) {
+        due.add(slot);
+      }
+    }
+  }
+
+  private void telemetry(PointEvent event) {
     if (config.mqtt() != null && config.mqtt().telemetry()) {
       uplink.publish(
           topics.telemetry(event.point()),
           Payloads.telemetry(event),
           config.mqtt().telemetryQos(),
           false);
-    }
-    for (RuleSlot slot : routes.computeIfAbsent(event.point(), this::subscribers)) {
-      slot.offer(event);
     }
   }
 

@@ -108,19 +108,33 @@ public final class RuleSlot {
   }
 
   public void offer(PointEvent event) {
-    boolean schedule;
+    if (queue(event)) {
+      submit();
+    }
+  }
+
+  /**
+   * Puts an event in the inbox without starting the rule's turn, so that a dispatcher handing on a
+   * batch of events wakes the rule once for all of them (starting the turn at the first event woke
+   * it for one or two events at a time). Returns true when the caller must call {@link #startTurn}
+   * once it has queued the rest; until then the rule does not run.
+   */
+  public boolean queue(PointEvent event) {
     synchronized (this) {
       if (inbox.size() >= capacity) {
         inbox.pollFirst();
         dropped.incrementAndGet();
       }
       inbox.addLast(event);
-      schedule = !running;
+      boolean schedule = !running;
       running = true;
+      return schedule;
     }
-    if (schedule) {
-      submit();
-    }
+  }
+
+  /** Starts the turn that {@link #queue} asked for. */
+  public void startTurn() {
+    submit();
   }
 
   /** Asks for one {@code er_on_tick}; requests while one is pending coalesce. */
