@@ -74,6 +74,19 @@ def table(meta, results):
              "%s, commit %s, %s CPUs, mode %s, load average at the end %s (1/5/15 min)." % (
                  meta["date"], meta["commit"], meta["cpus"], meta["mode"],
                  " / ".join("%.2f" % x for x in meta["loadavg"])), ""]
+    lines.append("| load (units × poll) | offered samples/s | delivered/offered Node-RED · edgerule "
+                 "| read→MQTT p99 ms Node-RED · edgerule | CPU µs/sample Node-RED · edgerule "
+                 "| RSS MB Node-RED · edgerule |")
+    lines.append("|---|---|---|---|---|---|")
+    for r in results:
+        er, nr = r["edgerule"], r["nodered"]
+        lines.append("| %s | %s | %s · %s | %s · %s | %s · %s | %s · %s |" % (
+            r["load"], _fmt(er, ("offered_samples_per_s",), "%.0f"),
+            _fmt(nr, ("delivered_ratio",), "%.3f"), _fmt(er, ("delivered_ratio",), "%.3f"),
+            _fmt(nr, ("pipeline_ms", "p99"), "%.2f"), _fmt(er, ("pipeline_ms", "p99"), "%.2f"),
+            _fmt(nr, ("nr_cpu_us_per_sample",), "%.1f"), _fmt(er, ("cpu_us_per_sample",), "%.1f"),
+            _fmt(nr, ("rss_window_median_mb",), "%.0f"), _fmt(er, ("rss_window_median_mb",), "%.0f")))
+    lines.append("")
     for r in results:
         er, nr = r["edgerule"], r["nodered"]
         lines.append("## %s (load average %s at the start of the edgerule run)" % (
