@@ -66,9 +66,9 @@ public final class GuardedCall {
     }
     if (failure == null) {
       // Returned normally: commit, even if a host stall (GC pause, busy CPU) pushed the end past
-      // the deadline. The deadline stops calls that are still running; this one was not. (A rule
-      // unwinding a deep recursion through long straight-line tails returns without a check too:
-      // docs/reference/rule-abi.md bounds what that costs; the daemon's CPU share limits it.)
+      // the deadline. The deadline stops calls that are still running; this one was not. (Every
+      // wasm function checks before it returns, ReturnChecks, so a call still running when the
+      // watchdog interrupts it cannot return normally after more than one function body.)
       return new Ok<>(value);
     }
     if (overran && has(failure, ChicoryInterruptedException.class)) {

@@ -3,11 +3,13 @@ package io.edgerule.sandbox.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.TrapException;
 import io.edgerule.sandbox.FailureKind;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
@@ -85,6 +87,35 @@ class GuardedCallTest {
                 },
                 FailureKind.TRAP)
             .message());
+  }
+
+  /**
+   * Issue 16, class 8: a gateway class that failed to initialise on a rule thread (for lack of
+   * stack) threw NoClassDefFoundError from then on; it escaped the call and killed a pool thread
+   * per batch. Every LinkageError (and any other Error) is the call's fault, and the thread lives.
+   */
+  @Test
+  void linkageErrorsAreTheCallsFaultAndDoNotEscape() {
+    List<Error> errors =
+        List.of(
+            new NoClassDefFoundError(
+                "Could not initialize class io.edgerule.adapter.PointValue$Bool"),
+            new ExceptionInInitializerError("static init"),
+            new LinkageError("loader constraint violation"),
+            new InternalError("something in the JVM"));
+    for (Error error : errors) {
+      GuardedCall.Fault<String> f =
+          fault(
+              () -> {
+                throw error;
+              },
+              FailureKind.TRAP);
+      assertTrue(
+          f.message()
+              .startsWith("er_on_events failed in the host: " + error.getClass().getSimpleName()),
+          f.message());
+    }
+    assertEquals("fine", ((GuardedCall.Ok<String>) run(() -> "fine")).value());
   }
 
   @Test
