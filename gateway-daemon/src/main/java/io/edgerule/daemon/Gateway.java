@@ -93,6 +93,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
   private final PointDirectory directory;
   private final ActionDispatcher dispatcher;
   private final Thread dispatchThread;
+  private final Liveness liveness = new Liveness(System::nanoTime);
   private volatile boolean closed;
 
   private Gateway(
@@ -193,6 +194,8 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     long every = config.pipeline().healthInterval().toMillis();
     gw.scheduler.scheduleAtFixedRate(gw::publishState, 0, every, TimeUnit.MILLISECONDS);
     gw.scheduler.scheduleAtFixedRate(gw::readmitDueRules, 1, 1, TimeUnit.SECONDS);
+    gw.scheduler.scheduleAtFixedRate(
+        gw.liveness::schedulerTurned, 0, Liveness.SCHEDULER_PROBE_MILLIS, TimeUnit.MILLISECONDS);
     // Rule publications go out as acknowledgements free room in the uplink (RuleOutbox.WINDOW).
     gw.scheduler.scheduleWithFixedDelay(
         gw.dispatcher.outbox()::drain, 20, 20, TimeUnit.MILLISECONDS);
@@ -327,6 +330,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
         if (!ingress.drain(batch, 256, 200, TimeUnit.MILLISECONDS)) {
           return;
         }
+        liveness.dispatcherTurned();
         // Rules first, woken once per batch; then telemetry, which takes longer per event.
         for (PointEvent event : batch) {
           toRules(event, due);
@@ -657,6 +661,11 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
         adapters.get(i).closeTimedOut(timeoutMillis);
       }
     }
+  }
+
+  /** Whether the pipeline's threads still turn (for systemd's watchdog). */
+  public Liveness liveness() {
+    return liveness;
   }
 
   /** Rules that failed to load, with the reason. */

@@ -3,8 +3,10 @@ package io.edgerule.daemon.cli;
 import io.edgerule.daemon.Gateway;
 import io.edgerule.daemon.GatewayListener;
 import io.edgerule.daemon.config.GatewayConfig;
+import io.edgerule.daemon.systemd.SystemdService;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -39,8 +41,19 @@ public final class RunCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     Signals.onTermination(stop::countDown);
     try (Gateway gateway =
-        Gateway.start(cfg, Factories.installed(), GatewayListener.NONE, Clock.systemUTC())) {
+            Gateway.start(cfg, Factories.installed(), GatewayListener.NONE, Clock.systemUTC());
+        SystemdService systemd =
+            SystemdService.fromEnvironment(System.getenv(), gateway.liveness())) {
+      systemd.ready(
+          String.format(
+              Locale.ROOT,
+              "running: %d adapters, %d rules",
+              gateway.health().size(),
+              gateway.rules().size()));
       stop.await();
+      // Before the gateway closes: systemd then allows TimeoutStopSec for the shutdown, and the
+      // pings end while the pipeline drains.
+      systemd.stopping();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
