@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Start-up and RSS of the production program (gateway-daemon/target/edgerule-daemon.jar) under a
+# set of JVM options: spawn -> first telemetry message at the broker, and RSS after a settle time.
+#
+#   benchmarks/jvm/footprint.sh CONFIG BROKER_PORT SETTLE_SECONDS RUNS -- JVM OPTIONS...
+#
+# CONFIG is a gateway config whose mqtt broker is tcp://127.0.0.1:BROKER_PORT (a Mosquitto you
+# started); its devices must be reachable (e.g. `edgerule sim modbus`). Prints one line per run:
+#   start_s=<spawn to first telemetry> rss_mb=<VmRSS after SETTLE_SECONDS> hwm_mb=<VmHWM>
+# The JVM options given replace the shipped ones (pass @packaging/src/deb/files/jvm.options for
+# those). Needs mosquitto-clients (mosquitto_sub)..
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+config=$1 port=$2 settle=$3 runs=$4
+shift 4
+[ "${1:-}" = "--" ] && shift
+jar="$here/gateway-daemon/target/edgerule-daemon.jar"
+for _ in $(seq "$runs"); do
+  first=$(mktemp)
+  mosquitto_sub -h 127.0.0.1 -p "$port" -t '+/+/telemetry/#' -C 1 -F '%t' >"$first" &
+  sub=$!
+  sleep 0.5 # mosquitto_sub has subscribed (a local broker answers in milliseconds)
+  t0=$(date +%s.%N)
+  java "$@" -jar "$jar" run --config "$config" >/dev/null 2>&1 &
+  gw=$!
+  wait "$sub"
+  t1=$(date +%s.%N)
+  sleep "$settle"
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$gw/status")
+  hwm=$(awk '/VmHWM/ {print $2}' "/proc/$gw/status")
+  kill -TERM "$gw"
+  wait "$gw" || true
+  awk -v t0="$t0" -v t1="$t1" -v rss="$rss" -v hwm="$hwm" -v load="$(cut -d' ' -f1 /proc/loadavg)" \
+    'BEGIN { printf "start_s=%.2f rss_mb=%.1f hwm_mb=%.1f load=%s\n", t1 - t0, rss / 1024, hwm / 1024, load }'
+  rm -f "$first"
+done
