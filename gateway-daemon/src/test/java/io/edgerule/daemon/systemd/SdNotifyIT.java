@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The packaged program speaks systemd's notify protocol for real: a datagram socket bound by
  * python3 (Debian {@code python3}) stands in for systemd's NOTIFY_SOCKET, and the gateway runs as a
  * child process the way systemd starts it (NOTIFY_SOCKET, WATCHDOG_USEC). It must send READY=1 once
- * it runs, WATCHDOG=1 repeatedly while it runs, and STOPPING=1 on SIGTERM.
+ * it runs, WATCHDOG=1 repeatedly while it runs, and STOPPING=1 on SIGTERM; with JOURNAL_STREAM
+ * naming its output, every log line starts with its syslog level for journald.
  */
 class SdNotifyIT {
   @TempDir Path tmp;
@@ -43,7 +44,7 @@ class SdNotifyIT {
       Poll.until(() -> received.contains("BOUND"), Duration.ofSeconds(30), "receiver bound");
       Path config = tmp.resolve("gateway.yaml");
       Files.writeString(config, "gateway: {id: notify-gw, state_dir: state}\n");
-      Path log = tmp.resolve("gateway.log");
+      Path log = Files.createFile(tmp.resolve("gateway.log"));
       ProcessBuilder pb =
           new ProcessBuilder(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -56,6 +57,12 @@ class SdNotifyIT {
               .redirectOutput(log.toFile());
       pb.environment().put("NOTIFY_SOCKET", socket.toString());
       pb.environment().put("WATCHDOG_USEC", "2000000"); // a ping every second
+      // What systemd sets when stdout is the journal: the device and inode of the stream. Here the
+      // stream is the log file, so the program must prefix its lines with their syslog level.
+      pb.environment()
+          .put(
+              "JOURNAL_STREAM",
+              Files.getAttribute(log, "unix:dev") + ":" + Files.getAttribute(log, "unix:ino"));
       gateway = pb.start();
       Process g = gateway;
       Poll.until(
@@ -82,7 +89,14 @@ class SdNotifyIT {
           () -> received.stream().anyMatch(m -> m.startsWith("STOPPING=1")),
           Duration.ofSeconds(30),
           "STOPPING=1; received " + received);
-      assertTrue(read(log).contains("systemd watchdog: pinging every 1000 ms"), read(log));
+      List<String> lines = read(log).lines().toList();
+      assertTrue(
+          lines.stream()
+              .anyMatch(l -> l.startsWith("<6>") && l.contains("systemd watchdog: pinging every")),
+          () -> "no info line with its journald prefix: " + lines);
+      assertTrue(
+          lines.stream().filter(l -> !l.isBlank()).allMatch(l -> l.matches("<[3-7]>.*")),
+          () -> "a line without its level prefix: " + lines);
     } finally {
       if (gateway != null) {
         gateway.destroyForcibly();
