@@ -176,6 +176,21 @@ public final class ImageCommand {
                   "--self-test " + manifest.name() + "=" + test + ": give EVENTS,EXPECTED");
             }
             events = Optional.of(read(Path.of(two[0]), ImageLimits.defaults().maxEntryBytes()));
+            // The gateway runs these events at trial: a line it cannot read is refused here, at
+            // build.
+            EventJsonl.Parsed parsed = EventJsonl.parse(events.get());
+            if (!parsed.errors().isEmpty()) {
+              EventJsonl.LineError first = parsed.errors().get(0);
+              throw new IllegalArgumentException(
+                  two[0]
+                      + ":"
+                      + first.line()
+                      + ": "
+                      + first.message()
+                      + " ("
+                      + parsed.errors().size()
+                      + " bad line(s))");
+            }
             expected = Optional.of(read(Path.of(two[1]), ImageLimits.defaults().maxEntryBytes()));
           }
           files.add(

@@ -194,6 +194,35 @@ class ImageWorkflowCliTest {
   }
 
   @Test
+  void selfTestEventsTheGatewayCannotReadAreRefusedAtBuild() throws Exception {
+    Path events = tmp.resolve("bad.jsonl");
+    Files.writeString(
+        events,
+        "{\"time\":\"2026-12-07T10:00:00Z\",\"point\":\"tank/level\",\"value\":1}\n{\"time\":\"2026-12-07T10:00:01Z\",\"point\":\"tank/level\",\"valu\":2}\n");
+    Run r =
+        run(
+            "image",
+            "build",
+            "--name",
+            "plant",
+            "--version",
+            "1",
+            "--security-version",
+            "1",
+            "--gateway-min",
+            "0.1.0",
+            "--rule",
+            EXAMPLES.resolve("pump.yaml").toString(),
+            "--self-test",
+            "pump=" + events + "," + EXAMPLES.resolve("pump.expected.jsonl"),
+            "--out",
+            p("bad.rimg"));
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains(events + ":2: "), r.err());
+    assertTrue(Files.notExists(tmp.resolve("bad.rimg")));
+  }
+
+  @Test
   void badInputIsExitTwoWithAMessage() {
     Run r =
         run(
