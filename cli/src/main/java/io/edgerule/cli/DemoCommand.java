@@ -138,12 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
                                     SimEncoding.UINT32,
                                     Generators.ramp(120_000, 1, 0, 4_000_000_000d)))
                     .build());
-        OpcUaSimulator line =
-            OpcUaSimulator.builder()
-                .port(portOr(4840))
-                .pkiDir(work.resolve("opcua-server-pki"))
-                .trustAllClients(true)
-                .start()) {
+        OpcUaSimulator line = startProcessLine(work)) {
       // The certificate exchange an operator does with `edgerule opcua trust`, done up front so the
       // demo connects securely at once.
       OpcUaPki.open(work.resolve("state")).trustCertificate(line.certificate());
@@ -208,6 +203,22 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf("edgerule demo: stopped; config, rules and state are in %s%n", work);
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /**
+   * The process line on OPC-UA's usual port 4840 when it is free, else on any port: 4840 can be
+   * taken by another program between the probe and the server's bind ("No endpoints bound").
+   */
+  private static OpcUaSimulator startProcessLine(Path work) throws IOException {
+    try {
+      return processLine(work).port(portOr(4840)).start();
+    } catch (IOException taken) {
+      return processLine(work).start(); // no port given: picks one, retried if it is taken too
+    }
+  }
+
+  private static OpcUaSimulator.Builder processLine(Path work) {
+    return OpcUaSimulator.builder().pkiDir(work.resolve("opcua-server-pki")).trustAllClients(true);
   }
 
   private static int portOr(int preferred) throws IOException {
