@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * @param topicPrefix first topic segment of everything this gateway publishes (default "edgerule")
  * @param telemetry publish every point change under {@code <prefix>/<gateway>/telemetry/...}
  * @param telemetryQos QoS of telemetry (0 or 1)
+ * @param reconnectMax the longest wait between connection attempts (they start at 1 s and double,
+ *     with jitter)
  */
 public record MqttConfig(
     URI broker,
@@ -29,7 +31,8 @@ public record MqttConfig(
     Boolean telemetry,
     Integer telemetryQos,
     Duration keepAlive,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    Duration reconnectMax) {
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
 
   public MqttConfig {
@@ -83,6 +86,12 @@ public record MqttConfig(
       throw new IllegalArgumentException(
           "connect_timeout: must be 1s..1h, got " + DurationText.format(connectTimeout));
     }
+    reconnectMax = reconnectMax == null ? Duration.ofSeconds(30) : reconnectMax;
+    if (reconnectMax.compareTo(Duration.ofSeconds(1)) < 0
+        || reconnectMax.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException(
+          "reconnect_max: must be 1s..1h, got " + DurationText.format(reconnectMax));
+    }
     if (password != null && username == null) {
       throw new IllegalArgumentException("password: is set but username is not");
     }
@@ -112,7 +121,8 @@ public record MqttConfig(
         telemetry,
         telemetryQos,
         keepAlive,
-        connectTimeout);
+        connectTimeout,
+        reconnectMax);
   }
 
   @Override

@@ -37,7 +37,7 @@ public final class UplinkFactory {
             .keepAlive(mqtt.keepAlive())
             .connectTimeout(mqtt.connectTimeout())
             .maxInFlight(MAX_IN_FLIGHT)
-            .reconnect(Duration.ofSeconds(1), Duration.ofSeconds(30))
+            .reconnect(Duration.ofSeconds(1), mqtt.reconnectMax())
             .will(new TransportConfig.Will(topics.state(), offline, 1, true))
             .tls(tls(mqtt))
             .build();

@@ -84,6 +84,14 @@ public final class SequenceAdapter implements ProtocolAdapter {
     return writes.get();
   }
 
+  /** Waits (at most 5 minutes) until {@code n} samples were handed over. */
+  public void awaitProduced(long n) throws InterruptedException {
+    Poll.until(
+        () -> produced.get() >= n,
+        java.time.Duration.ofMinutes(5),
+        "the device produced " + n + " samples (so far " + produced.get() + ")");
+  }
+
   /** Stops producing; returns how many samples were handed over. */
   public long stop() throws InterruptedException {
     running = false;

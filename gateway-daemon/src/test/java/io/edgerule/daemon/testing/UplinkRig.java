@@ -42,7 +42,8 @@ public final class UplinkRig {
             true,
             1, // QoS 1: acknowledged end to end, so "lost" means lost
             null,
-            Duration.ofSeconds(5));
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(2)); // reconnect soon after an outage: shorter tests
     PipelineConfig pipeline =
         new PipelineConfig(
             queueCapacity,
