@@ -55,13 +55,19 @@ public record Topics(String prefix, String gatewayId) {
    * gateway's root counts as a rule publication.
    */
   public MessageClass classOf(String topic) {
-    String root = root() + "/";
-    if (!topic.startsWith(root)) {
+    // Without building root() + "/": this runs for every message the gateway sends.
+    int p = prefix.length();
+    int g = gatewayId.length();
+    if (topic.length() <= p + g + 2
+        || !topic.startsWith(prefix)
+        || topic.charAt(p) != '/'
+        || !topic.startsWith(gatewayId, p + 1)
+        || topic.charAt(p + 1 + g) != '/') {
       return MessageClass.RULE_PUBLICATION;
     }
-    String rest = topic.substring(root.length());
-    int slash = rest.indexOf('/');
-    String first = slash < 0 ? rest : rest.substring(0, slash);
+    int start = p + g + 2;
+    int slash = topic.indexOf('/', start);
+    String first = slash < 0 ? topic.substring(start) : topic.substring(start, slash);
     return switch (first) {
       case "telemetry" -> MessageClass.TELEMETRY;
       case "alarms" -> MessageClass.ALARM;
