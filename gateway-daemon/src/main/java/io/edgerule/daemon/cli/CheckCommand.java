@@ -4,6 +4,7 @@ import io.edgerule.daemon.config.ConfigException;
 import io.edgerule.daemon.config.DeviceFiles;
 import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.daemon.config.RuleConfig;
+import io.edgerule.daemon.mqtt.UplinkFactory;
 import io.edgerule.sandbox.RuleEngine;
 import io.edgerule.sandbox.RuleManifest;
 import java.io.PrintWriter;
@@ -51,6 +52,13 @@ public final class CheckCommand implements Callable<Integer> {
     List<ConfigException> files = DeviceFiles.problems(cfg, config);
     if (!files.isEmpty()) {
       files.forEach(e -> err.println("edgerule: invalid config: " + e.getMessage()));
+      return ExitCodes.CONFIG;
+    }
+    String uplink = UplinkFactory.fileProblem(cfg);
+    if (uplink != null) {
+      err.println(
+          "edgerule: invalid config: "
+              + new ConfigException(config, 0, 0, "mqtt: " + uplink).getMessage());
       return ExitCodes.CONFIG;
     }
     out.printf(

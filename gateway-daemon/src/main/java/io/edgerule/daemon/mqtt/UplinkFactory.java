@@ -5,6 +5,7 @@ import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.daemon.config.MqttConfig;
 import io.edgerule.daemon.config.MqttTls;
 import io.edgerule.daemon.config.OutboxSection;
+import io.edgerule.mqtt.MqttTransport;
 import io.edgerule.mqtt.TlsConfig;
 import io.edgerule.mqtt.TransportConfig;
 import io.edgerule.mqtt.outbox.ForwarderConfig;
@@ -30,17 +31,7 @@ public final class UplinkFactory {
    */
   public static OutboxUplink open(
       GatewayConfig config, Topics topics, byte[] online, byte[] offline) throws IOException {
-    MqttConfig mqtt = config.mqtt();
-    TransportConfig transport =
-        TransportConfig.builder(mqtt.serverUri(), mqtt.clientIdFor(config.gateway().id()))
-            .credentials(mqtt.username(), password(mqtt))
-            .keepAlive(mqtt.keepAlive())
-            .connectTimeout(mqtt.connectTimeout())
-            .maxInFlight(MAX_IN_FLIGHT)
-            .reconnect(Duration.ofSeconds(1), mqtt.reconnectMax())
-            .will(new TransportConfig.Will(topics.state(), offline, 1, true))
-            .tls(tls(mqtt))
-            .build();
+    TransportConfig transport = transportConfig(config, topics, offline);
     OutboxSection section = config.outbox();
     OutboxConfig outbox = section.outboxConfig(config.gateway().stateDir());
     ForwarderConfig forwarding =
@@ -48,6 +39,40 @@ public final class UplinkFactory {
             .withWindow(MAX_IN_FLIGHT - RESERVED)
             .withBacklogShare(section.replayShare());
     return OutboxUplink.open(topics, transport, outbox, forwarding, online);
+  }
+
+  /**
+   * For {@code edgerule check}: the files the uplink reads when it starts (password file, TLS CA,
+   * certificate and key) can be used.
+   *
+   * @return what is wrong, naming the file; null when all is well (or there is no uplink)
+   */
+  public static String fileProblem(GatewayConfig config) {
+    if (config.mqtt() == null) {
+      return null;
+    }
+    try {
+      Topics topics = new Topics(config.mqtt().topicPrefix(), config.gateway().id());
+      // Reads and parses the TLS files as a start would; connects to nothing.
+      new MqttTransport(transportConfig(config, topics, new byte[0])).close();
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static TransportConfig transportConfig(
+      GatewayConfig config, Topics topics, byte[] offline) throws IOException {
+    MqttConfig mqtt = config.mqtt();
+    return TransportConfig.builder(mqtt.serverUri(), mqtt.clientIdFor(config.gateway().id()))
+        .credentials(mqtt.username(), password(mqtt))
+        .keepAlive(mqtt.keepAlive())
+        .connectTimeout(mqtt.connectTimeout())
+        .maxInFlight(MAX_IN_FLIGHT)
+        .reconnect(Duration.ofSeconds(1), mqtt.reconnectMax())
+        .will(new TransportConfig.Will(topics.state(), offline, 1, true))
+        .tls(tls(mqtt))
+        .build();
   }
 
   private static TlsConfig tls(MqttConfig mqtt) {
