@@ -123,7 +123,7 @@ def run_edgerule(a, units, interval_ms, outdir):
             stdout=logs["sub"], stderr=subprocess.DEVNULL)
         time.sleep(0.5)
         config = gwconfig.write(outdir, units, interval_ms, a.modbus_port, a.mqtt_port,
-                                "batch" if a.mode == "batch" else "true")
+                                "batch" if a.mode == "batch" else "true", a.outbox_flush)
         logs["gw"] = open(os.path.join(outdir, "gateway.log"), "w")
         t_spawn = time.time()
         gw = subprocess.Popen([os.path.join(REPO, "edgerule"), "run", "--config", config],
@@ -234,6 +234,8 @@ def main():
     ap.add_argument("--quiet-threshold", type=float, default=20)
     ap.add_argument("--quiet-max-wait", type=float, default=120)
     ap.add_argument("--start-timeout", type=float, default=60)
+    ap.add_argument("--outbox-flush", help="the gateway's outbox.flush, e.g. every_message or '{every: 10ms}' "
+                    "(default: the gateway's default)")
     ap.add_argument("--drain", type=float, default=2,
                     help="seconds the recorder goes on after the window before the gateway stops")
     ap.add_argument("--keep-sublog", action="store_true")

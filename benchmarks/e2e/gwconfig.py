@@ -20,7 +20,7 @@ def points():
     return "\n".join(rows)
 
 
-def write(run_dir, units, interval_ms, modbus_port, mqtt_port, telemetry="true"):
+def write(run_dir, units, interval_ms, modbus_port, mqtt_port, telemetry="true", outbox_flush=None):
     """Writes gateway.yaml and the rule into run_dir; returns the config path."""
     rules_dir = os.path.join(run_dir, "rules")
     os.makedirs(rules_dir, exist_ok=True)
@@ -45,7 +45,8 @@ def write(run_dir, units, interval_ms, modbus_port, mqtt_port, telemetry="true")
                if units else "")
             + "mqtt:\n  broker: tcp://127.0.0.1:%d\n  telemetry: %s\n  telemetry_qos: 0\n" % (mqtt_port, telemetry)
             + "pipeline:\n  alarms_per_rule: %d\n  health_interval: 5s\n" % max(100, min(10000, units * NREG))
-            + "rule_limits:\n  memory_pages: 64\n")
+            + "rule_limits:\n  memory_pages: 64\n"
+            + ("outbox:\n  flush: %s\n" % outbox_flush if outbox_flush else ""))
     path = os.path.join(run_dir, "gateway.yaml")
     with open(path, "w") as f:
         f.write(text)
