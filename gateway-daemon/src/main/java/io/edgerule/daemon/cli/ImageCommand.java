@@ -3,7 +3,6 @@ package io.edgerule.daemon.cli;
 import io.edgerule.adapter.DurationText;
 import io.edgerule.ota.image.GatewayVersion;
 import io.edgerule.ota.image.ImageArchive;
-import io.edgerule.ota.image.ImageBuilder;
 import io.edgerule.ota.image.ImageLimits;
 import io.edgerule.ota.image.ImageManifest;
 import io.edgerule.ota.image.ImageManifestJson;
@@ -16,7 +15,6 @@ import io.edgerule.ota.trust.SignatureEntry;
 import io.edgerule.ota.trust.Signer;
 import io.edgerule.ota.trust.TrustException;
 import io.edgerule.ota.trust.TrustRoot;
-import io.edgerule.sandbox.RuleManifest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -24,10 +22,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,7 +42,7 @@ import picocli.CommandLine.Spec;
     description = "Build, sign, verify and inspect signed rule images (.rimg).",
     mixinStandardHelpOptions = true,
     subcommands = {
-      ImageCommand.Build.class,
+      ImageBuildCommand.class,
       ImageCommand.Sign.class,
       ImageCommand.Verify.class,
       ImageCommand.Inspect.class
@@ -76,151 +71,6 @@ public final class ImageCommand {
       throw new IOException(file + ": larger than " + max + " bytes");
     }
     return Files.readAllBytes(file);
-  }
-
-  @Command(
-      name = "build",
-      description =
-          "Build an unsigned image from rule manifests (each names its module). Exit 0, or 2 for bad input.",
-      mixinStandardHelpOptions = true)
-  static final class Build implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Option(names = "--name", required = true, description = "The image's name.")
-    String name;
-
-    @Option(names = "--version", required = true, description = "Version label (e.g. 1.4.0).")
-    String version;
-
-    @Option(
-        names = "--security-version",
-        required = true,
-        paramLabel = "N",
-        description = "Monotonic security version: gateways refuse an image below their floor.")
-    long securityVersion;
-
-    @Option(
-        names = "--expires",
-        defaultValue = "90d",
-        paramLabel = "WHEN",
-        description = "Expiry: an instant or a duration from now (default 90d).")
-    String expires;
-
-    @Option(
-        names = "--gateway-min",
-        required = true,
-        paramLabel = "V",
-        description = "Oldest gateway version it runs on.")
-    String gatewayMin;
-
-    @Option(
-        names = "--gateway-below",
-        paramLabel = "V",
-        description = "First gateway version it no longer runs on.")
-    String gatewayBelow;
-
-    @Option(
-        names = "--rule",
-        required = true,
-        paramLabel = "MANIFEST",
-        description = "A rule manifest (its 'module' key names the .wasm). Repeat for more rules.")
-    List<Path> rules;
-
-    @Option(
-        names = "--self-test",
-        paramLabel = "RULE=EVENTS,EXPECTED",
-        description =
-            "Self-test vectors of a rule: events JSONL ('rule record') and the expected output JSONL ('rule test').")
-    Map<String, String> selfTests = new HashMap<>();
-
-    @Option(names = "--out", required = true, paramLabel = "FILE")
-    Path out;
-
-    @Override
-    public Integer call() {
-      PrintWriter err = spec.commandLine().getErr();
-      try {
-        Instant now = Instant.now();
-        var compat =
-            new ImageManifest.Compatibility(
-                GatewayVersion.parse(gatewayMin),
-                Optional.ofNullable(gatewayBelow).map(GatewayVersion::parse),
-                RuleManifest.ABI_VERSION);
-        var header =
-            new ImageBuilder.Header(
-                name,
-                version,
-                securityVersion,
-                now,
-                instantOrAfter("--expires", expires, now),
-                compat);
-        List<ImageBuilder.RuleFiles> files = new ArrayList<>();
-        List<String> where = new ArrayList<>();
-        Map<String, String> tests = new HashMap<>(selfTests);
-        for (Path m : rules) {
-          RuleManifest manifest = RuleManifest.load(m);
-          Path wasm =
-              manifest
-                  .module()
-                  .orElseThrow(
-                      () ->
-                          new IllegalArgumentException(
-                              m + ": names no module (add 'module: NAME.wasm')"));
-          Optional<byte[]> events = Optional.empty();
-          Optional<byte[]> expected = Optional.empty();
-          String test = tests.remove(manifest.name());
-          if (test != null) {
-            String[] two = test.split(",", -1);
-            if (two.length != 2) {
-              throw new IllegalArgumentException(
-                  "--self-test " + manifest.name() + "=" + test + ": give EVENTS,EXPECTED");
-            }
-            events = Optional.of(read(Path.of(two[0]), ImageLimits.defaults().maxEntryBytes()));
-            // The gateway runs these events at trial: a line it cannot read is refused here, at
-            // build.
-            EventJsonl.Parsed parsed = EventJsonl.parse(events.get());
-            if (!parsed.errors().isEmpty()) {
-              EventJsonl.LineError first = parsed.errors().get(0);
-              throw new IllegalArgumentException(
-                  two[0]
-                      + ":"
-                      + first.line()
-                      + ": "
-                      + first.message()
-                      + " ("
-                      + parsed.errors().size()
-                      + " bad line(s))");
-            }
-            expected = Optional.of(read(Path.of(two[1]), ImageLimits.defaults().maxEntryBytes()));
-          }
-          files.add(
-              new ImageBuilder.RuleFiles(
-                  read(wasm, ImageLimits.defaults().maxEntryBytes()),
-                  read(m, RuleManifest.MAX_SIZE),
-                  events,
-                  expected));
-          where.add(m.toString());
-        }
-        if (!tests.isEmpty()) {
-          throw new IllegalArgumentException(
-              "--self-test for rules not in the image: " + tests.keySet());
-        }
-        byte[] image = ImageBuilder.build(header, files, where);
-        Files.write(out, image);
-        spec.commandLine()
-            .getOut()
-            .printf(
-                "built %s: %s %s, security version %d, %d rule(s), unsigned (sign it with 'edgerule image sign')%n",
-                out, name, version, securityVersion, files.size());
-        return ExitCodes.OK;
-      } catch (IOException e) {
-        err.println("edgerule image build: " + e.getMessage());
-        return ExitCodes.CONFIG;
-      } catch (RuntimeException e) {
-        err.println("edgerule image build: " + e.getMessage());
-        return ExitCodes.CONFIG;
-      }
-    }
   }
 
   @Command(

@@ -223,6 +223,36 @@ class ImageWorkflowCliTest {
   }
 
   @Test
+  void selfTestVectorsThatFailOnTheBuildMachineAreRefused() {
+    // pump's events with deadband's expected output: the replay gives other lines
+    Run r =
+        run(
+            "image",
+            "build",
+            "--name",
+            "plant",
+            "--version",
+            "1",
+            "--security-version",
+            "1",
+            "--gateway-min",
+            "0.1.0",
+            "--rule",
+            EXAMPLES.resolve("pump.yaml").toString(),
+            "--self-test",
+            "pump="
+                + EXAMPLES.resolve("pump.events.jsonl")
+                + ","
+                + EXAMPLES.resolve("deadband.expected.jsonl"),
+            "--out",
+            p("bad.rimg"));
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--self-test pump: expected line 1 is "), r.err());
+    assertTrue(r.err().contains("but the rule gives {\"time\""), r.err());
+    assertTrue(Files.notExists(tmp.resolve("bad.rimg")));
+  }
+
+  @Test
   void badInputIsExitTwoWithAMessage() {
     Run r =
         run(
