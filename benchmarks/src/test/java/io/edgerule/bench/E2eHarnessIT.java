@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ class E2eHarnessIT {
   @Test
   void aShortRunReportsDeliveredSamplesWithLatencyCpuAndMemory() throws Exception {
     Path log = out.resolve("harness.log");
+    int[] ports = freePorts(2);
     Process p =
         new ProcessBuilder(
                 List.of(
@@ -44,9 +46,9 @@ class E2eHarnessIT {
                     "--start-timeout",
                     "240",
                     "--modbus-port",
-                    Integer.toString(freePort()),
+                    Integer.toString(ports[0]),
                     "--mqtt-port",
-                    Integer.toString(freePort()),
+                    Integer.toString(ports[1]),
                     "--outdir",
                     out.resolve("run").toString()))
             .redirectErrorStream(true)
@@ -90,9 +92,25 @@ class E2eHarnessIT {
     assertTrue(table.contains("| read→MQTT p99 ms |"), table);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /**
+   * Distinct free ports: all sockets are held open until every port is chosen, because the kernel
+   * may hand a port that was just closed out again to the next bind(0), and Modbus and MQTT on one
+   * port fail the run.
+   */
+  private static int[] freePorts(int n) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0);
+        held.add(s);
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
     }
   }
 }
