@@ -416,6 +416,13 @@ public final class DevicePoller implements AutoCloseable {
 
   private void finishCycle() {
     cycleRunning = false;
+    try {
+      // Every read of the cycle has answered or failed: its samples are all handed in, so the
+      // gateway can send them as one telemetry batch now.
+      sink.cycleEnd(settings.device());
+    } catch (RuntimeException e) {
+      log.error("{}: event sink failed at the end of a cycle", settings.device(), e);
+    }
     if (integrityDue || !integrityEver) {
       lastIntegrity = cycleStart;
       integrityEver = true;
