@@ -1,6 +1,6 @@
 package io.edgerule.daemon;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgerule.adapter.AdapterContext;
 import io.edgerule.adapter.AdapterFactory;
@@ -11,17 +11,22 @@ import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.ProtocolAdapter;
 import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.daemon.config.RuleConfig;
+import io.edgerule.daemon.config.TelemetrySettings;
 import io.edgerule.daemon.mqtt.OutboxUplink;
-import io.edgerule.daemon.mqtt.Payloads;
-import io.edgerule.daemon.mqtt.Topics;
 import io.edgerule.daemon.mqtt.Uplink;
 import io.edgerule.daemon.mqtt.UplinkFactory;
+import io.edgerule.daemon.namespace.FleetNamespace;
+import io.edgerule.daemon.namespace.GatewayState;
+import io.edgerule.daemon.namespace.Namespaces;
+import io.edgerule.daemon.namespace.json.JsonNamespace;
 import io.edgerule.daemon.pipeline.ActionDispatcher;
 import io.edgerule.daemon.pipeline.AdapterGuard;
 import io.edgerule.daemon.pipeline.Commands;
 import io.edgerule.daemon.pipeline.Ingress;
 import io.edgerule.daemon.pipeline.PointDirectory;
 import io.edgerule.daemon.pipeline.RuleSlot;
+import io.edgerule.daemon.pipeline.TelemetryOut;
+import io.edgerule.mqtt.outbox.OutboundMessage;
 import io.edgerule.sandbox.Rule;
 import io.edgerule.sandbox.RuleEngine;
 import io.edgerule.sandbox.RuleLoadException;
@@ -73,11 +78,12 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable, Commands.RuleControl {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
   private static final long SHUTDOWN_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final ObjectMapper STATE_JSON = new ObjectMapper();
 
   private final GatewayConfig config;
   private final GatewayListener listener;
   private final Clock clock;
-  private final Topics topics;
+  private final FleetNamespace namespace;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService blockingIo;
   private final ExecutorService ruleThreads;
@@ -94,6 +100,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
   private final ActionDispatcher dispatcher;
   private final Thread dispatchThread;
   private final Liveness liveness = new Liveness(System::nanoTime);
+  private final TelemetryOut telemetry;
   private volatile boolean closed;
 
   private Gateway(
@@ -107,7 +114,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     this.listener = listener;
     this.clock = clock;
     String id = config.gateway().id();
-    this.topics = new Topics(config.mqtt() == null ? "edgerule" : config.mqtt().topicPrefix(), id);
+    this.namespace = Namespaces.create(config.mqtt(), id);
     Files.createDirectories(config.gateway().stateDir());
 
     ScheduledThreadPoolExecutor sched =
@@ -146,7 +153,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     this.directory = new PointDirectory(List.copyOf(adapters));
     adapters.forEach(g -> g.attach(directory));
     this.dispatcher =
-        new ActionDispatcher(directory, uplink, topics, listener, clock, config.pipeline());
+        new ActionDispatcher(directory, uplink, namespace, listener, clock, config.pipeline());
     this.engine =
         new RuleEngine(
             config.ruleLimits(),
@@ -154,7 +161,15 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
             clock,
             RuleStateStore.directory(config.gateway().stateDir()));
     loadRules();
-    new Commands(uplink, topics, dispatcher, this).subscribe();
+    new Commands(uplink, namespace, dispatcher, this, () -> snapshot("online")).subscribe();
+    this.telemetry =
+        new TelemetryOut(
+            namespace,
+            uplink::publish,
+            config.mqtt() == null
+                ? new TelemetrySettings(TelemetrySettings.Mode.OFF, null)
+                : config.mqtt().telemetrySettings(),
+            config.deviceTelemetry());
     this.dispatchThread = threads("edgerule-dispatch").newThread(this::dispatchLoop);
   }
 
@@ -269,10 +284,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
       log.warn("no 'mqtt:' section: telemetry, alarms and rule publications are not sent anywhere");
       return Uplink.none();
     }
-    ObjectNode online = Payloads.object().put("status", "online");
-    ObjectNode offline =
-        Payloads.object().put("status", "offline").put("reason", "connection lost");
-    return UplinkFactory.open(config, topics, Payloads.bytes(online), Payloads.bytes(offline));
+    return UplinkFactory.open(config, namespace);
   }
 
   private void loadRules() {
@@ -324,10 +336,14 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
   private void dispatchLoop() {
     List<PointEvent> batch = new ArrayList<>(256);
     List<RuleSlot> due = new ArrayList<>();
+    List<Ingress.CycleEnd> cycleEnds = new ArrayList<>();
+    long idle = TimeUnit.MILLISECONDS.toNanos(200);
     try {
       while (true) {
         batch.clear();
-        if (!ingress.drain(batch, 256, 200, TimeUnit.MILLISECONDS)) {
+        long wait = telemetry.nanosUntilDue(System.nanoTime(), idle);
+        if (!ingress.drain(batch, 256, wait, TimeUnit.NANOSECONDS)) {
+          telemetry.flushAll();
           return;
         }
         liveness.dispatcherTurned();
@@ -339,9 +355,16 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
           slot.startTurn();
         }
         due.clear();
+        long now = System.nanoTime();
         for (PointEvent event : batch) {
-          telemetry(event);
+          telemetry.offer(event, now);
         }
+        ingress.takeCycleEnds(cycleEnds);
+        if (!cycleEnds.isEmpty()) {
+          telemetry.cycleEnds(cycleEnds);
+          cycleEnds.clear();
+        }
+        telemetry.flushDue(now);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -358,16 +381,6 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
       if (slot.queue(event)) {
         due.add(slot);
       }
-    }
-  }
-
-  private void telemetry(PointEvent event) {
-    if (config.mqtt() != null && config.mqtt().telemetry()) {
-      uplink.publish(
-          topics.telemetry(event.point()),
-          Payloads.telemetry(event),
-          config.mqtt().telemetryQos(),
-          false);
     }
   }
 
@@ -392,76 +405,33 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
 
   private void publishState() {
     try {
-      uplink.publish(topics.state(), Payloads.bytes(state("online")), 1, true);
+      namespace.state(snapshot("online"), uplink::publish);
     } catch (RuntimeException e) {
       log.warn("state snapshot failed: {}", e.toString());
     }
   }
 
-  /** The state snapshot published (retained) on the state topic; also for `health`. */
+  /** The state snapshot (the namespace publishes it on every health interval). */
+  public GatewayState snapshot(String status) {
+    return StateSnapshots.collect(
+        status,
+        config.gateway().id(),
+        clock.instant(),
+        health(),
+        slots,
+        failedRules,
+        dispatcher,
+        ingress,
+        uplink);
+  }
+
+  /** The state snapshot in the JSON namespace's form, as a tree (for {@code health} and tests). */
   public ObjectNode state(String status) {
-    ObjectNode root = Payloads.object();
-    root.put("status", status);
-    root.put("gateway", config.gateway().id());
-    root.put("time", clock.instant().toString());
-    ArrayNode adaptersNode = root.putArray("adapters");
-    for (AdapterHealth h : health()) {
-      ObjectNode a =
-          adaptersNode.addObject().put("name", h.adapter()).put("state", h.state().name());
-      ArrayNode devices = a.putArray("devices");
-      for (AdapterHealth.DeviceHealth d : h.devices()) {
-        ObjectNode dn =
-            devices.addObject().put("device", d.device()).put("state", d.state().name());
-        if (!d.lastError().isEmpty()) {
-          dn.put("last_error", d.lastError());
-        }
-        ObjectNode counters = dn.putObject("counters");
-        d.counters().forEach(counters::put);
-      }
+    try {
+      return (ObjectNode) STATE_JSON.readTree(JsonNamespace.stateJson(snapshot(status)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot happen reading our own JSON", e);
     }
-    ArrayNode rules = root.putArray("rules");
-    for (RuleSlot s : slots) {
-      Rule r = s.rule();
-      ObjectNode rn =
-          rules
-              .addObject()
-              .put("name", s.name())
-              .put("status", r.status().name())
-              .put("faults", r.faultCount())
-              .put("batches", s.batches())
-              .put("ticks", s.ticks())
-              .put("dropped", s.dropped())
-              .put("throttled", s.throttled())
-              .put("module", r.moduleDigest().substring(0, 12));
-      Map<String, Long> counters = dispatcher.account(s.name()).counters();
-      if (!counters.isEmpty()) {
-        ObjectNode cn = rn.putObject("counters");
-        counters.forEach(cn::put);
-      }
-      r.readmitAt().ifPresent(at -> rn.put("readmit_at", at.toString()));
-      r.quarantineCause().ifPresent(f -> rn.put("last_error", f.kind() + ": " + f.message()));
-      ShadowRun shadow = s.shadow();
-      if (shadow != null) {
-        ShadowReport sr = shadow.report();
-        rn.putObject("shadow")
-            .put("module", sr.candidateDigest().substring(0, 12))
-            .put("calls", sr.calls())
-            .put("matched", sr.matched())
-            .put("differed", sr.differed())
-            .put("candidate_failures", sr.candidateFailures());
-      }
-    }
-    failedRules.forEach(
-        (name, why) ->
-            rules.addObject().put("name", name).put("status", "FAILED").put("error", why));
-    ObjectNode alarms = root.putObject("alarms");
-    dispatcher.alarms().forEach(alarms::put);
-    root.putObject("pipeline")
-        .put("accepted", ingress.accepted())
-        .put("dropped", ingress.dropped())
-        .put("queue_depth", ingress.depth());
-    uplink.describeTo(root.putObject("uplink"));
-    return root;
   }
 
   public List<AdapterHealth> health() {
@@ -681,8 +651,9 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     return uplink;
   }
 
-  public Topics topics() {
-    return topics;
+  /** How this gateway's events look on the wire ({@code mqtt.namespace}). */
+  public FleetNamespace namespace() {
+    return namespace;
   }
 
   /**
@@ -714,7 +685,9 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     closeAdapters();
     dispatcher.outbox().drain(); // what the window takes now; the rest is dropped with the uplink
     if (uplink instanceof OutboxUplink outboxUplink) {
-      outboxUplink.closeWith(Payloads.bytes(state("offline").put("reason", "shutdown")));
+      List<OutboundMessage> last = new ArrayList<>();
+      namespace.death(snapshot("offline").withStatus("offline", "shutdown"), last::add);
+      outboxUplink.closeWith(last);
     } else {
       uplink.close();
     }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgerule.adapter.DurationText;
 import io.edgerule.adapter.PointId;
 import io.edgerule.daemon.config.GatewayConfig;
-import io.edgerule.daemon.mqtt.Topics;
+import io.edgerule.daemon.namespace.json.JsonTopics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,7 +100,14 @@ public final class WritePointCommand implements Callable<Integer> {
       err.println("edgerule: --timeout: " + e.getMessage());
       return ExitCodes.FAILURE;
     }
-    Topics topics = new Topics(cfg.mqtt().topicPrefix(), cfg.gateway().id());
+    if (cfg.mqtt().namespace() != io.edgerule.daemon.config.MqttConfig.Namespace.JSON) {
+      err.println(
+          "edgerule: write-point speaks the json namespace's commands; this gateway uses mqtt.namespace: "
+              + cfg.mqtt().namespace().name().toLowerCase(java.util.Locale.ROOT));
+      return ExitCodes.FAILURE;
+    }
+    // The fleet's side of the JSON namespace: the topics the gateway listens and answers on.
+    JsonTopics topics = new JsonTopics(cfg.mqtt().topicPrefix(), cfg.gateway().id());
     String id = "cli-" + UUID.randomUUID();
     ObjectNode body = JSON.createObjectNode().put("id", id).put("point", point);
     body.set("value", parseValue(value, text));

@@ -111,6 +111,8 @@ public final class ConfigLoader {
       use = JsonTypeInfo.Id.NAME,
       include = JsonTypeInfo.As.PROPERTY,
       property = "protocol")
+  // The gateway's own keys in a device entry: read by DeviceTelemetry, unknown to the adapters.
+  @com.fasterxml.jackson.annotation.JsonIgnoreProperties({"telemetry", "telemetry_window"})
   private abstract static class DeviceConfigMixin {}
 
   private static final class DurationDeserializer extends JsonDeserializer<Duration> {
@@ -214,6 +216,7 @@ public final class ConfigLoader {
       throw new ConfigException(file, 0, 0, "the file has no content");
     }
     GatewayConfig config = resolvePaths(raw, file.toAbsolutePath().getParent(), where, file);
+    config = withDeviceTelemetry(config, where, file);
     DeviceChecks.unique(config, where, file);
     DeviceChecks.together(factories, config, where, file);
     return config;
@@ -287,7 +290,24 @@ public final class ConfigLoader {
         c.mqtt() == null ? null : c.mqtt().resolveAgainst(dir),
         c.pipeline(),
         c.ruleLimits(),
-        c.outbox().resolveAgainst(dir));
+        c.outbox().resolveAgainst(dir),
+        c.deviceTelemetry());
+  }
+
+  private static GatewayConfig withDeviceTelemetry(GatewayConfig c, YamlLocations where, Path file)
+      throws ConfigException {
+    var overrides = DeviceTelemetry.read(c.devices(), c.mqtt(), where, file);
+    return overrides.isEmpty()
+        ? c
+        : new GatewayConfig(
+            c.gateway(),
+            c.devices(),
+            c.rules(),
+            c.mqtt(),
+            c.pipeline(),
+            c.ruleLimits(),
+            c.outbox(),
+            overrides);
   }
 
   static ConfigException at(Path file, YamlLocations.Position pos, String problem) {

@@ -1,8 +1,10 @@
 package io.edgerule.daemon.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.edgerule.adapter.DeviceConfig;
 import io.edgerule.sandbox.RuleLimits;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -13,6 +15,9 @@ import java.util.Objects;
  * @param outbox the uplink's disk-backed outbox ({@code outbox:})
  * @param ruleLimits the ceiling for every rule's limits ({@code rule_limits:}); unset limits take
  *     {@link RuleLimits#hostDefaults()}
+ * @param deviceTelemetry the telemetry settings of devices whose entry overrides the gateway's
+ *     ({@code telemetry:}, {@code telemetry_window:} in the device's entry), by device name; read
+ *     by {@link DeviceTelemetry}, not bound from a key of its own
  */
 public record GatewayConfig(
     GatewaySection gateway,
@@ -21,7 +26,8 @@ public record GatewayConfig(
     MqttConfig mqtt,
     PipelineConfig pipeline,
     RuleLimits ruleLimits,
-    OutboxSection outbox) {
+    OutboxSection outbox,
+    @JsonIgnore Map<String, TelemetrySettings> deviceTelemetry) {
 
   public GatewayConfig {
     Objects.requireNonNull(gateway, "'gateway' section is required");
@@ -30,9 +36,22 @@ public record GatewayConfig(
     pipeline = pipeline == null ? PipelineConfig.DEFAULTS : pipeline;
     ruleLimits = ruleLimits == null ? RuleLimits.hostDefaults() : ruleLimits;
     outbox = outbox == null ? OutboxSection.DEFAULTS : outbox;
+    deviceTelemetry = deviceTelemetry == null ? Map.of() : Map.copyOf(deviceTelemetry);
   }
 
-  /** A config with the default outbox. */
+  /** A config whose devices all use the gateway's telemetry settings. */
+  public GatewayConfig(
+      GatewaySection gateway,
+      List<DeviceConfig> devices,
+      List<RuleConfig> rules,
+      MqttConfig mqtt,
+      PipelineConfig pipeline,
+      RuleLimits ruleLimits,
+      OutboxSection outbox) {
+    this(gateway, devices, rules, mqtt, pipeline, ruleLimits, outbox, Map.of());
+  }
+
+  /** A config with the default outbox, whose devices all use the gateway's telemetry settings. */
   public GatewayConfig(
       GatewaySection gateway,
       List<DeviceConfig> devices,
@@ -40,7 +59,7 @@ public record GatewayConfig(
       MqttConfig mqtt,
       PipelineConfig pipeline,
       RuleLimits ruleLimits) {
-    this(gateway, devices, rules, mqtt, pipeline, ruleLimits, null);
+    this(gateway, devices, rules, mqtt, pipeline, ruleLimits, null, Map.of());
   }
 
   private static <T> List<T> noEmptyEntries(String section, List<T> entries) {

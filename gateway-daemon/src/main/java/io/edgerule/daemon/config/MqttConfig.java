@@ -15,10 +15,16 @@ import java.util.regex.Pattern;
  * @param tls TLS files and host name verification for {@code ssl://} and {@code mqtts://}
  * @param clientId defaults to {@code edgerule-<gateway id>}
  * @param topicPrefix first topic segment of everything this gateway publishes (default "edgerule")
- * @param telemetry publish every point change under {@code <prefix>/<gateway>/telemetry/...}
+ * @param telemetry {@code per_point} (default: one message per point event), {@code batch} (one per
+ *     device and read cycle or window) or {@code off}; {@code true}/{@code false} mean
+ *     per_point/off
  * @param telemetryQos QoS of telemetry (0 or 1)
  * @param reconnectMax the longest wait between connection attempts (they start at 1 s and double,
  *     with jitter)
+ * @param telemetryWindow in batch mode, the longest an event waits for its message (10ms..1h,
+ *     default 1s)
+ * @param namespace how events become topics and payloads ({@code json}, the default, or {@code
+ *     sparkplug})
  */
 public record MqttConfig(
     URI broker,
@@ -28,11 +34,20 @@ public record MqttConfig(
     Path passwordFile,
     MqttTls tls,
     String topicPrefix,
-    Boolean telemetry,
+    TelemetrySettings.Mode telemetry,
     Integer telemetryQos,
     Duration keepAlive,
     Duration connectTimeout,
-    Duration reconnectMax) {
+    Duration reconnectMax,
+    Namespace namespace,
+    Duration telemetryWindow) {
+
+  /** The fleet namespaces ({@code io.edgerule.daemon.namespace}). */
+  public enum Namespace {
+    JSON,
+    SPARKPLUG
+  }
+
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
 
   public MqttConfig {
@@ -66,7 +81,9 @@ public record MqttConfig(
               + topicPrefix
               + "'");
     }
-    telemetry = telemetry == null || telemetry;
+    telemetry = telemetry == null ? TelemetrySettings.Mode.PER_POINT : telemetry;
+    telemetryWindow = telemetryWindow == null ? TelemetrySettings.DEFAULT_WINDOW : telemetryWindow;
+    TelemetrySettings.checkWindow("telemetry_window", telemetryWindow);
     telemetryQos = telemetryQos == null ? 0 : telemetryQos;
     if (telemetryQos != 0 && telemetryQos != 1) {
       throw new IllegalArgumentException("telemetry_qos: must be 0 or 1, got " + telemetryQos);
@@ -91,6 +108,11 @@ public record MqttConfig(
         || reconnectMax.compareTo(Duration.ofHours(1)) > 0) {
       throw new IllegalArgumentException(
           "reconnect_max: must be 1s..1h, got " + DurationText.format(reconnectMax));
+    }
+    namespace = namespace == null ? Namespace.JSON : namespace;
+    if (namespace == Namespace.SPARKPLUG) {
+      // Until the Sparkplug namespace lands (io.edgerule.daemon.namespace.sparkplug).
+      throw new IllegalArgumentException("namespace: sparkplug is not available in this build yet");
     }
     if (password != null && username == null) {
       throw new IllegalArgumentException("password: is set but username is not");
@@ -122,7 +144,9 @@ public record MqttConfig(
         telemetryQos,
         keepAlive,
         connectTimeout,
-        reconnectMax);
+        reconnectMax,
+        namespace,
+        telemetryWindow);
   }
 
   @Override
@@ -136,6 +160,11 @@ public record MqttConfig(
         + ", tls="
         + tls
         + "]";
+  }
+
+  /** The gateway's telemetry settings (a device may override them). */
+  public TelemetrySettings telemetrySettings() {
+    return new TelemetrySettings(telemetry, telemetryWindow);
   }
 
   public String clientIdFor(String gatewayId) {

@@ -28,6 +28,7 @@ final class YamlLocations {
 
   private final Map<String, Position> values = new HashMap<>();
   private final Map<String, Position> keys = new HashMap<>();
+  private final Map<String, Node> nodes = new HashMap<>();
 
   /**
    * Nodes already indexed. An alias is the same node object as its anchor, so walking every path to
@@ -78,6 +79,7 @@ final class YamlLocations {
       return;
     }
     values.putIfAbsent(path, position(node.getStartMark()));
+    nodes.putIfAbsent(path, node);
     if (node instanceof MappingNode mapping) {
       for (NodeTuple tuple : mapping.getValue()) {
         if (tuple.getKeyNode() instanceof ScalarNode key) {
@@ -109,6 +111,21 @@ final class YamlLocations {
       p = parent(p);
     }
   }
+
+  /**
+   * The text of the scalar at exactly {@code path}; null if there is none; {@code NOT_SCALAR} if
+   * the node there is a list or a mapping.
+   */
+  String scalar(String path) {
+    Node n = nodes.get(path);
+    if (n == null) {
+      return null;
+    }
+    return n instanceof ScalarNode s ? s.getValue() : NOT_SCALAR;
+  }
+
+  /** What {@link #scalar} returns for a list or mapping. */
+  static final String NOT_SCALAR = new String("(not a scalar)");
 
   /** The key of {@code path} if it is a mapping entry, else {@link #value}. */
   Position key(String path) {

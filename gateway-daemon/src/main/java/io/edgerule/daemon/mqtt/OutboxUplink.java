@@ -1,6 +1,7 @@
 package io.edgerule.daemon.mqtt;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgerule.daemon.namespace.FleetNamespace;
+import io.edgerule.daemon.namespace.GatewayState;
 import io.edgerule.mqtt.ConnectionListener;
 import io.edgerule.mqtt.MqttTransport;
 import io.edgerule.mqtt.TransportConfig;
@@ -14,7 +15,7 @@ import io.edgerule.mqtt.outbox.OutboxStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,11 +29,11 @@ import org.slf4j.LoggerFactory;
  * leaves the outbox only when the broker acknowledged it. So a broker outage, a restart or a {@code
  * kill -9} of the gateway loses nothing the outbox accepted (within its flush policy).
  *
- * <p>Two messages do not go through the outbox, on purpose: the retained {@code online} state sent
- * right after each connect and the {@code offline} state of a clean shutdown. They answer the
- * broker's last will on the same topic and must follow the connect at once; a copy queued behind a
- * backlog would say "online" minutes late, and a stale one replayed after a restart would be wrong.
- * The periodic state snapshots do go through the outbox (class {@code STATE}).
+ * <p>The fleet namespace's birth messages (JSON: the retained {@code online} state) sent right
+ * after each connect and its death messages at a clean shutdown do not go through the outbox, on
+ * purpose. They answer the broker's last will and must follow the connect at once; a copy queued
+ * behind a backlog would say "online" minutes late, and a stale one replayed after a restart would
+ * be wrong. The periodic state snapshots do go through the outbox (class {@code STATE}).
  */
 public final class OutboxUplink implements Uplink {
   private static final Logger log = LoggerFactory.getLogger(OutboxUplink.class);
@@ -40,26 +41,23 @@ public final class OutboxUplink implements Uplink {
   /** How long a clean shutdown waits for the backlog to go out before leaving it on disk. */
   private static final Duration DRAIN_ON_CLOSE = Duration.ofSeconds(2);
 
-  private final Topics topics;
+  private final FleetNamespace namespace;
   private final MqttTransport transport;
   private final Outbox outbox;
   private final Forwarder forwarder;
-  private final byte[] onlinePayload;
   private final AtomicLong published = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicBoolean appendFailureLogged = new AtomicBoolean();
   private volatile boolean closed;
 
   private OutboxUplink(
-      Topics topics,
+      FleetNamespace namespace,
       MqttTransport transport,
       Outbox outbox,
-      ForwarderConfig forwarding,
-      byte[] onlinePayload) {
-    this.topics = topics;
+      ForwarderConfig forwarding) {
+    this.namespace = namespace;
     this.transport = transport;
     this.outbox = outbox;
-    this.onlinePayload = onlinePayload.clone();
     this.forwarder = new Forwarder(outbox, transport::publish, forwarding);
     transport.addListener(
         new ConnectionListener() {
@@ -74,16 +72,15 @@ public final class OutboxUplink implements Uplink {
    * Opens the outbox (messages left by an earlier run are sent first), starts forwarding and starts
    * connecting in the background.
    *
-   * @param transportConfig its last will should be the retained {@code offline} state
+   * @param transportConfig its last will should be the namespace's {@link FleetNamespace#will()}
    * @throws IOException when the outbox file cannot be opened or a TLS file cannot be read (the
    *     message names the file)
    */
   public static OutboxUplink open(
-      Topics topics,
+      FleetNamespace namespace,
       TransportConfig transportConfig,
       OutboxConfig outboxConfig,
-      ForwarderConfig forwarding,
-      byte[] onlinePayload)
+      ForwarderConfig forwarding)
       throws IOException {
     Outbox outbox = Outbox.open(outboxConfig);
     MqttTransport transport;
@@ -99,30 +96,47 @@ public final class OutboxUplink implements Uplink {
           outboxConfig.file(),
           outbox.recoveredAtOpen());
     }
-    OutboxUplink uplink = new OutboxUplink(topics, transport, outbox, forwarding, onlinePayload);
+    // The namespace is asked for its will before every attempt (Sparkplug's NDEATH changes with
+    // each connection); the config's will is the first one.
+    transport.willBeforeEachConnect(
+        () -> {
+          OutboundMessage w = namespace.will();
+          return new TransportConfig.Will(w.topic(), w.payload(), w.qos(), w.retain());
+        });
+    OutboxUplink uplink = new OutboxUplink(namespace, transport, outbox, forwarding);
     uplink.forwarder.start();
     transport.start();
     return uplink;
   }
 
   private void publishOnline() {
-    transport
-        .publish(topics.state(), onlinePayload, 1, true)
-        .whenComplete(
-            (ok, e) -> {
-              if (e != null) {
-                log.debug("online state not published: {}", e.toString());
-              }
-            });
+    namespace.birth(
+        m ->
+            transport
+                .publish(m.topic(), m.payload(), m.qos(), m.retain())
+                .whenComplete(
+                    (ok, e) -> {
+                      if (e != null) {
+                        log.debug("birth message to {} not published: {}", m.topic(), e.toString());
+                      }
+                    }));
+  }
+
+  /**
+   * A message without a class (not made by the fleet namespace, which gives each its class) counts
+   * as a rule publication.
+   */
+  @Override
+  public void publish(String topic, byte[] payload, int qos, boolean retained) {
+    publish(new OutboundMessage(topic, payload, qos, retained, MessageClass.RULE_PUBLICATION));
   }
 
   @Override
-  public void publish(String topic, byte[] payload, int qos, boolean retained) {
+  public void publish(OutboundMessage m) {
     if (closed) {
       refused.incrementAndGet();
       return;
     }
-    OutboundMessage m = new OutboundMessage(topic, payload, qos, retained, topics.classOf(topic));
     try {
       outbox.append(m);
       published.incrementAndGet();
@@ -147,6 +161,15 @@ public final class OutboxUplink implements Uplink {
   public void publish(String topic, byte[] payload, int qos, boolean retained, Runnable done) {
     try {
       publish(topic, payload, qos, retained);
+    } finally {
+      done.run();
+    }
+  }
+
+  @Override
+  public void publish(OutboundMessage m, Runnable done) {
+    try {
+      publish(m);
     } finally {
       done.run();
     }
@@ -191,30 +214,17 @@ public final class OutboxUplink implements Uplink {
   }
 
   @Override
-  public void describeTo(ObjectNode node) {
-    OutboxStats stats = outbox.stats();
-    long dropped = refused.get();
-    for (OutboxStats.ClassStats c : stats.classes().values()) {
-      dropped += c.dropped();
-    }
-    node.put("connected", transport.isConnected())
-        .put("replaying", forwarder.replaying())
-        .put("published", published.get())
-        .put("dropped", dropped)
-        .put("acknowledged", forwarder.acked())
-        .put("resent", forwarder.resent())
-        .put("in_flight", transport.inFlight());
-    ObjectNode classes = node.putObject("classes");
-    for (MessageClass c : MessageClass.values()) {
-      OutboxStats.ClassStats s = stats.of(c);
-      classes
-          .putObject(c.name().toLowerCase(Locale.ROOT))
-          .put("backlog_messages", s.queuedMessages())
-          .put("backlog_bytes", s.queuedBytes())
-          .put("dropped", s.dropped())
-          .put("dropped_for_space", s.droppedForSpace())
-          .put("dropped_for_age", s.droppedForAge());
-    }
+  public GatewayState.UplinkStatus status() {
+    return new GatewayState.UplinkStatus(
+        transport.isConnected(),
+        published.get(),
+        dropped(),
+        new GatewayState.OutboxFigures(
+            forwarder.replaying(),
+            forwarder.acked(),
+            forwarder.resent(),
+            transport.inFlight(),
+            outbox.stats()));
   }
 
   public Outbox outbox() {
@@ -227,24 +237,27 @@ public final class OutboxUplink implements Uplink {
 
   /**
    * Gives the backlog up to {@link #DRAIN_ON_CLOSE} to reach the broker (what is left stays on disk
-   * for the next start), publishes {@code finalState} (retained) directly and disconnects cleanly,
-   * so that no last will is sent.
+   * for the next start), publishes {@code last} (the namespace's death messages) directly and
+   * disconnects cleanly, so that no last will is sent.
    */
-  public void closeWith(byte[] finalState) {
+  public void closeWith(List<OutboundMessage> last) {
     if (closed) {
       return;
     }
     closed = true;
     drainBriefly();
     forwarder.close();
-    if (transport.isConnected()) {
+    for (OutboundMessage m : last) {
+      if (!transport.isConnected()) {
+        break;
+      }
       try {
         transport
-            .publish(topics.state(), finalState, 1, true)
+            .publish(m.topic(), m.payload(), m.qos(), m.retain())
             .toCompletableFuture()
             .get(2, TimeUnit.SECONDS);
       } catch (Exception e) {
-        log.debug("final state not published: {}", e.toString());
+        log.debug("final message to {} not published: {}", m.topic(), e.toString());
       }
     }
     shutdown();

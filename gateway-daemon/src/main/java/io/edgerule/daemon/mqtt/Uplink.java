@@ -1,5 +1,6 @@
 package io.edgerule.daemon.mqtt;
 
+import io.edgerule.mqtt.outbox.OutboundMessage;
 import java.util.function.BiConsumer;
 
 /**
@@ -26,6 +27,22 @@ public interface Uplink extends AutoCloseable {
   }
 
   /**
+   * Publishes a message made by the fleet namespace. Its message class is for the store-and-forward
+   * outbox; an uplink without one ignores it.
+   */
+  default void publish(OutboundMessage m) {
+    publish(m.topic(), m.payload(), m.qos(), m.retain());
+  }
+
+  /**
+   * {@link #publish(OutboundMessage)} with {@code done} as in {@link #publish(String, byte[], int,
+   * boolean, Runnable)}.
+   */
+  default void publish(OutboundMessage m, Runnable done) {
+    publish(m.topic(), m.payload(), m.qos(), m.retain(), done);
+  }
+
+  /**
    * Whether a message published now is sent (or refused) at once rather than kept in an offline
    * buffer: rule publications are handed over only then, so they never fill that buffer.
    */
@@ -44,9 +61,10 @@ public interface Uplink extends AutoCloseable {
   /** Messages dropped (buffer full while offline, or no uplink configured). */
   long dropped();
 
-  /** Writes this uplink's figures into the {@code uplink} section of the state message. */
-  default void describeTo(com.fasterxml.jackson.databind.node.ObjectNode node) {
-    node.put("connected", isConnected()).put("published", published()).put("dropped", dropped());
+  /** This uplink's figures for the state message. */
+  default io.edgerule.daemon.namespace.GatewayState.UplinkStatus status() {
+    return new io.edgerule.daemon.namespace.GatewayState.UplinkStatus(
+        isConnected(), published(), dropped(), null);
   }
 
   @Override

@@ -5,10 +5,13 @@ import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.daemon.config.MqttConfig;
 import io.edgerule.daemon.config.MqttTls;
 import io.edgerule.daemon.config.OutboxSection;
+import io.edgerule.daemon.namespace.FleetNamespace;
 import io.edgerule.mqtt.MqttTransport;
 import io.edgerule.mqtt.TlsConfig;
 import io.edgerule.mqtt.TransportConfig;
 import io.edgerule.mqtt.outbox.ForwarderConfig;
+import io.edgerule.mqtt.outbox.MessageClass;
+import io.edgerule.mqtt.outbox.OutboundMessage;
 import io.edgerule.mqtt.outbox.OutboxConfig;
 import java.io.IOException;
 import java.time.Duration;
@@ -26,19 +29,18 @@ public final class UplinkFactory {
   private UplinkFactory() {}
 
   /**
-   * @param online retained on the state topic after every connect
-   * @param offline the last will, retained on the state topic
+   * @param namespace gives the last will and the birth messages sent after every connect
    */
-  public static OutboxUplink open(
-      GatewayConfig config, Topics topics, byte[] online, byte[] offline) throws IOException {
-    TransportConfig transport = transportConfig(config, topics, offline);
+  public static OutboxUplink open(GatewayConfig config, FleetNamespace namespace)
+      throws IOException {
+    TransportConfig transport = transportConfig(config, namespace.will());
     OutboxSection section = config.outbox();
     OutboxConfig outbox = section.outboxConfig(config.gateway().stateDir());
     ForwarderConfig forwarding =
         ForwarderConfig.defaults()
             .withWindow(MAX_IN_FLIGHT - RESERVED)
             .withBacklogShare(section.replayShare());
-    return OutboxUplink.open(topics, transport, outbox, forwarding, online);
+    return OutboxUplink.open(namespace, transport, outbox, forwarding);
   }
 
   /**
@@ -52,17 +54,19 @@ public final class UplinkFactory {
       return null;
     }
     try {
-      Topics topics = new Topics(config.mqtt().topicPrefix(), config.gateway().id());
-      // Reads and parses the TLS files as a start would; connects to nothing.
-      new MqttTransport(transportConfig(config, topics, new byte[0])).close();
+      // Reads and parses the TLS files as a start would; connects to nothing (the will is a
+      // placeholder: nothing is ever sent).
+      OutboundMessage none =
+          new OutboundMessage("check", new byte[0], 1, true, MessageClass.BIRTH_DEATH);
+      new MqttTransport(transportConfig(config, none)).close();
       return null;
     } catch (IOException | RuntimeException e) {
       return e.getMessage();
     }
   }
 
-  private static TransportConfig transportConfig(
-      GatewayConfig config, Topics topics, byte[] offline) throws IOException {
+  private static TransportConfig transportConfig(GatewayConfig config, OutboundMessage will)
+      throws IOException {
     MqttConfig mqtt = config.mqtt();
     return TransportConfig.builder(mqtt.serverUri(), mqtt.clientIdFor(config.gateway().id()))
         .credentials(mqtt.username(), password(mqtt))
@@ -70,7 +74,7 @@ public final class UplinkFactory {
         .connectTimeout(mqtt.connectTimeout())
         .maxInFlight(MAX_IN_FLIGHT)
         .reconnect(Duration.ofSeconds(1), mqtt.reconnectMax())
-        .will(new TransportConfig.Will(topics.state(), offline, 1, true))
+        .will(new TransportConfig.Will(will.topic(), will.payload(), will.qos(), will.retain()))
         .tls(tls(mqtt))
         .build();
   }

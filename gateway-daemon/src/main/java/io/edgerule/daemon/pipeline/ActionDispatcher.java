@@ -6,9 +6,9 @@ import io.edgerule.adapter.WriteCommand;
 import io.edgerule.adapter.WriteResult;
 import io.edgerule.daemon.GatewayListener;
 import io.edgerule.daemon.config.PipelineConfig;
-import io.edgerule.daemon.mqtt.Payloads;
-import io.edgerule.daemon.mqtt.Topics;
 import io.edgerule.daemon.mqtt.Uplink;
+import io.edgerule.daemon.namespace.AlarmChange;
+import io.edgerule.daemon.namespace.FleetNamespace;
 import io.edgerule.sandbox.RuleAction;
 import io.edgerule.sandbox.RuleOutcome;
 import java.time.Clock;
@@ -32,7 +32,7 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
 
   private final PointDirectory directory;
   private final Uplink uplink;
-  private final Topics topics;
+  private final FleetNamespace namespace;
   private final GatewayListener listener;
   private final Clock clock;
   private final PipelineConfig pipeline;
@@ -45,10 +45,10 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
   public ActionDispatcher(
       PointDirectory directory,
       Uplink uplink,
-      Topics topics,
+      FleetNamespace namespace,
       GatewayListener listener,
       Clock clock) {
-    this(directory, uplink, topics, listener, clock, PipelineConfig.DEFAULTS);
+    this(directory, uplink, namespace, listener, clock, PipelineConfig.DEFAULTS);
   }
 
   /**
@@ -57,13 +57,13 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
   public ActionDispatcher(
       PointDirectory directory,
       Uplink uplink,
-      Topics topics,
+      FleetNamespace namespace,
       GatewayListener listener,
       Clock clock,
       PipelineConfig pipeline) {
     this.directory = directory;
     this.uplink = uplink;
-    this.topics = topics;
+    this.namespace = namespace;
     this.listener = listener;
     this.clock = clock;
     this.pipeline = pipeline;
@@ -139,7 +139,8 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
     if (action instanceof RuleAction.WritePoint w) {
       write(new WriteCommand(w.point(), w.value(), "rule:" + rule));
     } else if (action instanceof RuleAction.Publish p) {
-      outbox.offer(rule, topics.rule(rule, p.topic()), p.payload(), p.qos(), p.retain());
+      outbox.offer(
+          rule, namespace.rulePublication(rule, p.topic(), p.payload(), p.qos(), p.retain()));
     } else if (action instanceof RuleAction.RaiseAlarm a) {
       RuleAccount account = account(rule);
       if (!account.alarms().raise(a.alarm())) {
@@ -147,11 +148,9 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
         return;
       }
       alarmLog(account, rule, "rule '{}' raised alarm '{}' (severity {}): {}", a);
-      uplink.publish(
-          topics.alarm(rule, a.alarm()),
-          Payloads.alarm(rule, a.alarm(), true, a.severity(), a.message(), clock.instant()),
-          1,
-          true);
+      namespace.alarm(
+          AlarmChange.raised(rule, a.alarm(), a.severity(), a.message(), clock.instant()),
+          uplink::publish);
     } else if (action instanceof RuleAction.ClearAlarm c) {
       RuleAccount account = account(rule);
       if (!account.alarms().clear(c.alarm())) {
@@ -159,11 +158,7 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
         return;
       }
       alarmLog(account, rule, "rule '{}' cleared alarm '{}'", c);
-      uplink.publish(
-          topics.alarm(rule, c.alarm()),
-          Payloads.alarm(rule, c.alarm(), false, 0, "", clock.instant()),
-          1,
-          true);
+      namespace.alarm(AlarmChange.cleared(rule, c.alarm(), clock.instant()), uplink::publish);
     } else if (action instanceof RuleAction.Log l) {
       ruleLog(account(rule), rule, "rule '{}' [{}] {}", rule, l.level(), l.message());
     }
@@ -284,11 +279,7 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
           result.status(),
           result.detail());
     }
-    uplink.publish(
-        topics.writeResult(result.command().point()),
-        Payloads.writeResult(result, clock.instant()),
-        1,
-        false);
+    namespace.writeResult(result, clock.instant(), uplink::publish);
     try {
       listener.onWriteResult(result);
     } catch (RuntimeException e) {

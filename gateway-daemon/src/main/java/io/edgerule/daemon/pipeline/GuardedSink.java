@@ -54,4 +54,17 @@ final class GuardedSink implements EventSink {
       guard.problem("events_invalid", "handed in samples the gateway cannot take: " + e);
     }
   }
+
+  @Override
+  public void cycleEnd(String device) {
+    try {
+      // Only a hint for telemetry batching: one for a device the adapter does not own finds no
+      // batch and does nothing.
+      if (device != null) {
+        downstream.cycleEnd(device);
+      }
+    } catch (RuntimeException e) {
+      guard.problem("events_invalid", "reported a cycle end the gateway cannot take: " + e);
+    }
+  }
 }

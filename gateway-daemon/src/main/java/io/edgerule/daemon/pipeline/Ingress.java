@@ -30,6 +30,7 @@ public final class Ingress implements EventSink {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
   private final List<Lane> lanes = new ArrayList<>(); // guarded by lock
+  private final List<CycleEnd> cycleEnds = new ArrayList<>(); // guarded by lock
   private final Lane defaultLane;
   private final int capacity;
   private final Clock clock;
@@ -39,11 +40,23 @@ public final class Ingress implements EventSink {
   private int size; // guarded by lock
   private boolean closed; // guarded by lock
 
+  /**
+   * A device's read cycle ended ({@link EventSink#cycleEnd}): its samples are the events of its
+   * lane up to sequence {@code through}.
+   */
+  public record CycleEnd(String device, long through) {}
+
   /** One source's share of the queue; hands samples in like the ingress itself. */
   public final class Lane implements EventSink {
     private final String source;
     private final ArrayDeque<PointEvent> queue = new ArrayDeque<>();
     private final AtomicLong laneDropped = new AtomicLong();
+    private long lastSequence; // guarded by lock: of this lane's last event
+
+    @Override
+    public void cycleEnd(String device) {
+      Ingress.this.cycleEnd(this, device);
+    }
 
     private Lane(String source) {
       this.source = source;
@@ -132,6 +145,19 @@ public final class Ingress implements EventSink {
     }
   }
 
+  private void cycleEnd(Lane lane, String device) {
+    lock.lock();
+    try {
+      if (closed || lane.lastSequence == 0) {
+        return;
+      }
+      cycleEnds.add(new CycleEnd(device, lane.lastSequence));
+      notEmpty.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Queues one sample (lock held); false if it was dropped because the ingress is closed. */
   private boolean enqueue(Lane lane, PointSample sample, Instant receiveTime) {
     if (closed) {
@@ -155,14 +181,26 @@ public final class Ingress implements EventSink {
       size--;
     }
     lane.queue.addLast(event);
+    lane.lastSequence = event.sequence();
     size++;
     accepted.incrementAndGet();
     return true;
   }
 
+  /** Moves the cycle ends reported so far into {@code into} (in the order they were reported). */
+  public void takeCycleEnds(List<CycleEnd> into) {
+    lock.lock();
+    try {
+      into.addAll(cycleEnds);
+      cycleEnds.clear();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
    * Moves up to {@code max} events into {@code into}, in sequence order, waiting up to {@code
-   * timeout} for the first.
+   * timeout} for the first (or for a reported cycle end, see {@link #takeCycleEnds}).
    *
    * @return false once the ingress is closed and empty (the consumer should stop)
    */
@@ -171,7 +209,7 @@ public final class Ingress implements EventSink {
     lock.lock();
     try {
       long nanos = unit.toNanos(timeout);
-      while (size == 0) {
+      while (size == 0 && cycleEnds.isEmpty()) {
         if (closed) {
           return false;
         }

@@ -1,6 +1,7 @@
 package io.edgerule.daemon.pipeline;
 
 import io.edgerule.daemon.mqtt.Uplink;
+import io.edgerule.mqtt.outbox.OutboundMessage;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,10 +30,8 @@ public final class RuleOutbox {
   /** Rule messages in the uplink at most at a time (Paho's in-flight window is 1,000). */
   public static final int WINDOW = 256;
 
-  private record Message(String topic, byte[] payload, int qos, boolean retained) {}
-
   private static final class Queue {
-    final ArrayDeque<Message> messages = new ArrayDeque<>();
+    final ArrayDeque<OutboundMessage> messages = new ArrayDeque<>();
     long bytes;
   }
 
@@ -55,8 +54,11 @@ public final class RuleOutbox {
     this.onDropped = onDropped;
   }
 
-  /** Queues a publication of {@code rule} behind its earlier ones and hands over what it can. */
-  public void offer(String rule, String topic, byte[] payload, int qos, boolean retained) {
+  /**
+   * Queues a publication of {@code rule} (made by the fleet namespace) behind its earlier ones and
+   * hands over what it can.
+   */
+  public void offer(String rule, OutboundMessage message) {
     int dropped = 0;
     synchronized (this) {
       Queue q = queues.get(rule);
@@ -65,13 +67,13 @@ public final class RuleOutbox {
         queues.put(rule, q);
         turns.addLast(rule);
       }
-      q.messages.addLast(new Message(topic, payload, qos, retained));
-      q.bytes += weight(topic, payload);
+      q.messages.addLast(message);
+      q.bytes += weight(message);
       waiting++;
       // Oldest first (a message alone over the byte cap goes too).
       while (q.messages.size() > capacity || (q.bytes > byteCapacity && !q.messages.isEmpty())) {
-        Message old = q.messages.pollFirst();
-        q.bytes -= weight(old.topic, old.payload);
+        OutboundMessage old = q.messages.pollFirst();
+        q.bytes -= weight(old);
         waiting--;
         dropped++;
       }
@@ -86,8 +88,10 @@ public final class RuleOutbox {
     drain();
   }
 
-  private static long weight(String topic, byte[] payload) {
-    return payload.length + topic.length() + 64L; // + what a queued message costs besides its bytes
+  private static long weight(OutboundMessage m) {
+    return m.payload().length
+        + m.topic().length()
+        + 64L; // + what a queued message costs besides its bytes
   }
 
   /** Hands waiting messages to the uplink, rule by rule in turn, while there is room. */
@@ -95,8 +99,8 @@ public final class RuleOutbox {
     while (waiting > 0 && outstanding.get() < WINDOW && uplink.takesMessagesNow()) {
       String rule = turns.pollFirst();
       Queue q = queues.get(rule);
-      Message m = q.messages.pollFirst();
-      q.bytes -= weight(m.topic, m.payload);
+      OutboundMessage m = q.messages.pollFirst();
+      q.bytes -= weight(m);
       waiting--;
       if (q.messages.isEmpty()) {
         queues.remove(rule); // a rule with nothing waiting keeps nothing here
@@ -104,7 +108,7 @@ public final class RuleOutbox {
         turns.addLast(rule);
       }
       outstanding.incrementAndGet();
-      uplink.publish(m.topic, m.payload, m.qos, m.retained, outstanding::decrementAndGet);
+      uplink.publish(m, outstanding::decrementAndGet);
     }
   }
 

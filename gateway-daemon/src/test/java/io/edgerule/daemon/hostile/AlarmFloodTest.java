@@ -77,7 +77,10 @@ class AlarmFloodTest {
         rig.tank.push("level", value);
       }
       RecordingUplink up = rig.recording();
-      String guardTopic = rig.gw.topics().alarm("guard", "high");
+      String guardTopic =
+          ((io.edgerule.daemon.namespace.json.JsonNamespace) rig.gw.namespace())
+              .topics()
+              .alarm("guard", "high");
       Poll.until(
           () -> up.on(guardTopic).size() >= n && rig.record("flood").events.get() >= n,
           FairnessRig.WAIT,
@@ -110,12 +113,15 @@ class AlarmFloodTest {
       assertTrue(raises > CAP, "the flood asked for more names than the cap: " + raises);
       assertTrue(mostFloodAlarms.get() <= CAP, "alarms kept for the flood: " + mostFloodAlarms);
       assertEquals(raises - CAP, flood.counter("alarms_refused"), "every refused raise counted");
-      String floodPrefix = rig.gw.topics().alarm("flood", "");
+      String floodPrefix =
+          ((io.edgerule.daemon.namespace.json.JsonNamespace) rig.gw.namespace())
+              .topics()
+              .alarm("flood", "");
       long floodAlarmMessages =
           up.messages.stream().filter(m -> m.topic().startsWith(floodPrefix)).count();
       assertEquals(CAP, floodAlarmMessages, "only alarms that were kept reach the broker");
 
-      JsonNode state = JSON.readTree(io.edgerule.daemon.mqtt.Payloads.bytes(rig.gw.state("x")));
+      JsonNode state = rig.gw.state("x");
       int inState = 0;
       for (var it = state.get("alarms").fieldNames(); it.hasNext(); ) {
         inState += it.next().startsWith("flood/") ? 1 : 0;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgerule.daemon.config.PipelineConfig;
-import io.edgerule.daemon.mqtt.Payloads;
 import io.edgerule.daemon.testing.FairnessRig;
 import io.edgerule.daemon.testing.Poll;
 import io.edgerule.daemon.testing.Wat;
@@ -88,7 +87,7 @@ class CpuShareTest {
       // a shared fixed pool the echo rule waited for a spinner's batch on nearly every event.
       assertTrue(p90 < spinMillis / 4, summary);
 
-      JsonNode state = JSON.readTree(Payloads.bytes(rig.gw.state("x")));
+      JsonNode state = rig.gw.state("x");
       for (JsonNode r : state.get("rules")) {
         long throttled = r.get("throttled").asLong();
         if (r.get("name").asText().startsWith("spin")) {

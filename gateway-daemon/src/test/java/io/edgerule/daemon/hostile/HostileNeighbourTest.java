@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgerule.daemon.mqtt.Payloads;
 import io.edgerule.daemon.mqtt.Uplink;
 import io.edgerule.daemon.testing.FairnessRig;
 import io.edgerule.daemon.testing.Poll;
@@ -290,7 +289,7 @@ class HostileNeighbourTest {
       for (Thread t : gatewayThreads) {
         assertTrue(t.isAlive(), t.getName() + " died");
       }
-      JsonNode state = JSON.readTree(Payloads.bytes(rig.gw.state("x")));
+      JsonNode state = rig.gw.state("x");
       for (JsonNode r : state.get("rules")) {
         if (r.get("name").asText().equals("echo")) {
           assertEquals("ACTIVE", r.get("status").asText(), r.toString());

@@ -51,9 +51,18 @@ class PublishFloodTest {
             mostOutstanding.accumulateAndGet(box.outstanding(), Math::max);
           };
       rig.start();
-      String seqTopic = rig.gw.topics().rule("talker", "seq");
-      String alarmTopic = rig.gw.topics().alarm("guard", "high");
-      String spamTopic = rig.gw.topics().rule("blaster", "spam");
+      String seqTopic =
+          ((io.edgerule.daemon.namespace.json.JsonNamespace) rig.gw.namespace())
+              .topics()
+              .rule("talker", "seq");
+      String alarmTopic =
+          ((io.edgerule.daemon.namespace.json.JsonNamespace) rig.gw.namespace())
+              .topics()
+              .alarm("guard", "high");
+      String spamTopic =
+          ((io.edgerule.daemon.namespace.json.JsonNamespace) rig.gw.namespace())
+              .topics()
+              .rule("blaster", "spam");
       int n = 40;
       List<Boolean> expectedAlarms = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -73,7 +82,10 @@ class PublishFloodTest {
           "every event seen");
       // The listener hears of a batch before its actions are carried out: wait for the last.
       RuleOutbox box = rig.gw.actions().outbox();
-      String spam = rig.gw.topics().rule("blaster", "spam");
+      String spam =
+          ((io.edgerule.daemon.namespace.json.JsonNamespace) rig.gw.namespace())
+              .topics()
+              .rule("blaster", "spam");
       Poll.until(
           () ->
               uplink.deliveredOn(spam).size()

@@ -8,7 +8,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.edgerule.daemon.GatewayListener;
-import io.edgerule.daemon.mqtt.Topics;
+import io.edgerule.daemon.namespace.json.JsonNamespace;
+import io.edgerule.daemon.namespace.json.JsonTopics;
 import io.edgerule.sandbox.RuleAction;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -27,11 +28,16 @@ class AlarmLogLevelTest {
   private final Logger dispatcherLog = (Logger) LoggerFactory.getLogger(ActionDispatcher.class);
   private final Level levelBefore = dispatcherLog.getLevel();
   private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
-  private final Topics topics = new Topics("edgerule", "gw");
+  private final JsonTopics topics = new JsonTopics("edgerule", "gw");
+  private final JsonNamespace namespace = new JsonNamespace(topics);
   private final CommandsTest.RecordingUplink uplink = new CommandsTest.RecordingUplink();
   private final ActionDispatcher dispatcher =
       new ActionDispatcher(
-          new PointDirectory(List.of()), uplink, topics, GatewayListener.NONE, Clock.systemUTC());
+          new PointDirectory(List.of()),
+          uplink,
+          namespace,
+          GatewayListener.NONE,
+          Clock.systemUTC());
 
   @BeforeEach
   void capture() {

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgerule.adapter.ProtocolAdapter;
 import io.edgerule.daemon.GatewayListener;
-import io.edgerule.daemon.mqtt.Topics;
+import io.edgerule.daemon.namespace.json.JsonNamespace;
+import io.edgerule.daemon.namespace.json.JsonTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -16,20 +17,21 @@ import org.junit.jupiter.api.Test;
  * answered, and is not left counted as a write in flight.
  */
 class CommandsAdapterFailureTest {
-  private final Topics topics = new Topics("edgerule", "gw");
+  private final JsonTopics topics = new JsonTopics("edgerule", "gw");
+  private final JsonNamespace namespace = new JsonNamespace(topics);
   private final CommandsTest.RecordingUplink uplink = new CommandsTest.RecordingUplink();
 
   private ActionDispatcher dispatcher(ProtocolAdapter adapter) {
     return new ActionDispatcher(
         new PointDirectory(List.of(adapter)),
         uplink,
-        topics,
+        namespace,
         GatewayListener.NONE,
         Clock.systemUTC());
   }
 
   private String send(ActionDispatcher dispatcher) {
-    new Commands(uplink, topics, dispatcher)
+    new Commands(uplink, namespace, dispatcher)
         .onCommand(
             topics.command("write"),
             "{\"id\":\"c9\",\"point\":\"tank/pump\",\"value\":true}"

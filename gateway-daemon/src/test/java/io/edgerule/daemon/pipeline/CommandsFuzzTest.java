@@ -11,7 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.edgerule.daemon.GatewayListener;
-import io.edgerule.daemon.mqtt.Topics;
+import io.edgerule.daemon.namespace.json.JsonNamespace;
+import io.edgerule.daemon.namespace.json.JsonTopics;
 import io.edgerule.daemon.testing.Mutator;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -91,17 +92,18 @@ class CommandsFuzzTest {
           "日本",
           "w".repeat(1_000));
 
-  private final Topics topics = new Topics("edgerule", "gw");
+  private final JsonTopics topics = new JsonTopics("edgerule", "gw");
+  private final JsonNamespace namespace = new JsonNamespace(topics);
   private final CommandsTest.RecordingUplink uplink = new CommandsTest.RecordingUplink();
   private final CommandsTest.PumpAdapter adapter = new CommandsTest.PumpAdapter();
   private final Commands commands =
       new Commands(
           uplink,
-          topics,
+          namespace,
           new ActionDispatcher(
               new PointDirectory(List.of(adapter)),
               uplink,
-              topics,
+              namespace,
               GatewayListener.NONE,
               Clock.systemUTC()),
           new Commands.RuleControl() {

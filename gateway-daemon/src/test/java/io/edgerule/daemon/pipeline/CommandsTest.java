@@ -13,8 +13,9 @@ import io.edgerule.adapter.ValueType;
 import io.edgerule.adapter.WriteCommand;
 import io.edgerule.adapter.WriteResult;
 import io.edgerule.daemon.GatewayListener;
-import io.edgerule.daemon.mqtt.Topics;
 import io.edgerule.daemon.mqtt.Uplink;
+import io.edgerule.daemon.namespace.json.JsonNamespace;
+import io.edgerule.daemon.namespace.json.JsonTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -109,17 +110,18 @@ class CommandsTest {
     public void close() {}
   }
 
-  private final Topics topics = new Topics("edgerule", "gw");
+  private final JsonTopics topics = new JsonTopics("edgerule", "gw");
+  private final JsonNamespace namespace = new JsonNamespace(topics);
   private final RecordingUplink uplink = new RecordingUplink();
   private final PumpAdapter adapter = new PumpAdapter();
   private final Commands commands =
       new Commands(
           uplink,
-          topics,
+          namespace,
           new ActionDispatcher(
               new PointDirectory(List.of(adapter)),
               uplink,
-              topics,
+              namespace,
               GatewayListener.NONE,
               Clock.systemUTC()));
 
@@ -174,12 +176,14 @@ class CommandsTest {
     // Valid JSON, so only the size can be the reason it is refused.
     String big =
         "{\"point\":\"tank/pump\",\"value\":true,\"note\":\""
-            + "x".repeat(Commands.MAX_PAYLOAD_BYTES)
+            + "x".repeat(io.edgerule.daemon.namespace.json.JsonNamespace.MAX_COMMAND_BYTES)
             + "\"}";
     String answer = send("write", big);
     assertTrue(
         answer.contains("\"status\":\"INVALID\"")
-            && answer.contains("a command is at most " + Commands.MAX_PAYLOAD_BYTES),
+            && answer.contains(
+                "a command is at most "
+                    + io.edgerule.daemon.namespace.json.JsonNamespace.MAX_COMMAND_BYTES),
         answer);
     assertEquals(0, adapter.writes.size());
   }

@@ -3,7 +3,8 @@ package io.edgerule.daemon.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.edgerule.daemon.GatewayListener;
-import io.edgerule.daemon.mqtt.Topics;
+import io.edgerule.daemon.namespace.json.JsonNamespace;
+import io.edgerule.daemon.namespace.json.JsonTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /** {@code cmd/rule}: enable and disable a rule, answered on cmd-result like {@code write}. */
 class RuleCommandTest {
-  private final Topics topics = new Topics("edgerule", "gw");
+  private final JsonTopics topics = new JsonTopics("edgerule", "gw");
+  private final JsonNamespace namespace = new JsonNamespace(topics);
   private final CommandsTest.RecordingUplink uplink = new CommandsTest.RecordingUplink();
   private final List<String> calls = new ArrayList<>();
 
@@ -42,11 +44,11 @@ class RuleCommandTest {
   private final Commands commands =
       new Commands(
           uplink,
-          topics,
+          namespace,
           new ActionDispatcher(
               new PointDirectory(List.of()),
               uplink,
-              topics,
+              namespace,
               GatewayListener.NONE,
               Clock.systemUTC()),
           control);

@@ -60,10 +60,10 @@ class RuleOutboxTest {
     RuleOutbox box = new RuleOutbox(up, 10_000, 1 << 30, dropped::add);
     up.online = false;
     for (int i = 0; i < RuleOutbox.WINDOW + 10; i++) {
-      box.offer("flood", "f/" + i, new byte[1], 0, false);
+      box.offer("flood", msg("f/" + i, new byte[1], 0));
     }
-    box.offer("good", "g/0", new byte[1], 1, false);
-    box.offer("good", "g/1", new byte[1], 1, false);
+    box.offer("good", msg("g/0", new byte[1], 1));
+    box.offer("good", msg("g/1", new byte[1], 1));
     assertEquals(List.of(), up.sent, "nothing is handed over while offline");
 
     up.online = true;
@@ -88,18 +88,24 @@ class RuleOutboxTest {
     // Each queued message weighs its payload + topic + 64 bytes.
     RuleOutbox box = new RuleOutbox(up, 3, 9_200, dropped::add);
     for (int i = 0; i < 5; i++) {
-      box.offer("r", "t/" + i, new byte[10], 0, false);
+      box.offer("r", msg("t/" + i, new byte[10], 0));
     }
     assertEquals(List.of("r", "r"), dropped, "two oldest over the count");
     assertEquals(3, box.waiting("r"));
-    box.offer("r", "big", new byte[9_100], 0, false); // over the bytes with the others
+    box.offer("r", msg("big", new byte[9_100], 0)); // over the bytes with the others
     assertEquals(1, box.waiting("r"), "the older ones made room for it");
-    box.offer("r", "huge", new byte[20_000], 0, false); // alone over the cap
+    box.offer("r", msg("huge", new byte[20_000], 0)); // alone over the cap
     assertEquals(0, box.waiting("r"));
     assertEquals(7, dropped.size());
-    box.offer("other", "o", new byte[1], 0, false);
+    box.offer("other", msg("o", new byte[1], 0));
     up.online = true;
     box.drain();
     assertEquals(List.of("o"), up.sent, "only the other rule's message was left");
+  }
+
+  private static io.edgerule.mqtt.outbox.OutboundMessage msg(
+      String topic, byte[] payload, int qos) {
+    return new io.edgerule.mqtt.outbox.OutboundMessage(
+        topic, payload, qos, false, io.edgerule.mqtt.outbox.MessageClass.RULE_PUBLICATION);
   }
 }

@@ -7,6 +7,7 @@ import io.edgerule.daemon.config.GatewaySection;
 import io.edgerule.daemon.config.MqttConfig;
 import io.edgerule.daemon.config.OutboxSection;
 import io.edgerule.daemon.config.PipelineConfig;
+import io.edgerule.daemon.config.TelemetrySettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,11 +40,13 @@ public final class UplinkRig {
             null,
             null,
             null,
-            true,
+            TelemetrySettings.Mode.PER_POINT,
             1, // QoS 1: acknowledged end to end, so "lost" means lost
             null,
             Duration.ofSeconds(5),
-            Duration.ofSeconds(2)); // reconnect soon after an outage: shorter tests
+            Duration.ofSeconds(2), // reconnect soon after an outage: shorter tests
+            null,
+            null);
     PipelineConfig pipeline =
         new PipelineConfig(
             queueCapacity,
@@ -66,6 +69,13 @@ public final class UplinkRig {
                 new OutboxSection.BudgetSetting(new ByteSize(telemetryBytes), Duration.ofDays(1))),
             null);
     return new GatewayConfig(
-        new GatewaySection(id, stateDir), List.of(device), List.of(), mqtt, pipeline, null, outbox);
+        new GatewaySection(id, stateDir),
+        List.of(device),
+        List.of(),
+        mqtt,
+        pipeline,
+        null,
+        outbox,
+        Map.of());
   }
 }

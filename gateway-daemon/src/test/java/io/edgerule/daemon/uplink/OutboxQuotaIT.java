@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgerule.daemon.Gateway;
 import io.edgerule.daemon.GatewayListener;
 import io.edgerule.daemon.config.FlushSetting;
-import io.edgerule.daemon.mqtt.Payloads;
+import io.edgerule.daemon.namespace.AlarmChange;
+import io.edgerule.daemon.namespace.json.JsonNamespace;
 import io.edgerule.daemon.testing.MqttProbe;
 import io.edgerule.daemon.testing.Poll;
 import io.edgerule.daemon.testing.SampleLedger;
@@ -68,12 +69,10 @@ class OutboxQuotaIT {
         // ~300 bytes a sample: 100,000 samples are ~15 times the budget
         for (int i = 0; i < ALARMS; i++) {
           device.awaitProduced(cutAt + (i + 1) * 100_000L / ALARMS);
-          gw.uplink()
-              .publish(
-                  gw.topics().alarm("quota-rule", "a" + i),
-                  Payloads.alarm("quota-rule", "a" + i, true, 2, "raised", Instant.now()),
-                  1,
-                  true);
+          gw.namespace()
+              .alarm(
+                  AlarmChange.raised("quota-rule", "a" + i, 2, "raised", Instant.now()),
+                  gw.uplink()::publish);
         }
         Poll.until(
             () -> classes(gw).path("alarm").path("backlog_messages").asLong() == ALARMS,
@@ -90,7 +89,7 @@ class OutboxQuotaIT {
         link.restore();
         long produced = device.stop();
         for (int i = 0; i < ALARMS; i++) {
-          String topic = gw.topics().alarm("quota-rule", "a" + i);
+          String topic = ((JsonNamespace) gw.namespace()).topics().alarm("quota-rule", "a" + i);
           alarms.await(m -> m.topic().equals(topic), Duration.ofMinutes(3));
         }
         // The newest sample of every point arrives (it is never the one dropped), then nothing is

@@ -24,11 +24,10 @@ public interface EventSink {
 
   /**
    * Says that every sample of one read cycle of {@code device} has been handed in (call it after
-   * the cycle's last {@link #accept} or
-   * {@link #acceptAll}, from the same thread). The gateway can then send the cycle's
-   * changes as one telemetry message at once instead of waiting for its batch window. Optional:
-   * adapters that do not read in cycles (reports, subscriptions) never call it, and their samples
-   * are batched by the window alone. The default does nothing.
+   * the cycle's last {@link #accept} or {@link #acceptAll}, from the same thread). The gateway can
+   * then send the cycle's changes as one telemetry message at once instead of waiting for its batch
+   * window. Optional: adapters that do not read in cycles (reports, subscriptions) never call it,
+   * and their samples are batched by the window alone. The default does nothing.
    */
   default void cycleEnd(String device) {}
 }
