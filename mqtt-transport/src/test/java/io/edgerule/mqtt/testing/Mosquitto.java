@@ -56,9 +56,21 @@ public final class Mosquitto implements AutoCloseable {
    */
   public static Mosquitto start(Path dir, Tls tls, List<String> extra)
       throws IOException, InterruptedException {
-    Mosquitto m = new Mosquitto(findBinary(), dir, freePort(), tls, extra);
-    m.launch();
-    return m;
+    String binary = findBinary();
+    // The free port is found by binding port 0 and closing it, so another program can take it
+    // before the broker binds it (the ephemeral range is shared with every client connection on
+    // the machine). The broker then exits with "Address already in use": try another port.
+    for (int attempt = 1; ; attempt++) {
+      Mosquitto m = new Mosquitto(binary, dir, freePort(), tls, extra);
+      try {
+        m.launch();
+        return m;
+      } catch (IllegalStateException e) {
+        if (attempt >= 5 || m.process.isAlive() || !m.log().contains("Address already in use")) {
+          throw e;
+        }
+      }
+    }
   }
 
   private void launch() throws IOException, InterruptedException {
