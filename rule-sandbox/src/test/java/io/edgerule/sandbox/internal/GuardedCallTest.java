@@ -129,7 +129,10 @@ class GuardedCallTest {
   }
 
   private static void spinUntilInterrupted() {
-    long giveUp = System.nanoTime() + 5_000_000_000L;
+    // A hang net only, so a broken watchdog fails instead of hanging: the 10 ms check fires within
+    // milliseconds, but a loaded machine can run the watchdog's thread seconds late, and giving up
+    // first would fail the tests for the wrong reason (the call ends without the interrupt).
+    long giveUp = System.nanoTime() + 60_000_000_000L;
     while (!Thread.currentThread().isInterrupted() && System.nanoTime() < giveUp) {
       Thread.onSpinWait();
     }
