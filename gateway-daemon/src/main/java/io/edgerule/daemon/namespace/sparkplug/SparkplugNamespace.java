@@ -111,9 +111,15 @@ public final class SparkplugNamespace implements FleetNamespace {
 
   // ---- connection lifecycle ----
 
-  /** NDEATH with the bdSeq of the coming connection; the next NBIRTH carries the same. */
+  /**
+   * NDEATH with the bdSeq of the coming connection; the next NBIRTH carries the same. Asked before
+   * each new connection, so it also means that the last one is gone: nothing more is sent until the
+   * next {@link #birth} (the broker sent the NDEATH for us).
+   */
   @Override
   public synchronized OutboundMessage will() {
+    born = false;
+    devicesBorn.clear();
     bdSeq = bdSeqFile.take();
     return ndeath();
   }
@@ -161,15 +167,6 @@ public final class SparkplugNamespace implements FleetNamespace {
     }
   }
 
-  /**
-   * The connection is gone: nothing more may be sent until the next {@link #birth} (the broker
-   * sends the NDEATH for us).
-   */
-  public synchronized void disconnected() {
-    born = false;
-    devicesBorn.clear();
-  }
-
   @Override
   public synchronized void death(GatewayState finalState, Consumer<OutboundMessage> out) {
     if (bdSeq >= 0) {
@@ -185,6 +182,7 @@ public final class SparkplugNamespace implements FleetNamespace {
    * A device came up or went down (its health): DBIRTH with its points' latest values, or DDEATH.
    * Repeating the current state sends nothing.
    */
+  @Override
   public synchronized void deviceHealth(String device, boolean up, Consumer<OutboundMessage> out) {
     if (up) {
       devicesUp.add(device);
@@ -402,6 +400,7 @@ public final class SparkplugNamespace implements FleetNamespace {
   }
 
   /** Every command of an NCMD or DCMD (one per metric). */
+  @Override
   public List<FleetCommand> decodeAll(String topic, byte[] payload) {
     return decoder.decode(topic, payload, this::pointOfAlias, this::nodeMetricOfAlias);
   }

@@ -214,7 +214,7 @@ class SparkplugNamespaceTest {
     ns.telemetry(event(ENERGY, PointValue.of(42L), 2), sent::add);
     assertEquals(3L, decode(sent.get(3)).getSeq());
     assertEquals(42L, decode(sent.get(3)).getMetrics().get(0).getValue());
-    ns.disconnected();
+    ns.will(); // asked before the next connection: the last one is gone
     ns.telemetry(event(ENERGY, PointValue.of(43L), 3), sent::add);
     assertEquals(4, sent.size(), "nothing between a lost connection and the next birth");
     sent.clear();
