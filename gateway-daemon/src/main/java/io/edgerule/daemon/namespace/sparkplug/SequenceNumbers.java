@@ -19,4 +19,11 @@ final class SequenceNumbers {
     next = (next + 1) & 0xFF;
     return n;
   }
+
+  /** Takes back {@code n}, the number last handed out, when its message was not sent. */
+  void giveBack(long n) {
+    if (((n + 1) & 0xFF) == next) {
+      next = (int) n;
+    }
+  }
 }

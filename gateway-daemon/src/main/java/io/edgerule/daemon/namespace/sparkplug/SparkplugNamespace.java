@@ -73,6 +73,7 @@ public final class SparkplugNamespace implements FleetNamespace {
   private final Map<String, String> nodeTexts = new HashMap<>();
   private long bdSeq = -1;
   private boolean born;
+  private boolean pointsAliased;
 
   /**
    * @param bdSeqFile where the next bdSeq is kept across restarts (in the gateway's state dir)
@@ -203,7 +204,19 @@ public final class SparkplugNamespace implements FleetNamespace {
     }
   }
 
+  /**
+   * Gives every point its alias in point-id order the first time one is needed: the same config
+   * gives the same aliases after a restart. (The points are known only once the adapters exist.)
+   */
+  private void aliasPoints() {
+    if (!pointsAliased) {
+      points.get().stream().map(PointInfo::id).sorted().forEach(aliases::point);
+      pointsAliased = true;
+    }
+  }
+
   private void dbirth(String device, Consumer<OutboundMessage> out) {
+    aliasPoints();
     List<Metric> metrics = new ArrayList<>();
     Map<String, PointInfo> mine = new TreeMap<>();
     for (PointInfo p : points.get()) {
@@ -406,6 +419,7 @@ public final class SparkplugNamespace implements FleetNamespace {
   }
 
   private synchronized PointId pointOfAlias(long alias) {
+    aliasPoints();
     return aliases.pointOf(alias);
   }
 

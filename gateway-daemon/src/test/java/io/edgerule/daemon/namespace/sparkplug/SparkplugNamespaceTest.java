@@ -301,6 +301,23 @@ class SparkplugNamespaceTest {
         metric(decode(sent.get(0)), "Gateway/Command Result").getValue());
   }
 
+  @Test
+  void aliasesDependOnTheConfigNotOnWhichDeviceCameUpFirst() throws Exception {
+    SparkplugNamespace first = namespace();
+    first.will();
+    first.deviceHealth("tank", true, sent::add);
+    first.birth(sent::add);
+    Metric level = metric(decode(sent.get(1)), "level");
+    sent.clear();
+    SparkplugNamespace second = namespace(); // a restart where the meter answers first
+    second.will();
+    second.deviceHealth("meter", true, sent::add);
+    second.birth(sent::add);
+    second.deviceHealth("tank", true, sent::add);
+    assertEquals("spBv1.0/plant/DBIRTH/gw-1/tank", sent.get(2).topic());
+    assertEquals(level.getAlias(), metric(decode(sent.get(2)), "level").getAlias());
+  }
+
   static List<Long> seqs(List<OutboundMessage> messages) throws Exception {
     List<Long> out = new ArrayList<>();
     for (OutboundMessage m : messages) {
