@@ -15,6 +15,7 @@ import io.edgerule.daemon.config.TelemetrySettings;
 import io.edgerule.daemon.mqtt.OutboxUplink;
 import io.edgerule.daemon.mqtt.Uplink;
 import io.edgerule.daemon.mqtt.UplinkFactory;
+import io.edgerule.daemon.namespace.DeviceHealthWatch;
 import io.edgerule.daemon.namespace.FleetNamespace;
 import io.edgerule.daemon.namespace.GatewayState;
 import io.edgerule.daemon.namespace.Namespaces;
@@ -78,6 +79,10 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable, Commands.RuleControl {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
   private static final long SHUTDOWN_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  /** How often device health is read for the namespace's device births and deaths. */
+  private static final long DEVICE_HEALTH_POLL_MILLIS = 500;
+
   private static final ObjectMapper STATE_JSON = new ObjectMapper();
 
   private final GatewayConfig config;
@@ -114,7 +119,8 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     this.listener = listener;
     this.clock = clock;
     String id = config.gateway().id();
-    this.namespace = Namespaces.create(config.mqtt(), id);
+    this.namespace =
+        Namespaces.create(config.mqtt(), id, config.gateway().stateDir(), clock, this::points);
     Files.createDirectories(config.gateway().stateDir());
 
     ScheduledThreadPoolExecutor sched =
@@ -211,6 +217,11 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     gw.scheduler.scheduleAtFixedRate(gw::readmitDueRules, 1, 1, TimeUnit.SECONDS);
     gw.scheduler.scheduleAtFixedRate(
         gw.liveness::schedulerTurned, 0, Liveness.SCHEDULER_PROBE_MILLIS, TimeUnit.MILLISECONDS);
+    DeviceHealthWatch devices =
+        new DeviceHealthWatch(
+            gw::health, (d, up) -> gw.namespace.deviceHealth(d, up, gw.uplink::publish));
+    gw.scheduler.scheduleWithFixedDelay(
+        devices::poll, 0, DEVICE_HEALTH_POLL_MILLIS, TimeUnit.MILLISECONDS);
     // Rule publications go out as acknowledgements free room in the uplink (RuleOutbox.WINDOW).
     gw.scheduler.scheduleWithFixedDelay(
         gw.dispatcher.outbox()::drain, 20, 20, TimeUnit.MILLISECONDS);
@@ -432,6 +443,11 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot happen reading our own JSON", e);
     }
+  }
+
+  /** Every point of the gateway's devices (for the namespace's births; after construction). */
+  private List<io.edgerule.adapter.PointInfo> points() {
+    return directory.all();
   }
 
   public List<AdapterHealth> health() {

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  *     default 1s)
  * @param namespace how events become topics and payloads ({@code json}, the default, or {@code
  *     sparkplug})
+ * @param sparkplug the Sparkplug B group and edge node ids; required with {@code namespace:
+ *     sparkplug}
  */
 public record MqttConfig(
     URI broker,
@@ -40,7 +42,8 @@ public record MqttConfig(
     Duration connectTimeout,
     Duration reconnectMax,
     Namespace namespace,
-    Duration telemetryWindow) {
+    Duration telemetryWindow,
+    SparkplugConfig sparkplug) {
 
   /** The fleet namespaces ({@code io.edgerule.daemon.namespace}). */
   public enum Namespace {
@@ -110,9 +113,10 @@ public record MqttConfig(
           "reconnect_max: must be 1s..1h, got " + DurationText.format(reconnectMax));
     }
     namespace = namespace == null ? Namespace.JSON : namespace;
-    if (namespace == Namespace.SPARKPLUG) {
-      // Until the Sparkplug namespace lands (io.edgerule.daemon.namespace.sparkplug).
-      throw new IllegalArgumentException("namespace: sparkplug is not available in this build yet");
+    if (namespace == Namespace.SPARKPLUG && sparkplug == null) {
+      throw new IllegalArgumentException(
+          "namespace: sparkplug needs a 'sparkplug:' section with group_id, e.g."
+              + " sparkplug: {group_id: plant-1}");
     }
     if (password != null && username == null) {
       throw new IllegalArgumentException("password: is set but username is not");
@@ -146,7 +150,8 @@ public record MqttConfig(
         connectTimeout,
         reconnectMax,
         namespace,
-        telemetryWindow);
+        telemetryWindow,
+        sparkplug);
   }
 
   @Override

@@ -45,6 +45,10 @@ public final class OutboxUplink implements Uplink {
   private final MqttTransport transport;
   private final Outbox outbox;
   private final Forwarder forwarder;
+
+  /** Non-null when the namespace's messages bypass the outbox (Sparkplug B). */
+  private final FleetNamespace.DirectSender direct;
+
   private final AtomicLong published = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicBoolean appendFailureLogged = new AtomicBoolean();
@@ -59,6 +63,13 @@ public final class OutboxUplink implements Uplink {
     this.transport = transport;
     this.outbox = outbox;
     this.forwarder = new Forwarder(outbox, transport::publish, forwarding);
+    this.direct = namespace.directSender(transport::publish);
+    // A new will before every connection (Sparkplug: the next bdSeq, which the birth repeats).
+    transport.willBeforeEachConnect(
+        () -> {
+          OutboundMessage w = namespace.will();
+          return new TransportConfig.Will(w.topic(), w.payload(), w.qos(), w.retain());
+        });
     transport.addListener(
         new ConnectionListener() {
           @Override
@@ -112,8 +123,7 @@ public final class OutboxUplink implements Uplink {
   private void publishOnline() {
     namespace.birth(
         m ->
-            transport
-                .publish(m.topic(), m.payload(), m.qos(), m.retain())
+            straight(m)
                 .whenComplete(
                     (ok, e) -> {
                       if (e != null) {
@@ -131,10 +141,25 @@ public final class OutboxUplink implements Uplink {
     publish(new OutboundMessage(topic, payload, qos, retained, MessageClass.RULE_PUBLICATION));
   }
 
+  /** Past the outbox: through the namespace's direct sender if it has one. */
+  private java.util.concurrent.CompletionStage<Void> straight(OutboundMessage m) {
+    return direct != null
+        ? direct.send(m)
+        : transport.publish(m.topic(), m.payload(), m.qos(), m.retain());
+  }
+
   @Override
   public void publish(OutboundMessage m) {
     if (closed) {
       refused.incrementAndGet();
+      return;
+    }
+    if (direct != null) {
+      if (direct.send(m).toCompletableFuture().isCompletedExceptionally()) {
+        refused.incrementAndGet(); // not connected or the in-flight window is full
+      } else {
+        published.incrementAndGet();
+      }
       return;
     }
     try {
@@ -252,10 +277,7 @@ public final class OutboxUplink implements Uplink {
         break;
       }
       try {
-        transport
-            .publish(m.topic(), m.payload(), m.qos(), m.retain())
-            .toCompletableFuture()
-            .get(2, TimeUnit.SECONDS);
+        straight(m).toCompletableFuture().get(2, TimeUnit.SECONDS);
       } catch (Exception e) {
         log.debug("final message to {} not published: {}", m.topic(), e.toString());
       }

@@ -10,8 +10,6 @@ import io.edgerule.mqtt.MqttTransport;
 import io.edgerule.mqtt.TlsConfig;
 import io.edgerule.mqtt.TransportConfig;
 import io.edgerule.mqtt.outbox.ForwarderConfig;
-import io.edgerule.mqtt.outbox.MessageClass;
-import io.edgerule.mqtt.outbox.OutboundMessage;
 import io.edgerule.mqtt.outbox.OutboxConfig;
 import java.io.IOException;
 import java.time.Duration;
@@ -29,11 +27,13 @@ public final class UplinkFactory {
   private UplinkFactory() {}
 
   /**
-   * @param namespace gives the last will and the birth messages sent after every connect
+   * @param namespace gives the last will (asked before every connection, {@link OutboxUplink}) and
+   *     the birth messages sent after every connect
    */
   public static OutboxUplink open(GatewayConfig config, FleetNamespace namespace)
       throws IOException {
-    TransportConfig transport = transportConfig(config, namespace.will());
+    // No will here: OutboxUplink asks the namespace for one before every connection attempt.
+    TransportConfig transport = transportConfig(config);
     OutboxSection section = config.outbox();
     OutboxConfig outbox = section.outboxConfig(config.gateway().stateDir());
     ForwarderConfig forwarding =
@@ -54,19 +54,15 @@ public final class UplinkFactory {
       return null;
     }
     try {
-      // Reads and parses the TLS files as a start would; connects to nothing (the will is a
-      // placeholder: nothing is ever sent).
-      OutboundMessage none =
-          new OutboundMessage("check", new byte[0], 1, true, MessageClass.BIRTH_DEATH);
-      new MqttTransport(transportConfig(config, none)).close();
+      // Reads and parses the TLS files as a start would; connects to nothing.
+      new MqttTransport(transportConfig(config)).close();
       return null;
     } catch (IOException | RuntimeException e) {
       return e.getMessage();
     }
   }
 
-  private static TransportConfig transportConfig(GatewayConfig config, OutboundMessage will)
-      throws IOException {
+  private static TransportConfig transportConfig(GatewayConfig config) throws IOException {
     MqttConfig mqtt = config.mqtt();
     return TransportConfig.builder(mqtt.serverUri(), mqtt.clientIdFor(config.gateway().id()))
         .credentials(mqtt.username(), password(mqtt))
@@ -74,7 +70,6 @@ public final class UplinkFactory {
         .connectTimeout(mqtt.connectTimeout())
         .maxInFlight(MAX_IN_FLIGHT)
         .reconnect(Duration.ofSeconds(1), mqtt.reconnectMax())
-        .will(new TransportConfig.Will(will.topic(), will.payload(), will.qos(), will.retain()))
         .tls(tls(mqtt))
         .build();
   }

@@ -3,8 +3,10 @@ package io.edgerule.daemon.namespace;
 import io.edgerule.adapter.PointEvent;
 import io.edgerule.adapter.WriteResult;
 import io.edgerule.mqtt.outbox.OutboundMessage;
+import io.edgerule.mqtt.outbox.Publisher;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -68,6 +70,30 @@ public interface FleetNamespace {
 
   void commandResult(CommandResult result, Consumer<OutboundMessage> out);
 
+  /**
+   * A device came up ({@code up}) or went down, as its adapter's health says ({@link
+   * DeviceHealthWatch}). Sparkplug B sends DBIRTH and DDEATH; the JSON namespace has the state
+   * message for it and sends nothing.
+   */
+  default void deviceHealth(String device, boolean up, Consumer<OutboundMessage> out) {}
+
+  /**
+   * How this namespace's messages reach the broker. Null (the default): through the uplink's
+   * store-and-forward outbox, births and deaths straight. Otherwise every message goes to the
+   * returned sender, which puts it on {@code transport} at once or refuses it (Sparkplug B: its
+   * data is QoS 0 and bound to one session, whose births carry the current values after an outage).
+   */
+  default DirectSender directSender(Publisher transport) {
+    return null;
+  }
+
+  /** Sends a namespace's messages without the outbox (see {@link #directSender}). */
+  @FunctionalInterface
+  interface DirectSender {
+    /** Completes when the broker has the message; fails at once when it cannot be sent now. */
+    CompletionStage<Void> send(OutboundMessage m);
+  }
+
   // ---- inbound ----
 
   /** The topic filters to subscribe to for commands (re-subscribed after every reconnect). */
@@ -80,4 +106,12 @@ public interface FleetNamespace {
    * @param payload may be null or of any size
    */
   FleetCommand decode(String topic, byte[] payload);
+
+  /**
+   * Every command in one message (a Sparkplug DCMD may write several metrics at once), each
+   * answered on its own. Never throws, never empty.
+   */
+  default List<FleetCommand> decodeAll(String topic, byte[] payload) {
+    return List.of(decode(topic, payload));
+  }
 }

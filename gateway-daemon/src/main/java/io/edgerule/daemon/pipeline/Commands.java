@@ -82,9 +82,12 @@ public final class Commands {
   void onCommand(String topic, byte[] payload) {
     String name = topic == null ? "" : topic.substring(topic.lastIndexOf('/') + 1);
     try {
-      FleetCommand command = namespace.decode(topic, payload);
-      name = command.name();
-      handle(command);
+      // One message may hold several commands (a Sparkplug DCMD with several metrics): each is
+      // carried out and answered on its own.
+      for (FleetCommand command : namespace.decodeAll(topic, payload)) {
+        name = command.name();
+        handle(command);
+      }
     } catch (RuntimeException e) {
       // Runs on the MQTT client's callback thread: nothing may escape, and every command gets an
       // answer, also one that hit a bug.

@@ -101,8 +101,8 @@ class TelemetryConfigTest {
             + " 500ms or 2s, not a list or mapping",
         error(config("", "    telemetry_window: [1s]\n")));
     assertEquals(
-        "/etc/edgerule/gateway.yaml:15:3: mqtt.namespace: sparkplug is not available in this"
-            + " build yet",
+        "/etc/edgerule/gateway.yaml:15:3: mqtt.namespace: sparkplug needs a 'sparkplug:' section"
+            + " with group_id, e.g. sparkplug: {group_id: plant-1}",
         error(config("  namespace: sparkplug\n", "")));
   }
 }

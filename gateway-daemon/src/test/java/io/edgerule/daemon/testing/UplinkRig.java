@@ -46,6 +46,7 @@ public final class UplinkRig {
             Duration.ofSeconds(5),
             Duration.ofSeconds(2), // reconnect soon after an outage: shorter tests
             null,
+            null,
             null);
     PipelineConfig pipeline =
         new PipelineConfig(

@@ -1,6 +1,7 @@
 package io.edgerule.daemon.namespace.sparkplug;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.edgerule.daemon.namespace.FleetNamespace;
 import io.edgerule.mqtt.outbox.OutboundMessage;
 import io.edgerule.mqtt.outbox.Publisher;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +21,7 @@ import org.eclipse.tahu.protobuf.SparkplugBProto;
  * numbers, aliases and device states. Sparkplug's own answer to an outage is the birth on
  * reconnect, which carries every current value.
  */
-public final class SparkplugLink {
+public final class SparkplugLink implements FleetNamespace.DirectSender {
   private final Publisher transport;
   private final SequenceNumbers seq = new SequenceNumbers();
   private final AtomicLong sent = new AtomicLong();
@@ -31,6 +32,7 @@ public final class SparkplugLink {
   }
 
   /** Sends {@code m}: NBIRTH as seq 0, NDEATH as it is, every other message with the next seq. */
+  @Override
   public synchronized CompletionStage<Void> send(OutboundMessage m) {
     String type = typeOf(m.topic());
     byte[] payload = m.payload();

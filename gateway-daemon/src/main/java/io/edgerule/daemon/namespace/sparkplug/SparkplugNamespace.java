@@ -11,6 +11,7 @@ import io.edgerule.daemon.namespace.FleetNamespace;
 import io.edgerule.daemon.namespace.GatewayState;
 import io.edgerule.mqtt.outbox.MessageClass;
 import io.edgerule.mqtt.outbox.OutboundMessage;
+import io.edgerule.mqtt.outbox.Publisher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -397,6 +398,12 @@ public final class SparkplugNamespace implements FleetNamespace {
             0,
             false,
             cls));
+  }
+
+  /** Straight to the broker, seq numbered on the wire ({@link SparkplugLink} says why). */
+  @Override
+  public DirectSender directSender(Publisher transport) {
+    return new SparkplugLink(transport);
   }
 
   // ---- inbound ----
