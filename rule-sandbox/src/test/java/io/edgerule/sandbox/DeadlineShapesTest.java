@@ -120,15 +120,25 @@ class DeadlineShapesTest extends EngineFixture {
 
   @Test
   void deepRecursionUnwindingThroughLongStraightLineTails() throws Exception {
+    // Four descents in a row: one took 3.0 s on the loaded 2-core machine (load 15), so on a fast
+    // quiet machine it may be only a few times its 50 ms deadline; four keep every machine
+    // far past the deadline (4.7 s there with no deadline; stopped at it, the extra work costs
+    // nothing).
     assertStoppedAtTheDeadline(
-        "unwind", () -> rule(PAGE, RECURSE_THEN_TAIL, "(call $f (i32.const 2500))"));
+        "unwind", () -> rule(PAGE, RECURSE_THEN_TAIL, "(call $f (i32.const 2500))\n".repeat(4)));
   }
 
   @Test
   void aLongStraightLineBodyCalledThousandsOfTimesWithoutALoop() throws Exception {
-    // The same tail without the recursion, called 4,000 times from straight-line code.
+    // The same tail without the recursion, called 20,000 times from straight-line code ($h makes
+    // 4,000 of the calls, called 5 times: one method of 20,000 calls would not fit the JVM's 64 KiB
+    // limit). 4,000 calls took 2.6 s on the loaded 2-core machine (load 15), and a fast quiet
+    // machine
+    // runs them many times faster: five times the work (9.2 s there) keeps it far past the
+    // deadline.
+    String h = "(func $h " + "(call $f (i32.const 0))\n".repeat(4_000) + ")";
     assertStoppedAtTheDeadline(
-        "calls", () -> rule(PAGE, RECURSE_THEN_TAIL, "(call $f (i32.const 0))\n".repeat(4_000)));
+        "calls", () -> rule(PAGE, RECURSE_THEN_TAIL + "\n" + h, "(call $h)\n".repeat(5)));
   }
 
   @Test
