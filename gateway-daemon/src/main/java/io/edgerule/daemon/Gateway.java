@@ -20,6 +20,9 @@ import io.edgerule.daemon.namespace.FleetNamespace;
 import io.edgerule.daemon.namespace.GatewayState;
 import io.edgerule.daemon.namespace.Namespaces;
 import io.edgerule.daemon.namespace.json.JsonNamespace;
+import io.edgerule.daemon.ota.GatewayOta;
+import io.edgerule.daemon.ota.HealthCounters;
+import io.edgerule.daemon.ota.RuleTable;
 import io.edgerule.daemon.pipeline.ActionDispatcher;
 import io.edgerule.daemon.pipeline.AdapterGuard;
 import io.edgerule.daemon.pipeline.Commands;
@@ -44,12 +47,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -97,15 +102,20 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
   private final Ingress ingress;
   private final Uplink uplink;
   private final RuleEngine engine;
-  private final List<RuleSlot> slots = new ArrayList<>();
+  // Changed by OTA deploys (RuleDeployment) while the dispatcher and the scheduler read them.
+  private final List<RuleSlot> slots = new CopyOnWriteArrayList<>();
   private final Map<String, ScheduledFuture<?>> tickTimers = new ConcurrentHashMap<>();
-  private final Map<String, String> failedRules = new LinkedHashMap<>();
+  private final Map<String, String> failedRules =
+      Collections.synchronizedMap(new LinkedHashMap<>());
   private final Map<PointId, List<RuleSlot>> routes = new ConcurrentHashMap<>();
   private final PointDirectory directory;
   private final ActionDispatcher dispatcher;
   private final Thread dispatchThread;
   private final Liveness liveness = new Liveness(System::nanoTime);
   private final TelemetryOut telemetry;
+  private final HealthCounters health;
+  private final ExecutorService deployThread;
+  private final GatewayOta ota;
   private volatile boolean closed;
 
   private Gateway(
@@ -166,7 +176,12 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
             watchdog,
             clock,
             RuleStateStore.directory(config.gateway().stateDir()));
-    loadRules();
+    this.health = new HealthCounters(dispatcher);
+    this.deployThread = Executors.newSingleThreadExecutor(threads("edgerule-deploy"));
+    this.ota = GatewayOta.open(config, new Table(), health, deployThread);
+    if (!ota.loadAtStart()) { // the active image slot's rules, if one is committed or on trial
+      loadRules();
+    }
     new Commands(uplink, namespace, dispatcher, this, () -> snapshot("online")).subscribe();
     this.telemetry =
         new TelemetryOut(
@@ -307,16 +322,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
       try {
         RuleManifest manifest = RuleManifest.load(rc.manifest());
         Rule rule = engine.load(rc.name(), rc.wasm(), manifest);
-        slots.add(
-            new RuleSlot(
-                rule,
-                engine,
-                ruleThreads,
-                dispatcher,
-                config.pipeline().batchSize(),
-                config.pipeline().queueCapacity(),
-                config.pipeline().ruleCpuShare(),
-                scheduler));
+        slots.add(newSlot(rule));
         log.info("rule '{}' loaded from {}", rc.name(), rc.wasm());
         warnAboutUnknownOutputs(rule);
       } catch (Exception e) {
@@ -329,6 +335,72 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
           log.warn("listener failed: {}", ex.toString());
         }
       }
+    }
+  }
+
+  private RuleSlot newSlot(Rule rule) {
+    return new RuleSlot(
+        rule,
+        engine,
+        ruleThreads,
+        health,
+        config.pipeline().batchSize(),
+        config.pipeline().queueCapacity(),
+        config.pipeline().ruleCpuShare(),
+        scheduler);
+  }
+
+  /** The loaded rules as OTA deploys change them. */
+  private final class Table implements RuleTable {
+    @Override
+    public List<RuleSlot> slots() {
+      return List.copyOf(slots);
+    }
+
+    @Override
+    public RuleSlot newSlot(Rule rule) {
+      return Gateway.this.newSlot(rule);
+    }
+
+    @Override
+    public void add(RuleSlot slot) {
+      slots.add(slot);
+      rerouted(slot);
+      warnAboutUnknownOutputs(slot.rule());
+    }
+
+    @Override
+    public void remove(RuleSlot slot) {
+      slots.remove(slot);
+      routes.clear();
+      ScheduledFuture<?> ticks = tickTimers.remove(slot.name());
+      if (ticks != null) {
+        ticks.cancel(false);
+      }
+    }
+
+    @Override
+    public void rerouted(RuleSlot slot) {
+      routes.clear();
+      scheduleTicks(slot);
+    }
+
+    @Override
+    public void setFailed(Map<String, String> failed) {
+      synchronized (failedRules) {
+        failedRules.clear();
+        failedRules.putAll(failed);
+      }
+    }
+
+    @Override
+    public RuleEngine engine() {
+      return engine;
+    }
+
+    @Override
+    public List<RuleConfig> configured() {
+      return config.rules();
     }
   }
 
@@ -659,6 +731,11 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     return Map.copyOf(failedRules);
   }
 
+  /** OTA updates: the image store, the deploy port and the updater. */
+  public GatewayOta ota() {
+    return ota;
+  }
+
   public ActionDispatcher actions() {
     return dispatcher;
   }
@@ -707,8 +784,9 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     } else {
       uplink.close();
     }
+    ota.close();
     engine.close();
-    for (ExecutorService e : List.of(ruleThreads, scheduler, blockingIo, watchdog)) {
+    for (ExecutorService e : List.of(deployThread, ruleThreads, scheduler, blockingIo, watchdog)) {
       e.shutdownNow();
     }
     log.info("gateway {} stopped", config.gateway().id());

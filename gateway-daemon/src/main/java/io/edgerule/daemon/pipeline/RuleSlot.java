@@ -274,6 +274,11 @@ public final class RuleSlot {
     }
   }
 
+  /** Events waiting in the inbox (not those of a batch already taken). */
+  public synchronized int queued() {
+    return inbox.size();
+  }
+
   /** True when nothing is queued or running. */
   public synchronized boolean idle() {
     return !running && inbox.isEmpty() && control.isEmpty();
