@@ -20,6 +20,7 @@ import io.edgerule.daemon.namespace.FleetNamespace;
 import io.edgerule.daemon.namespace.GatewayState;
 import io.edgerule.daemon.namespace.Namespaces;
 import io.edgerule.daemon.namespace.json.JsonNamespace;
+import io.edgerule.daemon.namespace.json.JsonTopics;
 import io.edgerule.daemon.ota.GatewayOta;
 import io.edgerule.daemon.ota.HealthCounters;
 import io.edgerule.daemon.ota.RuleTable;
@@ -178,10 +179,22 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
             RuleStateStore.directory(config.gateway().stateDir()));
     this.health = new HealthCounters(dispatcher);
     this.deployThread = Executors.newSingleThreadExecutor(threads("edgerule-deploy"));
-    this.ota = GatewayOta.open(config, new Table(), health, deployThread);
+    // The OTA status topic is the JSON scheme's whatever the fleet namespace (issue 14).
+    String otaTopic =
+        new JsonTopics(config.mqtt() == null ? "edgerule" : config.mqtt().topicPrefix(), id)
+            .otaStatus();
+    this.ota =
+        GatewayOta.open(
+            config,
+            new Table(),
+            health,
+            deployThread,
+            status -> uplink.publish(otaTopic, status.toJson(), 1, true),
+            clock);
     if (!ota.loadAtStart()) { // the active image slot's rules, if one is committed or on trial
       loadRules();
     }
+    ota.start();
     new Commands(uplink, namespace, dispatcher, this, () -> snapshot("online")).subscribe();
     this.telemetry =
         new TelemetryOut(

@@ -3,10 +3,16 @@ package io.edgerule.daemon.ota;
 import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.ota.device.BootChoice;
 import io.edgerule.ota.device.DeployPort;
+import io.edgerule.ota.device.DeviceUpdater;
 import io.edgerule.ota.device.ImageStore;
+import io.edgerule.ota.device.StatusPublisher;
+import io.edgerule.ota.device.TrialPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,31 +27,58 @@ import org.slf4j.LoggerFactory;
 public final class GatewayOta implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GatewayOta.class);
 
-  /** Starts during one trial after which the gateway gives the image up (it keeps crashing). */
-  public static final int MAX_TRIAL_BOOTS = 3;
-
   private final ImageStore store;
   private final BootChoice boot;
   private final RuleDeployment deployment;
   private final RuleTable table;
 
+  private final ScheduledExecutorService updaterThread;
+  private final DeviceUpdater updater;
+
   private GatewayOta(
-      ImageStore store, BootChoice boot, RuleDeployment deployment, RuleTable table) {
+      ImageStore store,
+      BootChoice boot,
+      RuleDeployment deployment,
+      RuleTable table,
+      StatusPublisher publisher,
+      TrialPolicy policy,
+      Clock clock) {
     this.store = store;
     this.boot = boot;
     this.deployment = deployment;
     this.table = table;
+    this.updaterThread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "edgerule-ota");
+              t.setDaemon(true);
+              return t;
+            });
+    this.updater = new DeviceUpdater(store, deployment, publisher, policy, updaterThread, clock);
   }
 
   /** Opens the store and decides (durably) what this start runs. */
   public static GatewayOta open(
-      GatewayConfig config, RuleTable table, HealthCounters health, Executor deployThread)
+      GatewayConfig config,
+      RuleTable table,
+      HealthCounters health,
+      Executor deployThread,
+      StatusPublisher publisher,
+      Clock clock)
       throws IOException {
+    TrialPolicy policy = TrialPolicy.DEFAULTS;
     Path folder = config.gateway().stateDir().resolve("ota");
     ImageStore store = ImageStore.open(folder);
-    BootChoice boot = BootChoice.decide(store, MAX_TRIAL_BOOTS);
+    BootChoice boot = BootChoice.decide(store, policy.maxTrialBoots());
     boot.fallback().ifPresent(why -> log.warn("OTA: {}", why));
-    return new GatewayOta(store, boot, new RuleDeployment(table, health, deployThread), table);
+    return new GatewayOta(
+        store,
+        boot,
+        new RuleDeployment(table, health, deployThread),
+        table,
+        publisher,
+        policy,
+        clock);
   }
 
   /**
@@ -69,6 +102,19 @@ public final class GatewayOta implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Call once the rules are loaded: reports a fallback made at this start, resumes a live trial, or
+   * publishes the last update status again.
+   */
+  public void start() {
+    updater.start(boot);
+  }
+
+  /** Installs images: stage, trial, commit or roll back. */
+  public DeviceUpdater updater() {
+    return updater;
+  }
+
   public ImageStore store() {
     return store;
   }
@@ -83,5 +129,7 @@ public final class GatewayOta implements AutoCloseable {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    updaterThread.shutdownNow();
+  }
 }

@@ -1,5 +1,6 @@
 package io.edgerule.daemon.ota;
 
+import io.edgerule.daemon.cli.SelfTestVectors;
 import io.edgerule.daemon.config.RuleConfig;
 import io.edgerule.daemon.pipeline.RuleSlot;
 import io.edgerule.ota.device.DeployException;
@@ -8,6 +9,7 @@ import io.edgerule.ota.device.DeployResult;
 import io.edgerule.ota.device.RuleHealth;
 import io.edgerule.ota.device.RuleModule;
 import io.edgerule.ota.device.SlotImage;
+import io.edgerule.ota.device.SlotImages;
 import io.edgerule.sandbox.Rule;
 import io.edgerule.sandbox.RuleEngine;
 import io.edgerule.sandbox.RuleManifest;
@@ -237,6 +239,33 @@ public final class RuleDeployment implements DeployPort {
       s.setShadow(null);
       table.engine().unload(shadow.candidate());
     }
+  }
+
+  @Override
+  public CompletionStage<List<String>> selfTest(SlotImage image) {
+    return enqueue(
+        () -> {
+          List<String> failures = new ArrayList<>();
+          for (RuleModule m : image.modules()) {
+            byte[] events = image.extras().get(SlotImages.selfTestEvents(m.rule()));
+            byte[] expected = image.extras().get(SlotImages.selfTestExpected(m.rule()));
+            if (events == null || expected == null) {
+              continue;
+            }
+            try {
+              SelfTestVectors.check(
+                      "rule '" + m.rule() + "' self-test",
+                      m.wasm(),
+                      manifest(image, m),
+                      events,
+                      expected)
+                  .ifPresent(failures::add);
+            } catch (RuntimeException e) {
+              failures.add("rule '" + m.rule() + "' self-test: " + e.getMessage());
+            }
+          }
+          return CompletableFuture.completedFuture(List.copyOf(failures));
+        });
   }
 
   @Override

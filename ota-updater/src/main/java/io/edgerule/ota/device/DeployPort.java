@@ -2,6 +2,7 @@ package io.edgerule.ota.device;
 
 import io.edgerule.sandbox.ShadowReport;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
@@ -26,6 +27,15 @@ public interface DeployPort {
 
   /** As {@link #deploy}, back to the rules the gateway's config names (no image committed). */
   CompletionStage<DeployResult> deployConfigured();
+
+  /**
+   * Runs the self-test vectors the image carries ({@link SlotImages#selfTestEvents}) for each rule
+   * in a sandbox of its own, as {@code edgerule rule test} does, and compares the output with the
+   * expected lines. Nothing of the running gateway is touched.
+   *
+   * @return what failed, one line per rule that did not pass (empty: passed, or no vectors)
+   */
+  CompletionStage<List<String>> selfTest(SlotImage image);
 
   /**
    * Runs the image's versions of already loaded rules in shadow mode beside them (their actions

@@ -41,6 +41,11 @@ public record JsonTopics(String prefix, String gatewayId) {
     return root() + "/writes/" + point.device() + "/" + point.point();
   }
 
+  /** Retained: the last transition of an OTA update (docs/concepts/ota.md). */
+  public String otaStatus() {
+    return root() + "/ota/status";
+  }
+
   public String commands() {
     return root() + "/cmd/#";
   }

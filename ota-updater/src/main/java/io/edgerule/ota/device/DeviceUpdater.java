@@ -1,0 +1,373 @@
+package io.edgerule.ota.device;
+
+import io.edgerule.ota.device.internal.CrashPoints;
+import io.edgerule.ota.device.internal.DurableFiles;
+import io.edgerule.ota.image.VerifiedImage;
+import io.edgerule.sandbox.ShadowReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The device side of an update: stage a verified image in the free slot, try it (self-test vectors,
+ * shadow mode beside the running versions, then live under the health gate for the trial window)
+ * and commit it, or roll back to the committed slot by itself. Every transition is persisted in the
+ * store, then published ({@link StatusPublisher}); after a restart the last one is published again,
+ * a live trial resumes, and a fallback made at start is reported.
+ *
+ * <p>All work runs on the lent single-threaded scheduler; no method blocks its caller. One update
+ * at a time: another arriving meanwhile is rejected with the reason.
+ */
+public final class DeviceUpdater {
+  private static final Logger log = LoggerFactory.getLogger(DeviceUpdater.class);
+  private static final String STATUS = "status.json";
+
+  private final ImageStore store;
+  private final DeployPort port;
+  private final StatusPublisher publisher;
+  private final TrialPolicy policy;
+  private final ScheduledExecutorService exec;
+  private final Clock clock;
+  private final DurableFiles files = new DurableFiles(CrashPoints.NONE);
+  private volatile UpdateStatus last;
+  private CompletableFuture<UpdateStatus> current; // touched only on exec
+
+  /**
+   * @param exec a single-threaded scheduler the updater runs on (not shut down by it)
+   */
+  public DeviceUpdater(
+      ImageStore store,
+      DeployPort port,
+      StatusPublisher publisher,
+      TrialPolicy policy,
+      ScheduledExecutorService exec,
+      Clock clock) {
+    this.store = store;
+    this.port = port;
+    this.publisher = publisher;
+    this.policy = policy;
+    this.exec = exec;
+    this.clock = clock;
+  }
+
+  /** The last transition (also one from before a restart); null if there never was an update. */
+  public UpdateStatus status() {
+    return last;
+  }
+
+  /**
+   * Call once after the gateway has loaded its rules: reports a fallback made at start, resumes a
+   * live trial, or publishes the last status again (the retained message may have been lost).
+   */
+  public CompletionStage<UpdateStatus> start(BootChoice boot) {
+    CompletableFuture<UpdateStatus> done = new CompletableFuture<>();
+    exec.execute(
+        () -> {
+          last = readStatus();
+          if (boot.fallback().isPresent()) {
+            done.complete(
+                report(
+                    boot.fellBackFrom().orElse(null),
+                    UpdateState.ROLLED_BACK,
+                    boot.fallback().get()));
+          } else if (boot.onTrial()) {
+            SlotImage image = boot.image().orElseThrow();
+            current = done;
+            report(
+                image.id(),
+                UpdateState.TRIAL,
+                "live: resumed after a restart (start " + boot.boots() + " of the trial)");
+            live(image, Instant.now(clock), port.health(image.rules()));
+          } else if (last != null && !last.state().isFinal()) {
+            // Restarted before the image went live: it is not on trial; say what runs.
+            done.complete(
+                report(
+                    last.image(),
+                    UpdateState.REJECTED,
+                    "the gateway restarted during " + last.state() + " (" + last.detail() + ")"));
+          } else {
+            if (last != null) {
+              publish(withRunning(last));
+            }
+            done.complete(last);
+          }
+        });
+    return done;
+  }
+
+  /**
+   * Installs a verified image; completes with the final status (COMMITTED, ROLLED_BACK or
+   * REJECTED).
+   */
+  public CompletionStage<UpdateStatus> install(VerifiedImage image) {
+    return install(SlotImages.of(image));
+  }
+
+  /** Installs an image's content; completes with the final status. */
+  public CompletionStage<UpdateStatus> install(SlotImage image) {
+    CompletableFuture<UpdateStatus> done = new CompletableFuture<>();
+    exec.execute(() -> begin(image, done));
+    return done;
+  }
+
+  /** Reports an update that failed before it could be staged (download, verification). */
+  public CompletionStage<UpdateStatus> reject(ImageId image, String reason) {
+    return CompletableFuture.supplyAsync(() -> report(image, UpdateState.REJECTED, reason), exec);
+  }
+
+  /** Reports a transition of a download in progress. */
+  public void downloading(ImageId image, String progress) {
+    exec.execute(() -> report(image, UpdateState.DOWNLOADING, progress));
+  }
+
+  private void begin(SlotImage image, CompletableFuture<UpdateStatus> done) {
+    if (current != null && !current.isDone()) {
+      done.complete(
+          report(
+              image.id(),
+              UpdateState.REJECTED,
+              "another update is in progress: " + describe(last)));
+      return;
+    }
+    current = done;
+    Slot slot;
+    SlotImage staged;
+    try {
+      slot = store.stage(image);
+      staged = store.read(slot).orElseThrow();
+    } catch (IOException | RuntimeException e) {
+      finish(report(image.id(), UpdateState.REJECTED, "not staged: " + e.getMessage()));
+      return;
+    }
+    report(image.id(), UpdateState.STAGED, "slot " + slot);
+    report(image.id(), UpdateState.TRIAL, "self-test");
+    port.selfTest(staged)
+        .whenCompleteAsync(
+            (failures, e) -> {
+              if (e != null || !failures.isEmpty()) {
+                reject(
+                    image,
+                    "self-test failed: " + (e != null ? cause(e) : String.join("; ", failures)));
+              } else {
+                shadow(slot, staged);
+              }
+            },
+            exec);
+  }
+
+  private void shadow(Slot slot, SlotImage image) {
+    if (policy.shadowWindow().isZero()) {
+      goLive(slot, image);
+      return;
+    }
+    report(image.id(), UpdateState.TRIAL, "shadow");
+    port.startShadow(image)
+        .whenCompleteAsync(
+            (shadowed, e) -> {
+              if (e != null) {
+                reject(image, "shadow start failed: " + cause(e));
+                return;
+              }
+              exec.schedule(
+                  () ->
+                      port.stopShadow()
+                          .whenCompleteAsync(
+                              (reports, e2) -> judgeShadow(slot, image, reports, e2), exec),
+                  policy.shadowWindow().toMillis(),
+                  TimeUnit.MILLISECONDS);
+            },
+            exec);
+  }
+
+  private void judgeShadow(
+      Slot slot, SlotImage image, Map<String, ShadowReport> reports, Throwable e) {
+    if (e != null) {
+      reject(image, "shadow stop failed: " + cause(e));
+      return;
+    }
+    StringBuilder bad = new StringBuilder();
+    for (Map.Entry<String, ShadowReport> r : reports.entrySet()) {
+      ShadowReport sr = r.getValue();
+      if (sr.candidateFailures() > 0) {
+        bad.append(bad.length() == 0 ? "" : "; ")
+            .append("rule '")
+            .append(r.getKey())
+            .append("' failed ")
+            .append(sr.candidateFailures())
+            .append(" of ")
+            .append(sr.calls())
+            .append(" calls in shadow mode");
+      }
+    }
+    if (bad.length() > 0) {
+      reject(image, bad.toString());
+      return;
+    }
+    goLive(slot, image);
+  }
+
+  private void goLive(Slot slot, SlotImage image) {
+    try {
+      store.beginTrial(slot);
+    } catch (RuntimeException ex) {
+      reject(image, "cannot start the trial: " + ex.getMessage());
+      return;
+    }
+    report(image.id(), UpdateState.TRIAL, "live");
+    port.deploy(image)
+        .whenCompleteAsync(
+            (result, e) -> {
+              if (e != null) {
+                rollBack(image.id(), "deploy failed: " + cause(e));
+              } else {
+                live(image, Instant.now(clock), port.health(image.rules()));
+              }
+            },
+            exec);
+  }
+
+  /** The health gate: checks every checkEvery until the trial window has passed, then commits. */
+  private void live(SlotImage image, Instant since, RuleHealth before) {
+    RuleHealth now = port.health(image.rules());
+    long calls = now.calls() - before.calls();
+    long traps = now.traps() - before.traps();
+    long deadlines = now.deadlineMisses() - before.deadlineMisses();
+    long failures = now.failures() - before.failures();
+    String why = null;
+    if (!now.missing().isEmpty()) {
+      why = "rules not running: " + now.missing();
+    } else if (!now.quarantined().isEmpty()) {
+      why = "rules quarantined: " + now.quarantined() + " " + now.lastErrors();
+    } else if (traps > policy.maxTraps()) {
+      why = traps + " traps (at most " + policy.maxTraps() + ") " + now.lastErrors();
+    } else if (deadlines > policy.maxDeadlineMisses()) {
+      why = deadlines + " deadline misses (at most " + policy.maxDeadlineMisses() + ")";
+    }
+    boolean windowOver = !Instant.now(clock).isBefore(since.plus(policy.trialWindow()));
+    if (why == null
+        && windowOver
+        && calls > 0
+        && (double) failures / calls > policy.maxErrorRate()) {
+      why =
+          String.format(
+              "error rate %.4f (%d of %d calls) above %.4f",
+              (double) failures / calls, failures, calls, policy.maxErrorRate());
+    }
+    if (why != null) {
+      rollBack(image.id(), "health gate: " + why);
+    } else if (windowOver) {
+      try {
+        store.commit();
+      } catch (RuntimeException e) {
+        rollBack(image.id(), "commit failed: " + e.getMessage());
+        return;
+      }
+      finish(
+          report(
+              image.id(),
+              UpdateState.COMMITTED,
+              calls + " calls, " + failures + " failed during the trial window"));
+    } else {
+      exec.schedule(
+          () -> live(image, since, before), policy.checkEvery().toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void rollBack(ImageId image, String why) {
+    Optional<SlotImage> back;
+    try {
+      store.rollBack();
+      Slot committed = store.pointer().committed();
+      back = committed == null ? Optional.empty() : store.read(committed);
+    } catch (RuntimeException e) {
+      log.error("rollback of {} failed: {}", image, e.getMessage());
+      finish(report(image, UpdateState.ROLLED_BACK, why + "; rollback failed: " + e.getMessage()));
+      return;
+    }
+    CompletionStage<DeployResult> deployed =
+        back.isPresent() ? port.deploy(back.get()) : port.deployConfigured();
+    deployed.whenCompleteAsync(
+        (r, e) ->
+            finish(
+                report(
+                    image,
+                    UpdateState.ROLLED_BACK,
+                    e == null
+                        ? why
+                        : why + "; redeploying the committed rules failed: " + cause(e))),
+        exec);
+  }
+
+  private void reject(SlotImage image, String why) {
+    finish(report(image.id(), UpdateState.REJECTED, why));
+  }
+
+  private void finish(UpdateStatus status) {
+    CompletableFuture<UpdateStatus> c = current;
+    if (c != null) {
+      c.complete(status);
+    }
+  }
+
+  private UpdateStatus report(ImageId image, UpdateState state, String detail) {
+    UpdateStatus s = new UpdateStatus(image, state, detail, running(), Instant.now(clock));
+    last = s;
+    try {
+      files.replace(store.folder().resolve(STATUS), s.toJson());
+    } catch (IOException e) {
+      log.warn("cannot keep the update status: {}", e.toString());
+    }
+    log.info("update {}: {} {}", image, state, detail);
+    publish(s);
+    return s;
+  }
+
+  private void publish(UpdateStatus s) {
+    try {
+      publisher.publish(s);
+    } catch (RuntimeException e) {
+      log.warn("update status not published: {}", e.toString());
+    }
+  }
+
+  private UpdateStatus withRunning(UpdateStatus s) {
+    return new UpdateStatus(s.image(), s.state(), s.detail(), running(), s.at());
+  }
+
+  private ImageId running() {
+    Slot active = store.pointer().active();
+    return active == null ? null : store.idOf(active).orElse(null);
+  }
+
+  private UpdateStatus readStatus() {
+    Path file = store.folder().resolve(STATUS);
+    try {
+      return Files.exists(file) ? UpdateStatus.fromJson(Files.readAllBytes(file)) : null;
+    } catch (IOException | RuntimeException e) {
+      log.warn("{}: unreadable, ignored: {}", file, e.toString());
+      return null;
+    }
+  }
+
+  private static String describe(UpdateStatus s) {
+    return s == null ? "unknown" : s.image() + " " + s.state() + " " + s.detail();
+  }
+
+  private static String cause(Throwable e) {
+    Throwable c =
+        e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+            ? e.getCause()
+            : e;
+    return c.getMessage() == null ? c.toString() : c.getMessage();
+  }
+}
