@@ -2,9 +2,15 @@ package io.edgerule.ota.device;
 
 import io.edgerule.ota.device.internal.CrashPoints;
 import io.edgerule.ota.device.internal.DurableFiles;
+import io.edgerule.ota.image.GatewayVersion;
+import io.edgerule.ota.image.ImageRejected;
+import io.edgerule.ota.image.ImageVerifier;
 import io.edgerule.ota.image.VerifiedImage;
+import io.edgerule.ota.image.VerifyContext;
+import io.edgerule.ota.trust.TrustRoot;
 import io.edgerule.sandbox.ShadowReport;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class DeviceUpdater {
   private static final Logger log = LoggerFactory.getLogger(DeviceUpdater.class);
   private static final String STATUS = "status.json";
+  private static final String TIME_FLOOR = "time-floor";
 
   private final ImageStore store;
   private final DeployPort port;
@@ -41,6 +48,7 @@ public final class DeviceUpdater {
   private final DurableFiles files = new DurableFiles(CrashPoints.NONE);
   private volatile UpdateStatus last;
   private CompletableFuture<UpdateStatus> current; // touched only on exec
+  private Instant pendingTimeFloor; // of the image on trial; touched only on exec
 
   /**
    * @param exec a single-threaded scheduler the updater runs on (not shut down by it)
@@ -58,6 +66,7 @@ public final class DeviceUpdater {
     this.policy = policy;
     this.exec = exec;
     this.clock = clock;
+    this.last = readStatus();
   }
 
   /** The last transition (also one from before a restart); null if there never was an update. */
@@ -73,7 +82,6 @@ public final class DeviceUpdater {
     CompletableFuture<UpdateStatus> done = new CompletableFuture<>();
     exec.execute(
         () -> {
-          last = readStatus();
           if (boot.fallback().isPresent()) {
             done.complete(
                 report(
@@ -89,12 +97,19 @@ public final class DeviceUpdater {
                 "live: resumed after a restart (start " + boot.boots() + " of the trial)");
             live(image, Instant.now(clock), port.health(image.rules()));
           } else if (last != null && !last.state().isFinal()) {
-            // Restarted before the image went live: it is not on trial; say what runs.
+            // Restarted before the image went live (REJECTED: nothing had changed), or during a
+            // rollback whose pointer was already back (ROLLED_BACK); say what runs.
+            boolean wasLive = last.state() == UpdateState.TRIAL && last.detail().startsWith("live");
+            boolean committed = wasLive && last.image() != null && last.image().equals(running());
+            String why =
+                "the gateway restarted during " + last.state() + " (" + last.detail() + ")";
             done.complete(
-                report(
-                    last.image(),
-                    UpdateState.REJECTED,
-                    "the gateway restarted during " + last.state() + " (" + last.detail() + ")"));
+                committed
+                    ? report(last.image(), UpdateState.COMMITTED, "committed just before a restart")
+                    : report(
+                        last.image(),
+                        wasLive ? UpdateState.ROLLED_BACK : UpdateState.REJECTED,
+                        why));
           } else {
             if (last != null) {
               publish(withRunning(last));
@@ -110,7 +125,48 @@ public final class DeviceUpdater {
    * REJECTED).
    */
   public CompletionStage<UpdateStatus> install(VerifiedImage image) {
-    return install(SlotImages.of(image));
+    CompletableFuture<UpdateStatus> done = new CompletableFuture<>();
+    exec.execute(
+        () -> {
+          if (current == null || current.isDone()) {
+            pendingTimeFloor = image.timeFloor();
+          }
+          begin(SlotImages.of(image), done);
+        });
+    return done;
+  }
+
+  /**
+   * Verifies a downloaded {@code .rimg} against the gateway's trust root, its anti-rollback floor
+   * and the latest time it has verified, then installs it; an image that fails verification is
+   * REJECTED with the reason.
+   */
+  public CompletionStage<UpdateStatus> installFile(
+      byte[] file, String name, TrustRoot root, GatewayVersion gatewayVersion) {
+    VerifyContext ctx =
+        VerifyContext.of(
+            root, Instant.now(clock), store.pointer().floor(), timeFloor(), gatewayVersion);
+    try {
+      return install(new ImageVerifier().verify(file, name, ctx));
+    } catch (ImageRejected e) {
+      return reject((ImageId) null, name + " not verified: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The latest time this gateway has verified (the time floor of the last committed image): a clock
+   * behind it is reported by the verifier instead of trusted.
+   */
+  public Optional<Instant> timeFloor() {
+    Path file = store.folder().resolve(TIME_FLOOR);
+    try {
+      return Files.exists(file)
+          ? Optional.of(Instant.parse(Files.readString(file).strip()))
+          : Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      log.warn("{}: unreadable, ignored: {}", file, e.toString());
+      return Optional.empty();
+    }
   }
 
   /** Installs an image's content; completes with the final status. */
@@ -132,11 +188,16 @@ public final class DeviceUpdater {
 
   private void begin(SlotImage image, CompletableFuture<UpdateStatus> done) {
     if (current != null && !current.isDone()) {
-      done.complete(
-          report(
+      // Published, not kept: the status kept is the update in progress's.
+      UpdateStatus busy =
+          new UpdateStatus(
               image.id(),
               UpdateState.REJECTED,
-              "another update is in progress: " + describe(last)));
+              "another update is in progress: " + describe(last),
+              running(),
+              Instant.now(clock));
+      publish(busy);
+      done.complete(busy);
       return;
     }
     current = done;
@@ -268,6 +329,7 @@ public final class DeviceUpdater {
     } else if (windowOver) {
       try {
         store.commit();
+        raiseTimeFloor();
       } catch (RuntimeException e) {
         rollBack(image.id(), "commit failed: " + e.getMessage());
         return;
@@ -280,6 +342,21 @@ public final class DeviceUpdater {
     } else {
       exec.schedule(
           () -> live(image, since, before), policy.checkEvery().toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Like the security floor, the time floor rises only at commit. */
+  private void raiseTimeFloor() {
+    Instant t = pendingTimeFloor;
+    pendingTimeFloor = null;
+    if (t == null || timeFloor().map(old -> !t.isAfter(old)).orElse(false)) {
+      return;
+    }
+    try {
+      files.replace(
+          store.folder().resolve(TIME_FLOOR), t.toString().getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      log.warn("cannot keep the time floor: {}", e.toString());
     }
   }
 
