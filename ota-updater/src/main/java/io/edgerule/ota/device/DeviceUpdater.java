@@ -1,7 +1,5 @@
 package io.edgerule.ota.device;
 
-import io.edgerule.ota.device.internal.CrashPoints;
-import io.edgerule.ota.device.internal.DurableFiles;
 import io.edgerule.ota.image.GatewayVersion;
 import io.edgerule.ota.image.ImageRejected;
 import io.edgerule.ota.image.ImageVerifier;
@@ -10,9 +8,6 @@ import io.edgerule.ota.image.VerifyContext;
 import io.edgerule.ota.trust.TrustRoot;
 import io.edgerule.sandbox.ShadowReport;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -36,16 +31,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeviceUpdater {
   private static final Logger log = LoggerFactory.getLogger(DeviceUpdater.class);
-  private static final String STATUS = "status.json";
-  private static final String TIME_FLOOR = "time-floor";
 
   private final ImageStore store;
   private final DeployPort port;
   private final StatusPublisher publisher;
   private final TrialPolicy policy;
+  private final HealthGate gate;
   private final ScheduledExecutorService exec;
   private final Clock clock;
-  private final DurableFiles files = new DurableFiles(CrashPoints.NONE);
+  private final UpdateRecords records;
   private volatile UpdateStatus last;
   private CompletableFuture<UpdateStatus> current; // touched only on exec
   private Instant pendingTimeFloor; // of the image on trial; touched only on exec
@@ -64,9 +58,11 @@ public final class DeviceUpdater {
     this.port = port;
     this.publisher = publisher;
     this.policy = policy;
+    this.gate = new HealthGate(policy);
     this.exec = exec;
     this.clock = clock;
-    this.last = readStatus();
+    this.records = new UpdateRecords(store.folder());
+    this.last = records.readStatus();
   }
 
   /** The last transition (also one from before a restart); null if there never was an update. */
@@ -158,15 +154,7 @@ public final class DeviceUpdater {
    * behind it is reported by the verifier instead of trusted.
    */
   public Optional<Instant> timeFloor() {
-    Path file = store.folder().resolve(TIME_FLOOR);
-    try {
-      return Files.exists(file)
-          ? Optional.of(Instant.parse(Files.readString(file).strip()))
-          : Optional.empty();
-    } catch (IOException | RuntimeException e) {
-      log.warn("{}: unreadable, ignored: {}", file, e.toString());
-      return Optional.empty();
-    }
+    return records.timeFloor();
   }
 
   /** Installs an image's content; completes with the final status. */
@@ -300,30 +288,8 @@ public final class DeviceUpdater {
   /** The health gate: checks every checkEvery until the trial window has passed, then commits. */
   private void live(SlotImage image, Instant since, RuleHealth before) {
     RuleHealth now = port.health(image.rules());
-    long calls = now.calls() - before.calls();
-    long traps = now.traps() - before.traps();
-    long deadlines = now.deadlineMisses() - before.deadlineMisses();
-    long failures = now.failures() - before.failures();
-    String why = null;
-    if (!now.missing().isEmpty()) {
-      why = "rules not running: " + now.missing();
-    } else if (!now.quarantined().isEmpty()) {
-      why = "rules quarantined: " + now.quarantined() + " " + now.lastErrors();
-    } else if (traps > policy.maxTraps()) {
-      why = traps + " traps (at most " + policy.maxTraps() + ") " + now.lastErrors();
-    } else if (deadlines > policy.maxDeadlineMisses()) {
-      why = deadlines + " deadline misses (at most " + policy.maxDeadlineMisses() + ")";
-    }
     boolean windowOver = !Instant.now(clock).isBefore(since.plus(policy.trialWindow()));
-    if (why == null
-        && windowOver
-        && calls > 0
-        && (double) failures / calls > policy.maxErrorRate()) {
-      why =
-          String.format(
-              "error rate %.4f (%d of %d calls) above %.4f",
-              (double) failures / calls, failures, calls, policy.maxErrorRate());
-    }
+    String why = gate.judge(before, now, windowOver).orElse(null);
     if (why != null) {
       rollBack(image.id(), "health gate: " + why);
     } else if (windowOver) {
@@ -334,11 +300,7 @@ public final class DeviceUpdater {
         rollBack(image.id(), "commit failed: " + e.getMessage());
         return;
       }
-      finish(
-          report(
-              image.id(),
-              UpdateState.COMMITTED,
-              calls + " calls, " + failures + " failed during the trial window"));
+      finish(report(image.id(), UpdateState.COMMITTED, HealthGate.summary(before, now)));
     } else {
       exec.schedule(
           () -> live(image, since, before), policy.checkEvery().toMillis(), TimeUnit.MILLISECONDS);
@@ -349,14 +311,8 @@ public final class DeviceUpdater {
   private void raiseTimeFloor() {
     Instant t = pendingTimeFloor;
     pendingTimeFloor = null;
-    if (t == null || timeFloor().map(old -> !t.isAfter(old)).orElse(false)) {
-      return;
-    }
-    try {
-      files.replace(
-          store.folder().resolve(TIME_FLOOR), t.toString().getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      log.warn("cannot keep the time floor: {}", e.toString());
+    if (t != null) {
+      records.raiseTimeFloor(t);
     }
   }
 
@@ -399,11 +355,7 @@ public final class DeviceUpdater {
   private UpdateStatus report(ImageId image, UpdateState state, String detail) {
     UpdateStatus s = new UpdateStatus(image, state, detail, running(), Instant.now(clock));
     last = s;
-    try {
-      files.replace(store.folder().resolve(STATUS), s.toJson());
-    } catch (IOException e) {
-      log.warn("cannot keep the update status: {}", e.toString());
-    }
+    records.writeStatus(s);
     log.info("update {}: {} {}", image, state, detail);
     publish(s);
     return s;
@@ -424,16 +376,6 @@ public final class DeviceUpdater {
   private ImageId running() {
     Slot active = store.pointer().active();
     return active == null ? null : store.idOf(active).orElse(null);
-  }
-
-  private UpdateStatus readStatus() {
-    Path file = store.folder().resolve(STATUS);
-    try {
-      return Files.exists(file) ? UpdateStatus.fromJson(Files.readAllBytes(file)) : null;
-    } catch (IOException | RuntimeException e) {
-      log.warn("{}: unreadable, ignored: {}", file, e.toString());
-      return null;
-    }
   }
 
   private static String describe(UpdateStatus s) {
