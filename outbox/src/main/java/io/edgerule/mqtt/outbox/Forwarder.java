@@ -106,6 +106,7 @@ public final class Forwarder implements AutoCloseable {
   /** Sends until a publish fails. */
   private void round() throws InterruptedException {
     failed.set(false);
+    outbox.roundStarted(); // what the last round sent has settled
     long boundary = outbox.durableThrough();
     ReplayPlan plan =
         new ReplayPlan(

@@ -1,5 +1,7 @@
 package io.edgerule.mqtt.outbox;
 
+import io.edgerule.mqtt.outbox.internal.ClassTotals;
+import io.edgerule.mqtt.outbox.internal.DropLedger;
 import io.edgerule.mqtt.outbox.internal.SqliteStore;
 import io.edgerule.mqtt.outbox.internal.StoredMessage;
 import java.io.IOException;
@@ -7,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,13 +37,12 @@ public final class Outbox implements AutoCloseable {
   private List<StoredMessage> pending = new ArrayList<>(); // guarded by buffer
   private List<StoredMessage> acks = new ArrayList<>(); // guarded by buffer
   private final Set<Long> ackedIds = new HashSet<>(); // guarded by buffer
+  private final DropLedger ledger = new DropLedger(); // guarded by buffer
   private long pendingBytes; // guarded by buffer
   private long nextId; // guarded by buffer
 
-  // guarded by store
-  private final Map<MessageClass, long[]> queued = new EnumMap<>(MessageClass.class);
-  private final Map<MessageClass, long[]> dropped = new EnumMap<>(MessageClass.class);
-  private long lastExpiry;
+  private final ClassTotals totals; // guarded by store
+  private long lastExpiry; // guarded by store
   private volatile long durableThrough;
   private final long recovered;
   private volatile boolean closed;
@@ -53,21 +53,9 @@ public final class Outbox implements AutoCloseable {
     this.config = config;
     this.store = new SqliteStore(config.file());
     try {
-      for (MessageClass c : MessageClass.values()) {
-        queued.put(c, new long[2]);
-        dropped.put(c, new long[2]);
-      }
-      long count = 0;
-      for (Map.Entry<MessageClass, long[]> e : store.totals().entrySet()) {
-        queued.put(e.getKey(), e.getValue());
-        count += e.getValue()[0];
-      }
-      recovered = count;
+      totals = new ClassTotals(store);
+      recovered = totals.messages();
       Map<String, Long> counters = store.counters();
-      for (MessageClass c : MessageClass.values()) {
-        dropped.get(c)[0] = counters.getOrDefault("dropped_space." + c, 0L);
-        dropped.get(c)[1] = counters.getOrDefault("dropped_age." + c, 0L);
-      }
       long last = Math.max(store.maxId(), counters.getOrDefault("last_id", 0L));
       nextId = last + 1;
       durableThrough = last;
@@ -146,6 +134,18 @@ public final class Outbox implements AutoCloseable {
     synchronized (buffer) {
       acks.add(m);
       ackedIds.add(m.id());
+      ledger.acknowledged(m.id());
+    }
+  }
+
+  /**
+   * The forwarder starts sending again from the oldest message, after everything it sent before has
+   * settled (or it stops): what it had read, a budget removed and the broker never acknowledged now
+   * counts as dropped ({@link DropLedger}).
+   */
+  void roundStarted() {
+    synchronized (buffer) {
+      ledger.roundEnded();
     }
   }
 
@@ -170,58 +170,54 @@ public final class Outbox implements AutoCloseable {
       }
       long now = config.clock().millis();
       boolean expire = now - lastExpiry >= EXPIRY_PERIOD_MS;
-      if (toWrite.isEmpty() && toAck.isEmpty() && !expire) {
+      Map<MessageClass, long[]> settled;
+      synchronized (buffer) {
+        settled = ledger.takeSettled();
+      }
+      if (toWrite.isEmpty() && toAck.isEmpty() && !expire && settled.isEmpty()) {
         return;
       }
-      Map<MessageClass, long[]> before = copy(queued);
-      Map<MessageClass, long[]> droppedBefore = copy(dropped);
+      ClassTotals.Mark before = totals.mark();
+      List<long[]> removed = new ArrayList<>();
       try {
         for (StoredMessage m : store.deleteAcked(toAck)) {
-          long[] q = queued.get(m.messageClass());
-          q[0]--;
-          q[1] -= m.size();
+          totals.removed(m.messageClass(), 1, m.size());
         }
-        Set<MessageClass> touched = EnumSet.noneOf(MessageClass.class);
         for (StoredMessage m : toWrite) {
           store.insert(m);
-          long[] q = queued.get(m.messageClass());
-          q[0]++;
-          q[1] += m.size();
-          long over = q[1] - config.budget(m.messageClass()).maxBytes();
+          MessageClass c = m.messageClass();
+          long over = totals.added(c, m.size(), config.budget(c).maxBytes());
           if (over > 0) {
-            long[] d = store.dropOldest(m.messageClass(), over);
-            q[0] -= d[0];
-            q[1] -= d[1];
-            dropped.get(m.messageClass())[0] += d[0];
-            touched.add(m.messageClass());
+            removed.add(drop(store.dropOldest(c, over), c, DropLedger.Reason.SPACE));
           }
         }
         if (expire) {
           lastExpiry = now;
           for (MessageClass c : MessageClass.values()) {
-            long[] d = store.dropOlderThan(c, now - config.budget(c).maxAge().toMillis());
-            if (d[0] > 0) {
-              long[] q = queued.get(c);
-              q[0] -= d[0];
-              q[1] -= d[1];
-              dropped.get(c)[1] += d[0];
-              touched.add(c);
-            }
+            long cutoff = now - config.budget(c).maxAge().toMillis();
+            removed.add(drop(store.dropOlderThan(c, cutoff), c, DropLedger.Reason.AGE));
           }
         }
-        for (MessageClass c : touched) {
-          store.setCounter("dropped_space." + c, dropped.get(c)[0]);
-          store.setCounter("dropped_age." + c, dropped.get(c)[1]);
-        }
+        settled.forEach(
+            (c, n) -> {
+              totals.dropped(c, false, n[0]);
+              totals.dropped(c, true, n[1]);
+            });
+        totals.persist(store);
         if (!toWrite.isEmpty()) {
           store.setCounter("last_id", writtenThrough);
         }
         store.commit();
       } catch (SQLException e) {
         store.rollback();
-        restore(queued, before);
-        restore(dropped, droppedBefore);
+        totals.reset(before);
         synchronized (buffer) { // keep them for the next attempt, in order
+          for (long[] ids : removed) {
+            for (long id : ids) {
+              ledger.removalUndone(id);
+            }
+          }
+          ledger.restoreSettled(settled);
           toWrite.addAll(pending);
           pending = toWrite;
           toAck.addAll(acks);
@@ -242,6 +238,24 @@ public final class Outbox implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Books messages a budget removed: they leave the class's totals, and those that count as dropped
+   * now ({@link DropLedger}) are counted. Returns their ids.
+   */
+  private long[] drop(SqliteStore.Removal d, MessageClass c, DropLedger.Reason reason) {
+    totals.removed(c, d.count(), d.bytes());
+    long n = 0;
+    synchronized (buffer) {
+      for (long id : d.ids()) {
+        if (ledger.removed(id, c, reason, ackedIds.contains(id))) {
+          n++;
+        }
+      }
+    }
+    totals.dropped(c, reason == DropLedger.Reason.AGE, n);
+    return d.ids();
   }
 
   private void flushQuietly() {
@@ -271,8 +285,25 @@ public final class Outbox implements AutoCloseable {
     return durableThrough > id;
   }
 
-  /** Committed messages with {@code after < id <= upTo}, in order, skipping acknowledged ones. */
+  /**
+   * Committed messages with {@code after < id <= upTo}, in order, skipping acknowledged ones: the
+   * forwarder's read (it may send each of them, which decides whether a budget's removal of one is
+   * a drop).
+   */
   List<StoredMessage> read(long after, long upTo, int limit) {
+    List<StoredMessage> page = peek(after, upTo, limit);
+    synchronized (buffer) {
+      for (StoredMessage m : page) {
+        if (!ackedIds.contains(m.id())) {
+          ledger.handedOut(m.id());
+        }
+      }
+    }
+    return page;
+  }
+
+  /** {@link #read} for looking only (nothing of it will be sent). */
+  private List<StoredMessage> peek(long after, long upTo, int limit) {
     Set<Long> skip;
     synchronized (buffer) {
       skip = ackedIds.isEmpty() ? Set.of() : new HashSet<>(ackedIds);
@@ -302,7 +333,7 @@ public final class Outbox implements AutoCloseable {
     List<OutboundMessageWithId> out = new ArrayList<>();
     long after = 0;
     while (true) {
-      List<StoredMessage> page = read(after, Long.MAX_VALUE, 1000);
+      List<StoredMessage> page = peek(after, Long.MAX_VALUE, 1000);
       if (page.isEmpty()) {
         return out;
       }
@@ -335,9 +366,7 @@ public final class Outbox implements AutoCloseable {
     Map<MessageClass, OutboxStats.ClassStats> m = new EnumMap<>(MessageClass.class);
     synchronized (store) {
       for (MessageClass c : MessageClass.values()) {
-        long[] q = queued.get(c);
-        long[] d = dropped.get(c);
-        m.put(c, new OutboxStats.ClassStats(q[0], q[1], d[0], d[1]));
+        m.put(c, totals.stats(c));
       }
     }
     return new OutboxStats(Map.copyOf(m), durableThrough);
@@ -355,6 +384,7 @@ public final class Outbox implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    roundStarted(); // nothing sent from now on is acknowledged here
     try {
       flush();
     } finally {
@@ -380,15 +410,5 @@ public final class Outbox implements AutoCloseable {
         log.warn("outbox {}: close: {}", config.file(), e.getMessage());
       }
     }
-  }
-
-  private static Map<MessageClass, long[]> copy(Map<MessageClass, long[]> m) {
-    Map<MessageClass, long[]> c = new EnumMap<>(MessageClass.class);
-    m.forEach((k, v) -> c.put(k, v.clone()));
-    return c;
-  }
-
-  private static void restore(Map<MessageClass, long[]> target, Map<MessageClass, long[]> saved) {
-    saved.forEach((k, v) -> System.arraycopy(v, 0, target.get(k), 0, v.length));
   }
 }

@@ -148,12 +148,19 @@ public final class SqliteStore implements AutoCloseable {
     return gone;
   }
 
+  /** Messages a budget removed: their ids in order and their bytes. */
+  public record Removal(long[] ids, long bytes) {
+    public int count() {
+      return ids.length;
+    }
+  }
+
   /**
    * Drops the oldest messages of class {@code c} until at least {@code bytes} are freed (or none is
-   * left); returns {count, bytes} dropped.
+   * left).
    */
-  public long[] dropOldest(MessageClass c, long bytes) throws SQLException {
-    long count = 0;
+  public Removal dropOldest(MessageClass c, long bytes) throws SQLException {
+    LongList ids = new LongList();
     long freed = 0;
     while (freed < bytes) {
       long through = -1;
@@ -162,7 +169,7 @@ public final class SqliteStore implements AutoCloseable {
         while (r.next() && freed < bytes) {
           through = r.getLong(1);
           freed += r.getLong(2);
-          count++;
+          ids.add(through);
         }
       }
       if (through < 0) {
@@ -172,25 +179,25 @@ public final class SqliteStore implements AutoCloseable {
       deleteThrough.setLong(2, through);
       deleteThrough.executeUpdate();
     }
-    return new long[] {count, freed};
+    return new Removal(ids.toArray(), freed);
   }
 
-  /** Drops the messages of class {@code c} created before {@code cutoffMillis}: {count, bytes}. */
-  public long[] dropOlderThan(MessageClass c, long cutoffMillis) throws SQLException {
-    long count;
-    long bytes;
+  /** Drops the messages of class {@code c} created before {@code cutoffMillis}. */
+  public Removal dropOlderThan(MessageClass c, long cutoffMillis) throws SQLException {
+    LongList ids = new LongList();
+    long bytes = 0;
     try (PreparedStatement q =
-        db.prepareStatement(
-            "SELECT count(*), coalesce(sum(size), 0) FROM messages WHERE cls = ? AND created_ms < ?")) {
+        db.prepareStatement("SELECT id, size FROM messages WHERE cls = ? AND created_ms < ?")) {
       q.setString(1, c.name());
       q.setLong(2, cutoffMillis);
       try (ResultSet r = q.executeQuery()) {
-        r.next();
-        count = r.getLong(1);
-        bytes = r.getLong(2);
+        while (r.next()) {
+          ids.add(r.getLong(1));
+          bytes += r.getLong(2);
+        }
       }
     }
-    if (count > 0) {
+    if (ids.size() > 0) {
       try (PreparedStatement d =
           db.prepareStatement("DELETE FROM messages WHERE cls = ? AND created_ms < ?")) {
         d.setString(1, c.name());
@@ -198,7 +205,28 @@ public final class SqliteStore implements AutoCloseable {
         d.executeUpdate();
       }
     }
-    return new long[] {count, bytes};
+    return new Removal(ids.toArray(), bytes);
+  }
+
+  /** A growable array of longs (drops can be hundreds of thousands of ids). */
+  private static final class LongList {
+    private long[] a = new long[64];
+    private int n;
+
+    void add(long v) {
+      if (n == a.length) {
+        a = java.util.Arrays.copyOf(a, n * 2);
+      }
+      a[n++] = v;
+    }
+
+    int size() {
+      return n;
+    }
+
+    long[] toArray() {
+      return java.util.Arrays.copyOf(a, n);
+    }
   }
 
   public void setCounter(String name, long value) throws SQLException {
