@@ -2,6 +2,7 @@ package io.edgerule.sim.modbus;
 
 import com.fazecast.jSerialComm.SerialPort;
 import com.fazecast.jSerialComm.SerialPortInvalidPortException;
+import io.edgerule.serial.SerialNative;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,11 @@ final class SerialRtuLine implements RtuLine {
   private final int parity;
   private final int stopBits;
   private volatile SerialPort port;
+
+  static {
+    // Before jSerialComm's SerialPort initialises: on riscv64 it needs our native library.
+    SerialNative.prepare();
+  }
 
   /**
    * @param parity 'N', 'E' or 'O'

@@ -1,6 +1,7 @@
 package io.edgerule.sim.zigbee;
 
 import com.fazecast.jSerialComm.SerialPort;
+import io.edgerule.serial.SerialNative;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -16,6 +17,12 @@ final class SerialSimLink implements SimLink {
   private final String path;
   private final SerialPort port;
   private volatile boolean closed;
+
+  static {
+    // Before jSerialComm's SerialPort initialises: on riscv64 it needs our native library.
+    SerialNative.prepare();
+  }
+
   private Thread reader;
 
   SerialSimLink(String path, int baud) {

@@ -3,6 +3,7 @@ package io.edgerule.adapter.zigbee.internal;
 import com.fazecast.jSerialComm.SerialPort;
 import io.edgerule.adapter.Backoff;
 import io.edgerule.adapter.zigbee.ZigbeeCoordinatorConfig;
+import io.edgerule.serial.SerialNative;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,11 @@ public final class SerialZigbeePort extends GuardedZigbeePort {
   private final int baud;
   private final ZigbeeCoordinatorConfig.FlowControl flowControl;
   private volatile SerialPort port;
+
+  static {
+    // Before jSerialComm's SerialPort initialises: on riscv64 it needs our native library.
+    SerialNative.prepare();
+  }
 
   public SerialZigbeePort(
       String path,

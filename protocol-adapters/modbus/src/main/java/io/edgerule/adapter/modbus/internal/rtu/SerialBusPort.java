@@ -3,6 +3,7 @@ package io.edgerule.adapter.modbus.internal.rtu;
 import com.fazecast.jSerialComm.SerialPort;
 import com.fazecast.jSerialComm.SerialPortInvalidPortException;
 import io.edgerule.adapter.modbus.Parity;
+import io.edgerule.serial.SerialNative;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,11 @@ public final class SerialBusPort implements BusPort {
   private final int stopBits;
   private final boolean rs485Mode;
   private volatile SerialPort port;
+
+  static {
+    // Before jSerialComm's SerialPort initialises: on riscv64 it needs our native library.
+    SerialNative.prepare();
+  }
 
   public SerialBusPort(
       String path, int baud, int dataBits, Parity parity, int stopBits, boolean rs485Mode) {
