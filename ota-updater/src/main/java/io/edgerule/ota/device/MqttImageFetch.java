@@ -36,6 +36,11 @@ public final class MqttImageFetch {
   /** Reads the retained index of image {@code sha256}. */
   public static CompletionStage<DownloadIndex> index(
       MqttTransport mqtt, String prefix, String sha256) {
+    return index(MqttLink.of(mqtt), prefix, sha256);
+  }
+
+  /** Reads the retained index of image {@code sha256}. */
+  public static CompletionStage<DownloadIndex> index(MqttLink mqtt, String prefix, String sha256) {
     CompletableFuture<DownloadIndex> done = new CompletableFuture<>();
     String topic = indexTopic(prefix, sha256);
     mqtt.subscribe(
@@ -69,6 +74,12 @@ public final class MqttImageFetch {
    */
   public static CompletionStage<byte[]> fetch(
       MqttTransport mqtt, String prefix, ImageDownload download, Consumer<String> progress) {
+    return fetch(MqttLink.of(mqtt), prefix, download, progress);
+  }
+
+  /** As {@link #fetch(MqttTransport, String, ImageDownload, Consumer)}, on any {@link MqttLink}. */
+  public static CompletionStage<byte[]> fetch(
+      MqttLink mqtt, String prefix, ImageDownload download, Consumer<String> progress) {
     CompletableFuture<byte[]> done = new CompletableFuture<>();
     if (download.complete()) {
       finish(download, done);

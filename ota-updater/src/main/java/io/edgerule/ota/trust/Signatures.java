@@ -40,7 +40,7 @@ public final class Signatures {
   }
 
   /** The array under {@code key} of a document (entries in document order, repeats kept). */
-  static List<SignatureEntry> read(Doc d, String key) throws Doc.Invalid {
+  public static List<SignatureEntry> read(Doc d, String key) throws Doc.Invalid {
     List<SignatureEntry> out = new ArrayList<>();
     for (Doc s : d.objects(key, SignatureCheck.MAX_SIGNATURES)) {
       s.only(Set.of("keyid", "sig"));
@@ -56,7 +56,7 @@ public final class Signatures {
   }
 
   /** Fills a JSON array with the entries. */
-  static void write(ArrayNode array, List<SignatureEntry> signatures) {
+  public static void write(ArrayNode array, List<SignatureEntry> signatures) {
     for (SignatureEntry s : signatures) {
       var o = array.addObject();
       o.put("keyid", s.keyId().hex());

@@ -138,6 +138,33 @@ public final class Doc {
     return n;
   }
 
+  /** A number (whole or decimal) in {@code [min, max]}. */
+  public double number(String key, double min, double max) throws Invalid {
+    JsonNode v = required(key);
+    if (!v.isNumber()) {
+      throw new Invalid(at(key), "must be a number");
+    }
+    double n = v.doubleValue();
+    if (!(n >= min && n <= max)) {
+      throw new Invalid(at(key), v.asText() + " is out of range " + min + ".." + max);
+    }
+    return n;
+  }
+
+  /** A boolean ({@code true} or {@code false}). */
+  public boolean bool(String key) throws Invalid {
+    JsonNode v = required(key);
+    if (!v.isBoolean()) {
+      throw new Invalid(at(key), "must be true or false");
+    }
+    return v.booleanValue();
+  }
+
+  /** Whether the key is present with an explicit {@code null}. */
+  public boolean isNull(String key) {
+    return node.has(key) && node.get(key).isNull();
+  }
+
   /** An ISO-8601 instant in UTC ({@code 2026-12-07T10:00:00Z}). */
   public Instant instant(String key) throws Invalid {
     String s = text(key);

@@ -1,0 +1,395 @@
+package io.edgerule.ota.fleet;
+
+import io.edgerule.mqtt.InboundMessage;
+import io.edgerule.ota.device.DeviceUpdater;
+import io.edgerule.ota.device.ImageDownload;
+import io.edgerule.ota.device.ImageId;
+import io.edgerule.ota.device.MqttImageFetch;
+import io.edgerule.ota.device.MqttLink;
+import io.edgerule.ota.device.UpdateState;
+import io.edgerule.ota.device.UpdateStatus;
+import io.edgerule.ota.image.GatewayVersion;
+import io.edgerule.ota.trust.TrustException;
+import io.edgerule.ota.trust.TrustRoot;
+import io.edgerule.ota.trust.internal.Doc;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's side of a fleet rollout: follows the retained rollout document and the signed
+ * rollback switches, and drives the {@link DeviceUpdater}: when the gateway is in a wave of a
+ * running rollout it downloads the image over MQTT ({@link MqttImageFetch}), verifies and installs
+ * it (trial, commit or rollback: the updater's job, reported on {@code …/ota/status}); when a
+ * verified switch covers it, it stops following that rollout and returns to the image it committed
+ * before ({@link Revert}, done by the device side).
+ *
+ * <p>Idempotent: every message (duplicate, out of order, retained again after a reconnect) only
+ * updates what the follower knows, then the same decision is taken from it. A rollout document of
+ * the same rollout whose revision is not above the last one seen is ignored; an image the gateway
+ * runs, is trying, or has tried (committed, rolled back, rejected) is never installed again by the
+ * same rollout; one download or install at a time; each switch is acted on once per process start.
+ * All state is touched on the lent executor only (serial); MQTT callbacks just hand over.
+ */
+public final class RolloutFollower implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RolloutFollower.class);
+
+  /**
+   * Returns the gateway to the image it committed before {@code command.image()} (the device side
+   * executes the switch; implemented with the {@link DeviceUpdater}). Must not block; completes
+   * with the status reported.
+   */
+  @FunctionalInterface
+  public interface Revert {
+    CompletionStage<UpdateStatus> revert(RollbackSwitch command);
+  }
+
+  /**
+   * @param gatewayId this gateway's id (as in its topics)
+   * @param topics the fleet's topics under the MQTT topic prefix
+   * @param downloads where partial downloads are kept (resumable across restarts)
+   * @param version this gateway's version, for the image's compatibility check
+   * @param downloadTimeout a download not complete after this is given up (REJECTED)
+   */
+  public record Settings(
+      String gatewayId,
+      FleetTopics topics,
+      Path downloads,
+      GatewayVersion version,
+      Duration downloadTimeout) {
+    public Settings {
+      Ids.check("gateway id", gatewayId);
+      Objects.requireNonNull(topics, "topics");
+      Objects.requireNonNull(downloads, "downloads");
+      Objects.requireNonNull(version, "version");
+      if (downloadTimeout == null || downloadTimeout.isNegative() || downloadTimeout.isZero()) {
+        throw new IllegalArgumentException("download timeout must be > 0");
+      }
+    }
+  }
+
+  private final Settings settings;
+  private final MqttLink mqtt;
+  private final DeviceUpdater updater;
+  private final Supplier<TrustRoot> trust;
+  private final Revert revert;
+  private final Executor exec;
+  private final Clock clock;
+
+  // touched on exec only
+  private Rollout rollout;
+  private final Map<String, RollbackSwitch> switches = new LinkedHashMap<>();
+  private final Set<String> actedOn = new HashSet<>();
+  // how each image (by SHA-256) this process tried to install ended
+  private final Map<String, UpdateStatus> tried = new HashMap<>();
+  private boolean installing;
+  private boolean reverting;
+  private FollowReport reported;
+  private boolean closed;
+
+  public RolloutFollower(
+      Settings settings,
+      MqttLink mqtt,
+      DeviceUpdater updater,
+      Supplier<TrustRoot> trust,
+      Revert revert,
+      Executor exec,
+      Clock clock) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
+    this.updater = Objects.requireNonNull(updater, "updater");
+    this.trust = Objects.requireNonNull(trust, "trust");
+    this.revert = Objects.requireNonNull(revert, "revert");
+    this.exec = Objects.requireNonNull(exec, "exec");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Subscribes to the rollout and the rollback switches (the transport restores them after every
+   * reconnect; the broker sends the retained documents again, which changes nothing). Call after
+   * {@link DeviceUpdater#start}. Completes on the broker's SUBACKs.
+   */
+  public CompletionStage<Void> start() {
+    FleetTopics t = settings.topics();
+    CompletionStage<Void> a = mqtt.subscribe(t.rollbackFilter(), 1, this::onSwitchMessage);
+    CompletionStage<Void> b = mqtt.subscribe(t.rollout(), 1, this::onRolloutMessage);
+    return a.thenCombine(b, (x, y) -> null);
+  }
+
+  @Override
+  public void close() {
+    mqtt.unsubscribe(settings.topics().rollout());
+    mqtt.unsubscribe(settings.topics().rollbackFilter());
+    exec.execute(() -> closed = true);
+  }
+
+  private void onRolloutMessage(InboundMessage m) {
+    byte[] payload = m.payload();
+    exec.execute(() -> rolloutArrived(payload, m.topic()));
+  }
+
+  private void onSwitchMessage(InboundMessage m) {
+    byte[] payload = m.payload();
+    exec.execute(() -> switchArrived(payload, m.topic()));
+  }
+
+  private void rolloutArrived(byte[] payload, String topic) {
+    if (closed) {
+      return;
+    }
+    if (payload.length == 0) {
+      rollout = null; // the retained rollout was cleared
+      decide();
+      return;
+    }
+    Rollout r;
+    try {
+      r = RolloutJson.read(payload, topic);
+    } catch (Doc.Invalid e) {
+      log.warn("rollout document ignored: {}", e.getMessage());
+      return;
+    }
+    if (rollout != null && rollout.id().equals(r.id()) && r.revision() <= rollout.revision()) {
+      return; // a duplicate or an older revision arriving late
+    }
+    rollout = r;
+    decide();
+  }
+
+  private void switchArrived(byte[] payload, String topic) {
+    if (closed) {
+      return;
+    }
+    String id = topic.substring(topic.lastIndexOf('/') + 1);
+    if (payload.length == 0) {
+      switches.remove(id);
+      return;
+    }
+    RollbackSwitch s;
+    try {
+      s = RollbackSwitches.verify(payload, topic, trust.get(), clock.instant());
+    } catch (TrustException e) {
+      log.warn("rollback switch refused ({}): {}", e.reason(), e.getMessage());
+      return;
+    }
+    if (!s.id().equals(id)) {
+      log.warn("rollback switch refused: {} carries switch '{}'", topic, s.id());
+      return;
+    }
+    switches.put(id, s);
+    decide();
+  }
+
+  /** Takes the decision from what is known now; the same facts give the same decision. */
+  private void decide() {
+    if (closed) {
+      return;
+    }
+    UpdateStatus last = updater.status();
+    for (RollbackSwitch s : switches.values()) {
+      if (applies(s) && !actedOn.contains(s.id()) && touches(last, s.image().id())) {
+        if (installing || reverting) {
+          break; // decided again when that ends
+        }
+        actedOn.add(s.id());
+        reverting = true;
+        log.info("rollback switch {}: returning from {} ({})", s.id(), s.image(), s.reason());
+        revert
+            .revert(s)
+            .whenCompleteAsync(
+                (st, e) -> {
+                  reverting = false;
+                  if (e != null) {
+                    log.warn("rollback switch {} failed: {}", s.id(), cause(e));
+                  }
+                  decide();
+                },
+                exec);
+        report(null, "returning to the previous image: rollback switch " + s.id());
+        return;
+      }
+    }
+    if (rollout == null) {
+      report(null, "no rollout");
+      return;
+    }
+    RolloutTarget t = RolloutTarget.forGateway(rollout, settings.gatewayId());
+    RollbackSwitch halt = haltedBy(rollout);
+    if (halt != null) {
+      report(t, "halted by rollback switch " + halt.id());
+      return;
+    }
+    if (!t.install()) {
+      report(t, t.why());
+      return;
+    }
+    ImageId img = rollout.image().id();
+    UpdateStatus mine = tried.get(rollout.image().sha256());
+    if (installing || reverting) {
+      report(t, installing ? "installing" : "returning to the previous image");
+    } else if (last != null && img.equals(last.running())) {
+      report(t, "running it");
+    } else if (last != null && img.equals(last.image())) {
+      report(
+          t,
+          last.state().isFinal()
+              ? "tried: " + last.state() + " " + last.detail()
+              : "updating: " + last.state());
+    } else if (mine != null) {
+      report(t, "tried: " + mine.state() + " " + mine.detail());
+    } else if (last != null && !last.state().isFinal()) {
+      report(t, "waiting: another update is in progress (" + last.image() + ")");
+    } else {
+      install(rollout);
+      report(t, "installing");
+    }
+  }
+
+  /** A switch applies unless a rollout created after it is the current one. */
+  private boolean applies(RollbackSwitch s) {
+    return s.covers(settings.gatewayId())
+        && clock.instant().isBefore(s.expires())
+        && (rollout == null || !rollout.created().isAfter(s.issued()));
+  }
+
+  private RollbackSwitch haltedBy(Rollout r) {
+    for (RollbackSwitch s : switches.values()) {
+      if (s.covers(settings.gatewayId()) && s.halts(r)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** The gateway runs {@code img}, or is trying it. */
+  private static boolean touches(UpdateStatus last, ImageId img) {
+    return last != null
+        && (img.equals(last.running()) || (img.equals(last.image()) && !last.state().isFinal()));
+  }
+
+  private void install(Rollout r) {
+    installing = true;
+    RolloutImage image = r.image();
+    String prefix = settings.topics().prefix();
+    updater.downloading(image.id(), "waiting for the index");
+    CompletableFuture<ImageDownload> download = new CompletableFuture<>();
+    MqttImageFetch.index(mqtt, prefix, image.sha256())
+        .thenApplyAsync(
+            idx -> {
+              if (idx.size() != image.size()) {
+                throw new IllegalArgumentException(
+                    "index says " + idx.size() + " bytes, the rollout " + image.size());
+              }
+              try {
+                ImageDownload d = new ImageDownload(settings.downloads(), idx);
+                download.complete(d);
+                return d;
+              } catch (IOException e) {
+                throw new CompletionException(e);
+              }
+            },
+            exec)
+        .thenCompose(
+            d -> MqttImageFetch.fetch(mqtt, prefix, d, p -> updater.downloading(image.id(), p)))
+        .toCompletableFuture()
+        .orTimeout(settings.downloadTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .thenComposeAsync(
+            bytes ->
+                updater.installFile(
+                    bytes,
+                    image.id().name() + "-" + image.id().version() + ".rimg",
+                    trust.get(),
+                    settings.version()),
+            exec)
+        .whenCompleteAsync(
+            (st, e) -> {
+              download.thenAccept(RolloutFollower::closeQuietly);
+              if (e != null) {
+                updater
+                    .reject(image.id(), "download failed: " + cause(e))
+                    .whenCompleteAsync((x, y) -> finishInstall(image, x), exec);
+              } else {
+                finishInstall(image, st);
+              }
+            },
+            exec);
+  }
+
+  private void finishInstall(RolloutImage image, UpdateStatus how) {
+    installing = false;
+    if (how != null) {
+      tried.put(image.sha256(), how);
+    }
+    decide();
+  }
+
+  private void report(RolloutTarget t, String detail) {
+    UpdateStatus last = updater.status();
+    FollowReport r =
+        new FollowReport(
+            settings.gatewayId(),
+            rollout == null ? null : rollout.id(),
+            rollout == null ? 0 : rollout.revision(),
+            t == null ? -1 : t.wave(),
+            t != null && t.install(),
+            detail,
+            result(last),
+            last == null ? null : last.running(),
+            clock.instant());
+    if (r.sameAs(reported)) {
+      return;
+    }
+    reported = r;
+    mqtt.publish(settings.topics().follow(settings.gatewayId()), r.toJson(), 1, true)
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                log.debug("follow report not published: {}", e.toString());
+              }
+            });
+  }
+
+  /** How the install of the current rollout's image ended here, if it did. */
+  private UpdateState result(UpdateStatus last) {
+    if (rollout == null) {
+      return null;
+    }
+    RolloutImage img = rollout.image();
+    if (last != null && last.state().isFinal() && img.id().equals(last.image())) {
+      return last.state();
+    }
+    if (last != null && last.state().isFinal() && img.id().equals(last.running())) {
+      return UpdateState.COMMITTED;
+    }
+    UpdateStatus mine = tried.get(img.sha256());
+    return mine == null || !mine.state().isFinal() ? null : mine.state();
+  }
+
+  private static void closeQuietly(ImageDownload d) {
+    try {
+      d.close();
+    } catch (IOException e) {
+      // the part file stays; the next download of the image reopens it
+    }
+  }
+
+  private static String cause(Throwable e) {
+    Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    return c.getMessage() == null ? c.toString() : c.getMessage();
+  }
+}
