@@ -1,5 +1,6 @@
 package io.edgerule.adapter;
 
+import io.edgerule.adapter.metrics.Metrics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
@@ -19,18 +20,32 @@ import java.util.concurrent.ThreadFactory;
  * @param clock the gateway's clock (tests pass a fixed or stepping one)
  * @param stateDirectory where the adapter keeps durable state (certificates, network keys, ...),
  *     under a sub-folder named after its protocol; it exists and survives restarts and upgrades
+ * @param metrics where the adapter makes its meters (per-device counters, request timers); the
+ *     daemon exports them (docs/reference/metrics.md)
  */
 public record AdapterContext(
     ScheduledExecutorService scheduler,
     ExecutorService blockingIo,
     ThreadFactory threadFactory,
     Clock clock,
-    Path stateDirectory) {
+    Path stateDirectory,
+    Metrics metrics) {
   public AdapterContext {
     Objects.requireNonNull(scheduler, "scheduler");
     Objects.requireNonNull(blockingIo, "blockingIo");
     Objects.requireNonNull(threadFactory, "threadFactory");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(stateDirectory, "stateDirectory");
+    Objects.requireNonNull(metrics, "metrics");
+  }
+
+  /** A context whose meters stay in this process ({@link Metrics#local()}): tests and tools. */
+  public AdapterContext(
+      ScheduledExecutorService scheduler,
+      ExecutorService blockingIo,
+      ThreadFactory threadFactory,
+      Clock clock,
+      Path stateDirectory) {
+    this(scheduler, blockingIo, threadFactory, clock, stateDirectory, Metrics.local());
   }
 }

@@ -11,9 +11,13 @@ import io.edgerule.adapter.ProtocolAdapter;
 import io.edgerule.adapter.Quality;
 import io.edgerule.adapter.WriteCommand;
 import io.edgerule.adapter.WriteResult;
+import io.edgerule.adapter.metrics.CounterSet;
+import io.edgerule.adapter.metrics.DeviceMeters;
+import io.edgerule.adapter.metrics.Labels;
 import io.edgerule.adapter.opcua.internal.ApplicationCertificate;
 import io.edgerule.adapter.opcua.internal.Connection;
 import io.edgerule.adapter.opcua.internal.MiloResources;
+import io.edgerule.adapter.opcua.internal.OpcUaCounter;
 import io.edgerule.adapter.opcua.internal.PointBinding;
 import io.edgerule.adapter.opcua.internal.SampleOrder;
 import io.edgerule.adapter.opcua.internal.ServerCertificateValidator;
@@ -31,7 +35,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +71,8 @@ public final class OpcUaAdapter implements ProtocolAdapter {
   private final Map<PointId, PointBinding> bindings = new LinkedHashMap<>();
   private final List<PointInfo> points = new ArrayList<>();
   private final Map<PointId, PointSample> lastDelivered = new ConcurrentHashMap<>();
-  private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+  private final CounterSet<OpcUaCounter> counters;
+  private final DeviceMeters meters;
   private final Object lock = new Object();
   private final Events events = new Events();
   // guarded by lock; one order per session, as its monitored items are new
@@ -97,21 +101,11 @@ public final class OpcUaAdapter implements ProtocolAdapter {
       points.add(
           new PointInfo(b.id(), p.type(), p.writable(), "opcua " + p.nodeId() + " " + p.type()));
     }
-    for (String c :
-        List.of(
-            "connect_attempts",
-            "connects",
-            "connection_losses",
-            "notifications",
-            "duplicates_dropped",
-            "stale_dropped",
-            "bad_values",
-            "writes_ok",
-            "writes_rejected",
-            "writes_failed",
-            "writes_timeout")) {
-      counters.put(c, new AtomicLong());
-    }
+    Labels device = Labels.of("device", config.name());
+    this.counters =
+        CounterSet.bind(
+            context.metrics(), "edgerule_opcua", OpcUaCounter.class, device, OpcUaCounter::help);
+    this.meters = DeviceMeters.bind(context.metrics(), "opcua", config.name());
   }
 
   @Override
@@ -148,7 +142,7 @@ public final class OpcUaAdapter implements ProtocolAdapter {
       }
       me = ++attemptSeq;
     }
-    count("connect_attempts");
+    count(OpcUaCounter.CONNECT_ATTEMPTS);
     Connection connection = null;
     try {
       ApplicationCertificate own = pki.applicationCertificate();
@@ -168,7 +162,7 @@ public final class OpcUaAdapter implements ProtocolAdapter {
           phase = Phase.UP;
           attempt = 0;
           lastError = "";
-          count("connects");
+          count(OpcUaCounter.CONNECTS);
           log.info(
               "{}: connected to {}{}",
               name(),
@@ -195,6 +189,7 @@ public final class OpcUaAdapter implements ProtocolAdapter {
    *     a condition the message explains
    */
   private void failed(long attemptId, Connection connection, String reason, Throwable cause) {
+    meters.errors().increment();
     if (connection != null) {
       connection.close();
     }
@@ -273,7 +268,7 @@ public final class OpcUaAdapter implements ProtocolAdapter {
         && (last.sourceTime().equals(sample.sourceTime())
             || (sample.value() == null && !sample.quality().isGood()))) {
       // BAD for the same reason again (another failed attempt) is not news either.
-      count("duplicates_dropped");
+      count(OpcUaCounter.DUPLICATES_DROPPED);
       return;
     }
     lastDelivered.put(sample.point(), sample);
@@ -288,13 +283,13 @@ public final class OpcUaAdapter implements ProtocolAdapter {
         if (connection != current || connection.isLost() || phase == Phase.STOPPED) {
           return;
         }
-        count("notifications");
+        count(OpcUaCounter.NOTIFICATIONS);
         if (!order.admit(point.id(), SampleOrder.Stamp.of(value))) {
-          count("stale_dropped");
+          count(OpcUaCounter.STALE_DROPPED);
           return;
         }
         if (!sample.quality().isGood()) {
-          count("bad_values");
+          count(OpcUaCounter.BAD_VALUES);
         }
         emit(sample);
       }
@@ -318,7 +313,7 @@ public final class OpcUaAdapter implements ProtocolAdapter {
           return;
         }
         current = null;
-        count("connection_losses");
+        count(OpcUaCounter.CONNECTION_LOSSES);
         lastError = reason;
         phase = Phase.DOWN;
         markAllBad(reason);
@@ -362,13 +357,13 @@ public final class OpcUaAdapter implements ProtocolAdapter {
   public CompletionStage<WriteResult> write(WriteCommand command) {
     PointBinding point = bindings.get(command.point());
     if (point == null) {
-      count("writes_rejected");
+      count(OpcUaCounter.WRITES_REJECTED);
       return CompletableFuture.completedFuture(
           WriteResult.rejected(
               command, "unknown point " + command.point() + " (not configured on " + name() + ")"));
     }
     if (!point.config().writable()) {
-      count("writes_rejected");
+      count(OpcUaCounter.WRITES_REJECTED);
       return CompletableFuture.completedFuture(
           WriteResult.rejected(
               command,
@@ -381,22 +376,26 @@ public final class OpcUaAdapter implements ProtocolAdapter {
       why = lastError;
     }
     if (connection == null || connection.isLost()) {
-      count("writes_timeout");
+      count(OpcUaCounter.WRITES_TIMEOUT);
       return CompletableFuture.completedFuture(
           WriteResult.timeout(
               command,
               "not connected to " + config.endpoint() + (why.isEmpty() ? "" : ": " + why)));
     }
+    long sent = System.nanoTime();
     return connection
         .write(point, command, context.blockingIo())
         .thenApply(
             r -> {
+              if (r.status() == WriteResult.Status.OK) {
+                meters.latency().record(System.nanoTime() - sent);
+              }
               count(
                   switch (r.status()) {
-                    case OK -> "writes_ok";
-                    case REJECTED -> "writes_rejected";
-                    case FAILED -> "writes_failed";
-                    case TIMEOUT -> "writes_timeout";
+                    case OK -> OpcUaCounter.WRITES_OK;
+                    case REJECTED -> OpcUaCounter.WRITES_REJECTED;
+                    case FAILED -> OpcUaCounter.WRITES_FAILED;
+                    case TIMEOUT -> OpcUaCounter.WRITES_TIMEOUT;
                   });
               return r;
             });
@@ -416,8 +415,7 @@ public final class OpcUaAdapter implements ProtocolAdapter {
           };
       error = lastError;
     }
-    Map<String, Long> snapshot = new LinkedHashMap<>();
-    counters.forEach((k, v) -> snapshot.put(k, v.get()));
+    Map<String, Long> snapshot = counters.snapshot();
     return new AdapterHealth(
         name(),
         state,
@@ -455,7 +453,13 @@ public final class OpcUaAdapter implements ProtocolAdapter {
     log.info("{}: closed", name());
   }
 
-  private void count(String name) {
-    counters.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
+  private void count(OpcUaCounter counter) {
+    counters.increment(counter);
+    if (counter.isError()) {
+      meters.errors().increment();
+    }
+    if (counter == OpcUaCounter.NOTIFICATIONS) {
+      meters.polls().increment(); // a subscription's publish is OPC-UA's unit of asking
+    }
   }
 }

@@ -82,7 +82,7 @@ final class CoordinatorLink {
     this.devices = devices;
     this.housekeeping = housekeeping;
     this.join = join;
-    this.monitor = new CoordinatorMonitor(config.name(), new MonitorListener());
+    this.monitor = new CoordinatorMonitor(config.name(), new MonitorListener(), context.metrics());
   }
 
   /** What the dongle's frames told so far: delivery failures, resets, counters. */

@@ -75,7 +75,8 @@ final class DeviceSync {
 
   private DeviceSession session(IeeeAddress ieee) {
     return sessions.computeIfAbsent(
-        ieee, a -> new DeviceSession(a, names.nameOf(a), table, context.clock()));
+        ieee,
+        a -> new DeviceSession(a, names.nameOf(a), table, context.clock(), context.metrics()));
   }
 
   /** Every device known so far (live view). */

@@ -1,20 +1,20 @@
 package io.edgerule.adapter.modbus.internal;
 
-import static io.edgerule.adapter.modbus.internal.Counters.Name.CONNECT_ATTEMPTS;
-import static io.edgerule.adapter.modbus.internal.Counters.Name.DISCONNECTS;
-import static io.edgerule.adapter.modbus.internal.Counters.Name.EXCEPTIONS;
-import static io.edgerule.adapter.modbus.internal.Counters.Name.GARBLED;
-import static io.edgerule.adapter.modbus.internal.Counters.Name.OVERRUNS;
-import static io.edgerule.adapter.modbus.internal.Counters.Name.POLLS;
-import static io.edgerule.adapter.modbus.internal.Counters.Name.RECONNECTS;
-import static io.edgerule.adapter.modbus.internal.Counters.Name.REQUESTS;
-import static io.edgerule.adapter.modbus.internal.Counters.Name.RESPONSES;
-import static io.edgerule.adapter.modbus.internal.Counters.Name.RETRIES;
-import static io.edgerule.adapter.modbus.internal.Counters.Name.SAMPLES;
-import static io.edgerule.adapter.modbus.internal.Counters.Name.SPLIT_READS;
-import static io.edgerule.adapter.modbus.internal.Counters.Name.TIMEOUTS;
-import static io.edgerule.adapter.modbus.internal.Counters.Name.WRITES;
-import static io.edgerule.adapter.modbus.internal.Counters.Name.WRITE_FAILURES;
+import static io.edgerule.adapter.modbus.internal.DeviceCounter.CONNECT_ATTEMPTS;
+import static io.edgerule.adapter.modbus.internal.DeviceCounter.DISCONNECTS;
+import static io.edgerule.adapter.modbus.internal.DeviceCounter.EXCEPTIONS;
+import static io.edgerule.adapter.modbus.internal.DeviceCounter.GARBLED;
+import static io.edgerule.adapter.modbus.internal.DeviceCounter.OVERRUNS;
+import static io.edgerule.adapter.modbus.internal.DeviceCounter.POLLS;
+import static io.edgerule.adapter.modbus.internal.DeviceCounter.RECONNECTS;
+import static io.edgerule.adapter.modbus.internal.DeviceCounter.REQUESTS;
+import static io.edgerule.adapter.modbus.internal.DeviceCounter.RESPONSES;
+import static io.edgerule.adapter.modbus.internal.DeviceCounter.RETRIES;
+import static io.edgerule.adapter.modbus.internal.DeviceCounter.SAMPLES;
+import static io.edgerule.adapter.modbus.internal.DeviceCounter.SPLIT_READS;
+import static io.edgerule.adapter.modbus.internal.DeviceCounter.TIMEOUTS;
+import static io.edgerule.adapter.modbus.internal.DeviceCounter.WRITES;
+import static io.edgerule.adapter.modbus.internal.DeviceCounter.WRITE_FAILURES;
 
 import com.digitalpetri.modbus.pdu.ModbusRequestPdu;
 import com.digitalpetri.modbus.pdu.ModbusResponsePdu;
@@ -28,6 +28,10 @@ import io.edgerule.adapter.PointValue;
 import io.edgerule.adapter.Quality;
 import io.edgerule.adapter.WriteCommand;
 import io.edgerule.adapter.WriteResult;
+import io.edgerule.adapter.metrics.CounterSet;
+import io.edgerule.adapter.metrics.DeviceMeters;
+import io.edgerule.adapter.metrics.Labels;
+import io.edgerule.adapter.metrics.Metrics;
 import io.edgerule.adapter.modbus.Endianness;
 import io.edgerule.adapter.modbus.ModbusPointConfig;
 import io.edgerule.adapter.modbus.ModbusTable;
@@ -118,7 +122,8 @@ public final class DevicePoller implements AutoCloseable {
   private final Clock clock;
   private final List<PointSample> outgoing = new ArrayList<>(); // see handIn; serial executor only
   private final SerialExecutor serial;
-  private final Counters counters = new Counters();
+  private final CounterSet<DeviceCounter> counters;
+  private final DeviceMeters meters;
   private final Map<String, ModbusPointConfig> points = new LinkedHashMap<>();
   private final Map<String, PointId> ids = new LinkedHashMap<>();
   private final ReportFilter filter = new ReportFilter();
@@ -162,6 +167,31 @@ public final class DevicePoller implements AutoCloseable {
       PollTimer timer,
       Executor executor,
       Clock clock) {
+    this(settings, pointConfigs, link, timer, executor, clock, Metrics.local(), "modbus");
+  }
+
+  /**
+   * @param metrics where the device's counters ({@code edgerule_modbus_*_total{device}}) and its
+   *     {@link DeviceMeters} are made
+   * @param protocol the {@code protocol} label of its {@link DeviceMeters} (modbus-tcp, modbus-rtu)
+   */
+  public DevicePoller(
+      Settings settings,
+      List<ModbusPointConfig> pointConfigs,
+      ModbusLink link,
+      PollTimer timer,
+      Executor executor,
+      Clock clock,
+      Metrics metrics,
+      String protocol) {
+    this.counters =
+        CounterSet.bind(
+            metrics,
+            "edgerule_modbus",
+            DeviceCounter.class,
+            Labels.of("device", settings.device()),
+            DeviceCounter::help);
+    this.meters = DeviceMeters.bind(metrics, protocol, settings.device());
     this.settings = settings;
     this.link = link;
     this.timer = timer;
@@ -246,7 +276,7 @@ public final class DevicePoller implements AutoCloseable {
         settings.device(), healthState, lastError, counters.snapshot());
   }
 
-  public Counters counters() {
+  public CounterSet<DeviceCounter> counters() {
     return counters;
   }
 
@@ -302,6 +332,7 @@ public final class DevicePoller implements AutoCloseable {
         log.warn(
             "{}: cannot connect to {}: {}", settings.device(), link.endpoint(), failure.reason());
       }
+      meters.errors().increment();
       state = State.DISCONNECTED;
       markAllBad(failure.reason());
       scheduleReconnect();
@@ -407,6 +438,7 @@ public final class DevicePoller implements AutoCloseable {
 
   private void startCycle() {
     counters.increment(POLLS);
+    meters.polls().increment();
     cycleRunning = true;
     cycleStart = timer.nanoTime();
     integrityDue = integrityEver && integrityDueAt(cycleStart);
@@ -741,14 +773,25 @@ public final class DevicePoller implements AutoCloseable {
 
   private CompletionStage<ModbusResponsePdu> request(ModbusRequestPdu pdu) {
     counters.increment(REQUESTS);
+    long sent = timer.nanoTime();
+    CompletionStage<ModbusResponsePdu> answer;
     try {
-      return link.send(settings.unitId(), pdu);
+      answer = link.send(settings.unitId(), pdu);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    // The round trip of answered requests only: a timeout's "latency" is the timeout setting.
+    answer.whenComplete(
+        (response, error) -> {
+          if (error == null) {
+            meters.latency().record(timer.nanoTime() - sent);
+          }
+        });
+    return answer;
   }
 
   private void countFailure(RequestFailure failure) {
+    meters.errors().increment();
     if (failure instanceof RequestFailure.Timeout) {
       counters.increment(TIMEOUTS);
     } else if (failure instanceof RequestFailure.DeviceException) {

@@ -53,7 +53,9 @@ public final class ModbusTcpAdapter implements ProtocolAdapter {
             link,
             PollTimer.of(context.scheduler()),
             threads.executor(),
-            context.clock());
+            context.clock(),
+            context.metrics(),
+            "modbus-tcp");
   }
 
   static DevicePoller.Settings settings(ModbusTcpDeviceConfig c) {

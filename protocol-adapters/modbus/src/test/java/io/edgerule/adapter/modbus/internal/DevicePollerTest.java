@@ -18,10 +18,13 @@ import io.edgerule.adapter.PointValue;
 import io.edgerule.adapter.Quality;
 import io.edgerule.adapter.WriteCommand;
 import io.edgerule.adapter.WriteResult;
+import io.edgerule.adapter.metrics.DeviceMeters;
+import io.edgerule.adapter.metrics.Labels;
+import io.edgerule.adapter.metrics.LocalMetrics;
+import io.edgerule.adapter.metrics.Metrics;
 import io.edgerule.adapter.modbus.ModbusDataType;
 import io.edgerule.adapter.modbus.ModbusPointConfig;
 import io.edgerule.adapter.modbus.ModbusTable;
-import io.edgerule.adapter.modbus.internal.Counters.Name;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +93,9 @@ class DevicePollerTest {
             new Backoff(Duration.ofMillis(500), Duration.ofSeconds(4), 2),
             integrity,
             new PlanLimits(8, 128, 125, 2000));
-    poller = new DevicePoller(settings, points, device, timer, Runnable::run, timer);
+    poller =
+        new DevicePoller(
+            settings, points, device, timer, Runnable::run, timer, metrics, "modbus-tcp");
     poller.start(samples::add);
     return poller;
   }
@@ -115,7 +120,9 @@ class DevicePollerTest {
         .orElseThrow(() -> new AssertionError("no sample of " + point + " in " + samples));
   }
 
-  private long count(Name name) {
+  private final LocalMetrics metrics = Metrics.local();
+
+  private long count(DeviceCounter name) {
     return poller.counters().get(name);
   }
 
@@ -203,7 +210,7 @@ class DevicePollerTest {
       timer.advance(POLL);
       assertEquals(2, take().size(), "every point reported at poll " + poll);
     }
-    assertEquals(41, count(Name.POLLS));
+    assertEquals(41, count(DeviceCounter.POLLS));
   }
 
   @Test
@@ -220,7 +227,15 @@ class DevicePollerTest {
     PointSample missing = of(first, "missing");
     assertEquals(Quality.bad("exception 02 ILLEGAL_DATA_ADDRESS"), missing.quality());
     assertNull(missing.value());
-    assertEquals(1, count(Name.EXCEPTIONS));
+    assertEquals(1, count(DeviceCounter.EXCEPTIONS));
+    // the same totals as metrics, and the protocol-independent device meters
+    Labels dev = Labels.of("device", "dev");
+    assertEquals(1.0, metrics.value("edgerule_modbus_exceptions_total", dev));
+    assertEquals(2.0, metrics.value("edgerule_modbus_requests_total", dev));
+    Labels common = Labels.of("protocol", "modbus-tcp", "device", "dev");
+    assertEquals(1.0, metrics.value(DeviceMeters.POLLS, common));
+    assertEquals(1.0, metrics.value(DeviceMeters.ERRORS, common));
+    assertEquals(1.0, metrics.value(DeviceMeters.LATENCY, common), "one answered request timed");
     assertEquals(AdapterHealth.State.DEGRADED, poller.health().state());
     assertTrue(poller.health().lastError().contains("exception 02 ILLEGAL_DATA_ADDRESS"));
     timer.advance(POLL);
@@ -246,7 +261,7 @@ class DevicePollerTest {
             new ReadHoldingRegistersRequest(0, 1),
             new ReadHoldingRegistersRequest(4, 1)),
         device.requests);
-    assertEquals(1, count(Name.SPLIT_READS));
+    assertEquals(1, count(DeviceCounter.SPLIT_READS));
     assertEquals(2, poller.plan().size());
     timer.advance(POLL);
     assertEquals(5, device.requests.size(), "split stays: two reads per cycle");
@@ -259,8 +274,8 @@ class DevicePollerTest {
     start(2, List.of(hr("a", 0, ModbusDataType.UINT16, 0, false)));
     assertEquals(3, device.requests.size(), "first try + 2 retries");
     assertEquals(Quality.bad("timeout after 1000 ms"), of(take(), "a").quality());
-    assertEquals(3, count(Name.TIMEOUTS));
-    assertEquals(2, count(Name.RETRIES));
+    assertEquals(3, count(DeviceCounter.TIMEOUTS));
+    assertEquals(2, count(DeviceCounter.RETRIES));
     assertEquals(AdapterHealth.State.DOWN, poller.health().state());
 
     device.timeOut = false;
@@ -298,7 +313,8 @@ class DevicePollerTest {
     timer.advance(Duration.ofSeconds(4));
     assertEquals(Quality.GOOD, of(take(), "a").quality());
     assertEquals(AdapterHealth.State.UP, poller.health().state());
-    assertEquals(0, count(Name.RECONNECTS), "the first successful connect is not a reconnect");
+    assertEquals(
+        0, count(DeviceCounter.RECONNECTS), "the first successful connect is not a reconnect");
   }
 
   @Test
@@ -316,14 +332,14 @@ class DevicePollerTest {
         down.stream().allMatch(s -> s.quality().equals(Quality.bad("connection lost"))),
         down.toString());
     assertEquals(1, device.disconnects);
-    assertEquals(1, count(Name.DISCONNECTS));
+    assertEquals(1, count(DeviceCounter.DISCONNECTS));
 
     device.hold = false;
     timer.advance(Duration.ofMillis(500));
     List<PointSample> up = take();
     assertEquals(2, up.size());
     assertTrue(up.stream().allMatch(s -> s.quality().isGood()));
-    assertEquals(1, count(Name.RECONNECTS));
+    assertEquals(1, count(DeviceCounter.RECONNECTS));
   }
 
   @Test
@@ -355,7 +371,7 @@ class DevicePollerTest {
     assertEquals(WriteResult.Status.OK, write("flag", PointValue.of(true)).join().status());
     assertEquals(new ReadHoldingRegistersRequest(10, 1), device.requests.get(6));
     assertEquals(new WriteSingleRegisterRequest(10, 0x0108), device.requests.get(7));
-    assertEquals(4, count(Name.WRITES));
+    assertEquals(4, count(DeviceCounter.WRITES));
 
     // a write issued while a cycle waits behind a slow read goes next
     device.requests.clear();
@@ -390,7 +406,7 @@ class DevicePollerTest {
     WriteResult refused = write("gone", PointValue.of(1L)).join();
     assertEquals(WriteResult.Status.FAILED, refused.status());
     assertEquals("exception 02 ILLEGAL_DATA_ADDRESS", refused.detail());
-    assertEquals(1, count(Name.WRITE_FAILURES));
+    assertEquals(1, count(DeviceCounter.WRITE_FAILURES));
 
     device.refuseConnect = true;
     device.hold = true;
@@ -436,11 +452,12 @@ class DevicePollerTest {
     device.hold = true;
     timer.advance(POLL); // cycle 2 starts, its read hangs
     timer.advance(POLL.multipliedBy(3)); // three ticks find it running
-    assertEquals(3, count(Name.OVERRUNS));
-    assertEquals(2, count(Name.POLLS));
+    assertEquals(3, count(DeviceCounter.OVERRUNS));
+    assertEquals(2, count(DeviceCounter.POLLS));
     device.hold = false;
     device.releaseHeld();
-    assertEquals(3, count(Name.POLLS), "the waiting poll runs as soon as the slow one ends");
+    assertEquals(
+        3, count(DeviceCounter.POLLS), "the waiting poll runs as soon as the slow one ends");
   }
 
   private CompletableFuture<WriteResult> write(String point, PointValue value) {

@@ -1,7 +1,9 @@
 package io.edgerule.adapter.zigbee.internal;
 
 import com.zsmartsystems.zigbee.IeeeAddress;
-import java.util.LinkedHashMap;
+import io.edgerule.adapter.metrics.CounterSet;
+import io.edgerule.adapter.metrics.Labels;
+import io.edgerule.adapter.metrics.Metrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,13 +38,7 @@ public final class CoordinatorMonitor implements PortEvents {
   private final Listener listener;
   private final Map<Integer, IeeeAddress> addresses = new ConcurrentHashMap<>();
   private final DeliveryLog deliveries = new DeliveryLog();
-  private final AtomicLong framesIn = new AtomicLong();
-  private final AtomicLong checksumErrors = new AtomicLong();
-  private final AtomicLong truncatedFrames = new AtomicLong();
-  private final AtomicLong badLengths = new AtomicLong();
-  private final AtomicLong reconnects = new AtomicLong();
-  private final AtomicLong requestsLost = new AtomicLong();
-  private final AtomicLong dongleResets = new AtomicLong();
+  private final CounterSet<CoordinatorCounter> counters;
   private final AtomicLong coordinatorStarts = new AtomicLong();
   private final AtomicLong sequence = new AtomicLong();
   private volatile long lastResetAt;
@@ -50,13 +46,25 @@ public final class CoordinatorMonitor implements PortEvents {
   private volatile String lastDrop = "";
 
   public CoordinatorMonitor(String name, Listener listener) {
+    this(name, listener, Metrics.local());
+  }
+
+  /** Its counters made in {@code metrics} ({@code edgerule_zigbee_coordinator_*_total{device}}). */
+  public CoordinatorMonitor(String name, Listener listener, Metrics metrics) {
+    this.counters =
+        CounterSet.bind(
+            metrics,
+            "edgerule_zigbee_coordinator",
+            CoordinatorCounter.class,
+            Labels.of("device", name),
+            CoordinatorCounter::help);
     this.name = name;
     this.listener = listener;
   }
 
   @Override
   public void frame(byte[] frameData) {
-    framesIn.incrementAndGet();
+    counters.increment(CoordinatorCounter.FRAMES_IN);
     deliveries.received(frameData);
     int type = frameData[0] & 0xFF;
     if (type == EXPLICIT_RX && frameData.length >= 11) {
@@ -91,7 +99,7 @@ public final class CoordinatorMonitor implements PortEvents {
     switch (status) {
       case 0x00, 0x01 -> {
         lastResetAt = sequence.incrementAndGet();
-        dongleResets.incrementAndGet();
+        counters.increment(CoordinatorCounter.DONGLE_RESETS);
         String reason = status == 0 ? "hardware reset" : "watchdog reset";
         listener.dongleReset("modem status " + String.format("%02X", status) + " " + reason);
       }
@@ -107,9 +115,9 @@ public final class CoordinatorMonitor implements PortEvents {
   @Override
   public void dropped(XBeeFrameGuard.Drop kind, String reason) {
     switch (kind) {
-      case CHECKSUM_ERROR -> checksumErrors.incrementAndGet();
-      case TRUNCATED_FRAME -> truncatedFrames.incrementAndGet();
-      case BAD_LENGTH -> badLengths.incrementAndGet();
+      case CHECKSUM_ERROR -> counters.increment(CoordinatorCounter.CHECKSUM_ERRORS);
+      case TRUNCATED_FRAME -> counters.increment(CoordinatorCounter.TRUNCATED_FRAMES);
+      case BAD_LENGTH -> counters.increment(CoordinatorCounter.BAD_LENGTHS);
     }
     lastDrop = reason;
     log.warn("{}: dropped a frame from the dongle: {}", name, reason);
@@ -117,7 +125,7 @@ public final class CoordinatorMonitor implements PortEvents {
 
   @Override
   public void requestLost(String description) {
-    requestsLost.incrementAndGet();
+    counters.increment(CoordinatorCounter.REQUESTS_LOST);
   }
 
   @Override
@@ -127,7 +135,7 @@ public final class CoordinatorMonitor implements PortEvents {
 
   @Override
   public void disconnected(String reason) {
-    reconnects.incrementAndGet();
+    counters.increment(CoordinatorCounter.RECONNECTS);
     listener.lineDown(reason);
   }
 
@@ -161,14 +169,6 @@ public final class CoordinatorMonitor implements PortEvents {
 
   /** Health counters, snake_case. */
   public Map<String, Long> counters() {
-    Map<String, Long> c = new LinkedHashMap<>();
-    c.put("frames_in", framesIn.get());
-    c.put("checksum_errors", checksumErrors.get());
-    c.put("truncated_frames", truncatedFrames.get());
-    c.put("bad_lengths", badLengths.get());
-    c.put("reconnects", reconnects.get());
-    c.put("requests_lost", requestsLost.get());
-    c.put("dongle_resets", dongleResets.get());
-    return c;
+    return counters.snapshot();
   }
 }

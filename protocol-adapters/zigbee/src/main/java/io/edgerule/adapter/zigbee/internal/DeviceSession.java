@@ -26,6 +26,10 @@ import io.edgerule.adapter.Quality;
 import io.edgerule.adapter.ValueType;
 import io.edgerule.adapter.WriteCommand;
 import io.edgerule.adapter.WriteResult;
+import io.edgerule.adapter.metrics.CounterSet;
+import io.edgerule.adapter.metrics.DeviceMeters;
+import io.edgerule.adapter.metrics.Labels;
+import io.edgerule.adapter.metrics.Metrics;
 import io.edgerule.adapter.zigbee.internal.ClusterCatalog.Decoded;
 import io.edgerule.adapter.zigbee.internal.ClusterCatalog.PointSpec;
 import java.time.Clock;
@@ -46,7 +50,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,12 +77,11 @@ public final class DeviceSession {
   private final String name;
   private final PointTable table;
   private final Clock clock;
+  private final CounterSet<ZigbeeCounter> counters;
+  private final DeviceMeters meters;
   private final Map<PointId, Binding> bindings = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> scaling = new ConcurrentHashMap<>();
   private final Map<ZclCluster, ZclAttributeListener> listeners = new HashMap<>();
-  private final AtomicLong reports = new AtomicLong();
-  private final AtomicLong writes = new AtomicLong();
-  private final AtomicLong writeFailures = new AtomicLong();
   private volatile ZigBeeNode node;
   private volatile long lastHeardNanos = System.nanoTime();
   private volatile String goneReason;
@@ -87,6 +89,20 @@ public final class DeviceSession {
   private volatile String setupProblems = "";
 
   public DeviceSession(IeeeAddress ieee, String name, PointTable table, Clock clock) {
+    this(ieee, name, table, clock, Metrics.local());
+  }
+
+  /** Its counters made in {@code metrics} ({@code edgerule_zigbee_*_total{device}}). */
+  public DeviceSession(
+      IeeeAddress ieee, String name, PointTable table, Clock clock, Metrics metrics) {
+    this.counters =
+        CounterSet.bind(
+            metrics,
+            "edgerule_zigbee",
+            ZigbeeCounter.class,
+            Labels.of("device", name),
+            ZigbeeCounter::help);
+    this.meters = DeviceMeters.bind(metrics, "zigbee", name);
     this.ieee = ieee;
     this.name = name;
     this.table = table;
@@ -198,7 +214,8 @@ public final class DeviceSession {
           || spec.attributeId() != attributeId) {
         continue;
       }
-      reports.incrementAndGet();
+      counters.increment(ZigbeeCounter.REPORTS);
+      meters.polls().increment(); // a report is Zigbee's unit of asking
       Decoded decoded;
       try {
         decoded = spec.decoder().decode(value, scaling);
@@ -396,10 +413,14 @@ public final class DeviceSession {
    */
   public WriteResult write(
       WriteCommand command, Binding b, Duration timeout, Supplier<Optional<String>> undelivered) {
-    writes.incrementAndGet();
+    counters.increment(ZigbeeCounter.WRITES);
+    long sent = System.nanoTime();
     WriteResult result = doWrite(command, b, timeout, undelivered);
-    if (!result.isOk()) {
-      writeFailures.incrementAndGet();
+    if (result.isOk()) {
+      meters.latency().record(System.nanoTime() - sent);
+    } else {
+      counters.increment(ZigbeeCounter.WRITE_FAILURES);
+      meters.errors().increment();
     }
     return result;
   }
@@ -564,10 +585,6 @@ public final class DeviceSession {
 
   /** Health counters, snake_case. */
   public Map<String, Long> counters() {
-    Map<String, Long> c = new LinkedHashMap<>();
-    c.put("reports", reports.get());
-    c.put("writes", writes.get());
-    c.put("write_failures", writeFailures.get());
-    return c;
+    return counters.snapshot();
   }
 }

@@ -65,13 +65,15 @@ public final class ModbusRtuAdapter implements ProtocolAdapter {
                 bus.characterNanos(),
                 bus.echo(),
                 bus.reconnect()),
-            context.threadFactory());
+            context.threadFactory(),
+            context.metrics());
     this.pollerThread = Executors.newSingleThreadExecutor(context.threadFactory());
     for (ModbusRtuDeviceConfig d : devices) {
       PlanLimits limits = new PlanLimits(d.maxGap(), d.maxBitGap(), d.maxRegisters(), d.maxBits());
       List<ReadBlock> plan = ReadPlanner.plan(d.points(), limits);
       // A slave that stopped answering is asked again with its first read; any answer will do.
-      UnitLink link = rtuBus.unit(d.unitId(), Math.max(2, d.retries() + 1), Pdus.read(plan.get(0)));
+      UnitLink link =
+          rtuBus.unit(d.unitId(), Math.max(2, d.retries() + 1), Pdus.read(plan.get(0)), d.name());
       DevicePoller poller =
           new DevicePoller(
               settings(d, bus, limits),
@@ -79,7 +81,9 @@ public final class ModbusRtuAdapter implements ProtocolAdapter {
               link,
               PollTimer.of(context.scheduler()),
               pollerThread,
-              context.clock());
+              context.clock(),
+              context.metrics(),
+              "modbus-rtu");
       units.put(d.name(), new Unit(d, link, poller));
       d.points()
           .forEach(

@@ -3,6 +3,9 @@ package io.edgerule.adapter.modbus.internal.rtu;
 import com.digitalpetri.modbus.pdu.ModbusRequestPdu;
 import io.edgerule.adapter.AdapterHealth;
 import io.edgerule.adapter.Backoff;
+import io.edgerule.adapter.metrics.CounterSet;
+import io.edgerule.adapter.metrics.Labels;
+import io.edgerule.adapter.metrics.Metrics;
 import io.edgerule.adapter.modbus.internal.LinkDownException;
 import io.edgerule.adapter.modbus.internal.rtu.RtuTransaction.Outcome;
 import java.io.IOException;
@@ -88,7 +91,8 @@ public final class RtuBus implements AutoCloseable {
   private final BusPort port;
   private final Settings settings;
   private final ThreadFactory threadFactory;
-  private final EnumCounters<BusCounter> counters = new EnumCounters<>(BusCounter.class);
+  private final CounterSet<BusCounter> counters;
+  private final Metrics metrics;
   private final Map<Integer, UnitLink> units = new ConcurrentHashMap<>();
 
   private final Object lock = new Object();
@@ -109,6 +113,22 @@ public final class RtuBus implements AutoCloseable {
   private final byte[] buffer = new byte[RtuFrames.MAX_FRAME];
 
   public RtuBus(BusPort port, Settings settings, ThreadFactory threadFactory) {
+    this(port, settings, threadFactory, Metrics.local());
+  }
+
+  /**
+   * @param metrics where the bus's counters ({@code edgerule_modbus_rtu_bus_*_total{bus}}) and its
+   *     units' ({@code edgerule_modbus_rtu_unit_*_total{device}}) are made
+   */
+  public RtuBus(BusPort port, Settings settings, ThreadFactory threadFactory, Metrics metrics) {
+    this.metrics = metrics;
+    this.counters =
+        CounterSet.bind(
+            metrics,
+            "edgerule_modbus_rtu_bus",
+            BusCounter.class,
+            Labels.of("bus", port.endpoint()),
+            BusCounter::help);
     this.port = port;
     this.settings = settings;
     this.threadFactory = threadFactory;
@@ -129,7 +149,19 @@ public final class RtuBus implements AutoCloseable {
    * @param probe the request that asks a unit that stopped answering whether it is back
    */
   public UnitLink unit(int unitId, int silentAfter, ModbusRequestPdu probe) {
-    UnitLink link = new UnitLink(this, unitId, silentAfter, probe);
+    return unit(unitId, silentAfter, probe, "unit " + unitId);
+  }
+
+  /** As {@link #unit(int, int, ModbusRequestPdu)}, its counters labelled with {@code device}. */
+  public UnitLink unit(int unitId, int silentAfter, ModbusRequestPdu probe, String device) {
+    CounterSet<UnitCounter> unitCounters =
+        CounterSet.bind(
+            metrics,
+            "edgerule_modbus_rtu_unit",
+            UnitCounter.class,
+            Labels.of("device", device),
+            UnitCounter::help);
+    UnitLink link = new UnitLink(this, unitId, silentAfter, probe, unitCounters);
     if (units.putIfAbsent(unitId, link) != null) {
       throw new IllegalArgumentException("unit " + unitId + " is already on " + endpoint());
     }
@@ -207,7 +239,7 @@ public final class RtuBus implements AutoCloseable {
         "bus " + endpoint(), state, open ? "" : lastError, counters.snapshot());
   }
 
-  public EnumCounters<BusCounter> counters() {
+  public CounterSet<BusCounter> counters() {
     return counters;
   }
 

@@ -3,6 +3,7 @@ package io.edgerule.adapter.modbus.internal.rtu;
 import com.digitalpetri.modbus.exceptions.ModbusResponseException;
 import com.digitalpetri.modbus.pdu.ModbusRequestPdu;
 import com.digitalpetri.modbus.pdu.ModbusResponsePdu;
+import io.edgerule.adapter.metrics.CounterSet;
 import io.edgerule.adapter.modbus.internal.LinkDownException;
 import io.edgerule.adapter.modbus.internal.ModbusLink;
 import io.edgerule.adapter.modbus.internal.RequestFailedException;
@@ -31,14 +32,20 @@ public final class UnitLink implements ModbusLink {
   private final int unitId;
   private final int silentAfter;
   private final ModbusRequestPdu probe;
-  private final EnumCounters<UnitCounter> counters = new EnumCounters<>(UnitCounter.class);
+  private final CounterSet<UnitCounter> counters;
   private volatile Consumer<String> listener = reason -> {};
   private volatile boolean silent;
   private volatile String silentReason = "";
   private int unanswered; // touched by the bus thread only
   private volatile boolean closed;
 
-  UnitLink(RtuBus bus, int unitId, int silentAfter, ModbusRequestPdu probe) {
+  UnitLink(
+      RtuBus bus,
+      int unitId,
+      int silentAfter,
+      ModbusRequestPdu probe,
+      CounterSet<UnitCounter> counters) {
+    this.counters = counters;
     if (silentAfter < 1) {
       throw new IllegalArgumentException("silentAfter must be >= 1, got " + silentAfter);
     }
