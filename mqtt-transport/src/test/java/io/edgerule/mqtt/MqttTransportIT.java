@@ -296,7 +296,7 @@ class MqttTransportIT {
       throws Exception {
     List<String> got = new CopyOnWriteArrayList<>();
     try (Mosquitto broker = Mosquitto.start(dir);
-        CuttableProxy proxy = new CuttableProxy(Mosquitto.freePort(), broker.port())) {
+        CuttableProxy proxy = new CuttableProxy(broker.port())) {
       MqttClient sub = subscriber(broker, "death", got);
       AtomicInteger asked = new AtomicInteger();
       List<String> given = new CopyOnWriteArrayList<>();

@@ -50,7 +50,7 @@ class GatewayKillIT {
     try (Mosquitto broker =
             Mosquitto.start(
                 tmp, null, List.of("max_queued_messages 0", "max_inflight_messages 0"));
-        CuttableProxy link = new CuttableProxy(Mosquitto.freePort(), broker.port());
+        CuttableProxy link = new CuttableProxy(broker.port());
         SampleLedger ledger = new SampleLedger(broker.uri(), "edgerule/kill-gw/telemetry/#")) {
       String via = "tcp://127.0.0.1:" + link.port();
       Path log1 = tmp.resolve("run1.log");

@@ -45,7 +45,7 @@ class OutboxQuotaIT {
     try (Mosquitto broker =
             Mosquitto.start(
                 tmp, null, List.of("max_queued_messages 0", "max_inflight_messages 0"));
-        CuttableProxy link = new CuttableProxy(Mosquitto.freePort(), broker.port());
+        CuttableProxy link = new CuttableProxy(broker.port());
         SampleLedger ledger = new SampleLedger(broker.uri(), "edgerule/quota-gw/telemetry/#");
         MqttProbe alarms = new MqttProbe(broker.uri(), "edgerule/quota-gw/alarms/#")) {
       SequenceAdapter.Factory devices = new SequenceAdapter.Factory();
