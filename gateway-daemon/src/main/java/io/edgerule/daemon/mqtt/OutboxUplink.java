@@ -46,8 +46,8 @@ public final class OutboxUplink implements Uplink {
   private final Outbox outbox;
   private final Forwarder forwarder;
 
-  /** Non-null when the namespace's messages bypass the outbox (Sparkplug B). */
-  private final FleetNamespace.DirectSender direct;
+  /** Non-null when the namespace's messages need a last step before the transport (Sparkplug). */
+  private final FleetNamespace.Wire wire;
 
   private final AtomicLong published = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
@@ -62,8 +62,9 @@ public final class OutboxUplink implements Uplink {
     this.namespace = namespace;
     this.transport = transport;
     this.outbox = outbox;
-    this.forwarder = new Forwarder(outbox, transport::publish, forwarding);
-    this.direct = namespace.directSender(transport::publish);
+    this.wire = namespace.wire(transport::publish);
+    this.forwarder =
+        new Forwarder(outbox, wire != null ? wire.forwarding() : transport::publish, forwarding);
     // A new will before every connection (Sparkplug: the next bdSeq, which the birth repeats).
     transport.willBeforeEachConnect(
         () -> {
@@ -141,10 +142,10 @@ public final class OutboxUplink implements Uplink {
     publish(new OutboundMessage(topic, payload, qos, retained, MessageClass.RULE_PUBLICATION));
   }
 
-  /** Past the outbox: through the namespace's direct sender if it has one. */
+  /** Past the outbox (births and deaths): through the namespace's wire if it has one. */
   private java.util.concurrent.CompletionStage<Void> straight(OutboundMessage m) {
-    return direct != null
-        ? direct.send(m)
+    return wire != null
+        ? wire.straight(m)
         : transport.publish(m.topic(), m.payload(), m.qos(), m.retain());
   }
 
@@ -154,8 +155,10 @@ public final class OutboxUplink implements Uplink {
       refused.incrementAndGet();
       return;
     }
-    if (direct != null) {
-      if (direct.send(m).toCompletableFuture().isCompletedExceptionally()) {
+    if (m.messageClass() == MessageClass.BIRTH_DEATH) {
+      // Never stored: a birth or death replayed after a reconnect would be stale. The next
+      // connection's births carry the current picture.
+      if (straight(m).toCompletableFuture().isCompletedExceptionally()) {
         refused.incrementAndGet(); // not connected or the in-flight window is full
       } else {
         published.incrementAndGet();
@@ -228,10 +231,13 @@ public final class OutboxUplink implements Uplink {
     return published.get();
   }
 
-  /** Refused after close, plus every message the outbox dropped (over budget or too old). */
+  /**
+   * Refused after close or (births and deaths) while not connected, dropped on the wire, plus every
+   * message the outbox dropped (over budget or too old).
+   */
   @Override
   public long dropped() {
-    long n = refused.get();
+    long n = refused.get() + (wire != null ? wire.dropped() : 0);
     for (OutboxStats.ClassStats c : outbox.stats().classes().values()) {
       n += c.dropped();
     }

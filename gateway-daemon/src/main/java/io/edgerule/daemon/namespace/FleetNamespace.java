@@ -78,20 +78,31 @@ public interface FleetNamespace {
   default void deviceHealth(String device, boolean up, Consumer<OutboundMessage> out) {}
 
   /**
-   * How this namespace's messages reach the broker. Null (the default): through the uplink's
-   * store-and-forward outbox, births and deaths straight. Otherwise every message goes to the
-   * returned sender, which puts it on {@code transport} at once or refuses it (Sparkplug B: its
-   * data is QoS 0 and bound to one session, whose births carry the current values after an outage).
+   * How this namespace's stored messages reach the broker. Null (the default): the forwarder
+   * publishes them on the transport as they are. Otherwise the uplink's forwarder publishes them
+   * through {@link Wire#forwarding()} and its births and deaths go through {@link Wire#straight}
+   * (Sparkplug B: the wire numbers {@code seq} as messages go out and marks data of an earlier
+   * session historical).
    */
-  default DirectSender directSender(Publisher transport) {
+  default Wire wire(Publisher transport) {
     return null;
   }
 
-  /** Sends a namespace's messages without the outbox (see {@link #directSender}). */
-  @FunctionalInterface
-  interface DirectSender {
-    /** Completes when the broker has the message; fails at once when it cannot be sent now. */
-    CompletionStage<Void> send(OutboundMessage m);
+  /**
+   * The last step before the transport, for a namespace whose messages depend on the session they
+   * go out in. Every message of class {@code BIRTH_DEATH} is sent {@link #straight} (never stored:
+   * a stale birth or death replayed later would be wrong); every other message goes through the
+   * outbox and then {@link #forwarding()}.
+   */
+  interface Wire {
+    /** A birth or death: completes when sent, fails at once when it cannot be sent now. */
+    CompletionStage<Void> straight(OutboundMessage m);
+
+    /** Where the forwarder publishes stored messages. */
+    Publisher forwarding();
+
+    /** Stored messages dropped on the wire (counted in the state message's uplink drops). */
+    long dropped();
   }
 
   // ---- inbound ----

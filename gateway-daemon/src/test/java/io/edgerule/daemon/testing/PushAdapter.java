@@ -15,6 +15,7 @@ import io.edgerule.adapter.WriteCommand;
 import io.edgerule.adapter.WriteResult;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -60,6 +61,12 @@ public final class PushAdapter implements ProtocolAdapter {
   public final ConcurrentLinkedQueue<WriteCommand> writes = new ConcurrentLinkedQueue<>();
   public volatile boolean closed;
 
+  /**
+   * Whether {@link #health()} lists the device (UP), as device adapters do; off by default, so the
+   * state message of tests that do not need it stays as it was.
+   */
+  public volatile boolean reportsDevice;
+
   PushAdapter(String device) {
     this.device = device;
   }
@@ -95,7 +102,12 @@ public final class PushAdapter implements ProtocolAdapter {
 
   @Override
   public AdapterHealth health() {
-    return new AdapterHealth(name(), AdapterHealth.State.UP, List.of());
+    return new AdapterHealth(
+        name(),
+        AdapterHealth.State.UP,
+        reportsDevice
+            ? List.of(new AdapterHealth.DeviceHealth(device, AdapterHealth.State.UP, "", Map.of()))
+            : List.of());
   }
 
   @Override

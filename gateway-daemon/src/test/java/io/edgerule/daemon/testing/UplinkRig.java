@@ -1,5 +1,6 @@
 package io.edgerule.daemon.testing;
 
+import io.edgerule.adapter.DeviceConfig;
 import io.edgerule.daemon.config.ByteSize;
 import io.edgerule.daemon.config.FlushSetting;
 import io.edgerule.daemon.config.GatewayConfig;
@@ -7,6 +8,7 @@ import io.edgerule.daemon.config.GatewaySection;
 import io.edgerule.daemon.config.MqttConfig;
 import io.edgerule.daemon.config.OutboxSection;
 import io.edgerule.daemon.config.PipelineConfig;
+import io.edgerule.daemon.config.SparkplugConfig;
 import io.edgerule.daemon.config.TelemetrySettings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -31,6 +33,32 @@ public final class UplinkRig {
       FlushSetting flush,
       long telemetryBytes,
       int queueCapacity) {
+    return config(id, stateDir, brokerUri, device, flush, telemetryBytes, queueCapacity, null);
+  }
+
+  /** The same with the Sparkplug B namespace (group {@code plant}, edge node = {@code id}). */
+  public static GatewayConfig sparkplug(
+      String id, Path stateDir, String brokerUri, DeviceConfig device) {
+    return config(
+        id,
+        stateDir,
+        brokerUri,
+        device,
+        FlushSetting.DEFAULT,
+        64L << 20,
+        2_000_000,
+        new SparkplugConfig("plant", null));
+  }
+
+  private static GatewayConfig config(
+      String id,
+      Path stateDir,
+      String brokerUri,
+      DeviceConfig device,
+      FlushSetting flush,
+      long telemetryBytes,
+      int queueCapacity,
+      SparkplugConfig sparkplug) {
     MqttConfig mqtt =
         new MqttConfig(
             URI.create(brokerUri),
@@ -45,9 +73,9 @@ public final class UplinkRig {
             null,
             Duration.ofSeconds(5),
             Duration.ofSeconds(2), // reconnect soon after an outage: shorter tests
+            sparkplug == null ? null : MqttConfig.Namespace.SPARKPLUG,
             null,
-            null,
-            null);
+            sparkplug);
     PipelineConfig pipeline =
         new PipelineConfig(
             queueCapacity,

@@ -126,8 +126,12 @@ final class SparkplugMetrics {
     }
   }
 
-  static byte[] encode(Instant time, Long seq, List<Metric> metrics) {
-    SparkplugBPayload p = new SparkplugBPayload(Date.from(time), metrics, seq);
+  /**
+   * @param seq null for none (the link numbers messages as they go onto the wire)
+   * @param epoch what the payload's {@code uuid} carries to the link ({@link Epochs}), or null
+   */
+  static byte[] encode(Instant time, Long seq, List<Metric> metrics, String epoch) {
+    SparkplugBPayload p = new SparkplugBPayload(Date.from(time), metrics, seq, epoch, null);
     try {
       return ENCODER.getBytes(p, false);
     } catch (IOException e) {

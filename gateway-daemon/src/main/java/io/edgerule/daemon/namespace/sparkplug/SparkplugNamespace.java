@@ -59,7 +59,8 @@ public final class SparkplugNamespace implements FleetNamespace {
   private final FleetNamespace json;
   private final SparkplugCommandDecoder decoder;
 
-  private final SequenceNumbers seq = new SequenceNumbers();
+  private final Epochs epochs = new Epochs();
+  private SparkplugLink link;
   private final MetricAliases aliases = new MetricAliases();
   private final Map<PointId, PointEvent> latest = new HashMap<>();
   private final Set<String> devicesUp = new HashSet<>();
@@ -122,6 +123,10 @@ public final class SparkplugNamespace implements FleetNamespace {
   public synchronized OutboundMessage will() {
     born = false;
     devicesBorn.clear();
+    epochs.ended();
+    if (link != null) {
+      link.connectionEnded();
+    }
     bdSeq = bdSeqFile.take();
     return ndeath();
   }
@@ -131,7 +136,8 @@ public final class SparkplugNamespace implements FleetNamespace {
         SparkplugMetrics.encode(
             clock.instant(),
             null,
-            List.of(SparkplugMetrics.metric(BD_SEQ, -1, MetricDataType.Int64, bdSeq, null, null)));
+            List.of(SparkplugMetrics.metric(BD_SEQ, -1, MetricDataType.Int64, bdSeq, null, null)),
+            null);
     return new OutboundMessage(
         topics.node(MessageType.NDEATH), payload, 1, false, MessageClass.BIRTH_DEATH);
   }
@@ -158,7 +164,7 @@ public final class SparkplugNamespace implements FleetNamespace {
     out.accept(
         new OutboundMessage(
             topics.node(MessageType.NBIRTH),
-            SparkplugMetrics.encode(now, seq.birth(), metrics),
+            SparkplugMetrics.encode(now, 0L, metrics, epochs.nodeBorn()),
             0,
             false,
             MessageClass.BIRTH_DEATH));
@@ -194,10 +200,11 @@ public final class SparkplugNamespace implements FleetNamespace {
     } else {
       devicesUp.remove(device);
       if (devicesBorn.remove(device)) {
+        epochs.deviceDied(device);
         out.accept(
             new OutboundMessage(
                 topics.device(MessageType.DDEATH, device),
-                SparkplugMetrics.encode(clock.instant(), seq.next(), List.of()),
+                SparkplugMetrics.encode(clock.instant(), null, List.of(), null),
                 0,
                 false,
                 MessageClass.BIRTH_DEATH));
@@ -233,7 +240,7 @@ public final class SparkplugNamespace implements FleetNamespace {
     out.accept(
         new OutboundMessage(
             topics.device(MessageType.DBIRTH, device),
-            SparkplugMetrics.encode(clock.instant(), seq.next(), metrics),
+            SparkplugMetrics.encode(clock.instant(), null, metrics, epochs.deviceBorn(device)),
             0,
             false,
             MessageClass.BIRTH_DEATH));
@@ -250,22 +257,23 @@ public final class SparkplugNamespace implements FleetNamespace {
   @Override
   public synchronized void telemetryBatch(
       String device, List<PointEvent> events, Consumer<OutboundMessage> out) {
+    aliasPoints();
     List<Metric> metrics = new ArrayList<>(events.size());
-    Map<PointId, PointInfo> known = born && devicesBorn.contains(device) ? pointsById() : null;
+    Map<PointId, PointInfo> known = pointsById();
     for (PointEvent e : events) {
       latest.put(e.point(), e);
-      if (known != null) {
-        PointInfo info = known.get(e.point());
-        if (info != null) { // a point the DBIRTH did not declare cannot be sent (adapter bug)
-          metrics.add(SparkplugMetrics.point(null, aliases.point(e.point()), info.type(), e));
-        }
+      PointInfo info = known.get(e.point());
+      if (info != null) { // a point no DBIRTH declares cannot be sent (adapter bug)
+        // Name and alias: the link sends the alias when current, the name when historical.
+        metrics.add(
+            SparkplugMetrics.point(e.point().point(), aliases.point(e.point()), info.type(), e));
       }
     }
-    if (!metrics.isEmpty()) {
+    if (!metrics.isEmpty()) { // also outside a session: stored, sent as historical data
       out.accept(
           new OutboundMessage(
               topics.device(MessageType.DDATA, device),
-              SparkplugMetrics.encode(clock.instant(), seq.next(), metrics),
+              SparkplugMetrics.encode(clock.instant(), null, metrics, epochs.device(device)),
               0,
               false,
               MessageClass.TELEMETRY));
@@ -289,10 +297,7 @@ public final class SparkplugNamespace implements FleetNamespace {
   public synchronized void alarm(AlarmChange change, Consumer<OutboundMessage> out) {
     String name = alarmName(change);
     alarms.put(change.rule() + "/" + change.alarm(), change);
-    if (!born) {
-      return;
-    }
-    if (!alarmsBorn.contains(name)) {
+    if (born && !alarmsBorn.contains(name)) {
       birth(out);
       return;
     }
@@ -352,9 +357,7 @@ public final class SparkplugNamespace implements FleetNamespace {
     }
     String text = new String(bodies.get(bodies.size() - 1).payload(), StandardCharsets.UTF_8);
     nodeTexts.put(metric, text);
-    if (born) {
-      ndata(List.of(nodeMetric(metric, MetricDataType.String, text, time)), cls, out);
-    }
+    ndata(List.of(nodeMetric(metric, MetricDataType.String, text, time)), cls, out);
   }
 
   /**
@@ -371,10 +374,15 @@ public final class SparkplugNamespace implements FleetNamespace {
     Instant now = clock.instant();
     Metric m =
         SparkplugMetrics.metric(
-            null, aliases.node(RULE_PUBLICATION), MetricDataType.Bytes, payload, now, props);
+            RULE_PUBLICATION,
+            aliases.node(RULE_PUBLICATION),
+            MetricDataType.Bytes,
+            payload,
+            now,
+            props);
     return new OutboundMessage(
         topics.node(MessageType.NDATA),
-        SparkplugMetrics.encode(now, seq.next(), List.of(m)),
+        SparkplugMetrics.encode(now, null, List.of(m), epochs.node()),
         0,
         false,
         MessageClass.RULE_PUBLICATION);
@@ -384,26 +392,28 @@ public final class SparkplugNamespace implements FleetNamespace {
     return SparkplugMetrics.metric(name, aliases.node(name), type, value, time, null);
   }
 
+  /**
+   * NDATA, also outside a session (stored, sent as historical data after the next NBIRTH). Name and
+   * alias: the link sends the alias when current, the name when historical.
+   */
   private void ndata(List<Metric> metrics, MessageClass cls, Consumer<OutboundMessage> out) {
-    // Alias only: the NBIRTH told the host the names.
-    List<Metric> byAlias = new ArrayList<>(metrics.size());
-    for (Metric m : metrics) {
-      m.setName(null);
-      byAlias.add(m);
-    }
     out.accept(
         new OutboundMessage(
             topics.node(MessageType.NDATA),
-            SparkplugMetrics.encode(clock.instant(), seq.next(), byAlias),
+            SparkplugMetrics.encode(clock.instant(), null, metrics, epochs.node()),
             0,
             false,
             cls));
   }
 
-  /** Straight to the broker, seq numbered on the wire ({@link SparkplugLink} says why). */
+  /**
+   * Births and deaths straight to the broker, data through the outbox; seq numbered and history
+   * marked on the wire ({@link SparkplugLink}).
+   */
   @Override
-  public DirectSender directSender(Publisher transport) {
-    return new SparkplugLink(transport);
+  public synchronized Wire wire(Publisher transport) {
+    link = new SparkplugLink(transport);
+    return link;
   }
 
   // ---- inbound ----

@@ -131,11 +131,14 @@ class SparkplugNamespaceTest {
   }
 
   @Test
-  void deviceBirthDataAndDeathFollowHealthWithConsecutiveSeqAndAliases() throws Exception {
+  void deviceBirthDataAndDeathFollowHealthWithAliases() throws Exception {
     SparkplugNamespace ns = namespace();
     ns.will();
-    // a value that arrives before the device is born is kept for its DBIRTH
+    // a value that arrives before the device is born is kept for its DBIRTH, and made as data of
+    // no session for the outbox (the link sends it as historical data)
     ns.telemetry(event(LEVEL, PointValue.of(81.25), 1), sent::add);
+    assertEquals(Epochs.OFFLINE, decode(sent.get(0)).getUuid());
+    sent.clear();
     ns.birth(sent::add);
     assertEquals(1, sent.size());
     ns.deviceHealth("tank", true, sent::add);
@@ -145,7 +148,7 @@ class SparkplugNamespaceTest {
     assertEquals("spBv1.0/plant/DBIRTH/gw-1/tank", dbirth.topic());
     assertEquals(MessageClass.BIRTH_DEATH, dbirth.messageClass());
     SparkplugBPayload b = decode(dbirth);
-    assertEquals(1L, b.getSeq());
+    assertNull(b.getSeq(), "numbered on the wire (SparkplugLink)");
     assertEquals(2, b.getMetrics().size(), "the tank's two points, not the meter's");
     Metric level = metric(b, "level");
     assertEquals(MetricDataType.Double, level.getDataType());
@@ -164,14 +167,13 @@ class SparkplugNamespaceTest {
     assertEquals(MessageClass.TELEMETRY, ddata.messageClass());
     assertEquals(0, ddata.qos());
     SparkplugBPayload d = decode(ddata);
-    assertEquals(2L, d.getSeq());
+    assertEquals(b.getUuid(), d.getUuid(), "made in the epoch of the tank's DBIRTH");
     Metric m = d.getMetrics().get(0);
-    assertFalse(m.hasName(), "DDATA names metrics by alias only");
+    assertEquals("pump", m.getName(), "name and alias: the link sends one of them");
     assertEquals(pump.getAlias(), m.getAlias());
     assertEquals(true, m.getValue());
     assertNull(m.getProperties(), "a GOOD value carries no quality property");
     SparkplugBPayload bad = decode(sent.get(3));
-    assertEquals(3L, bad.getSeq());
     Metric badLevel = bad.getMetrics().get(0);
     assertEquals(level.getAlias(), badLevel.getAlias());
     assertTrue(badLevel.isNull());
@@ -183,26 +185,27 @@ class SparkplugNamespaceTest {
     ns.deviceHealth("tank", false, sent::add);
     assertEquals("spBv1.0/plant/DDEATH/gw-1/tank", sent.get(4).topic());
     SparkplugBPayload death = decode(sent.get(4));
-    assertEquals(4L, death.getSeq());
     assertTrue(death.getMetrics().isEmpty());
     ns.telemetry(event(LEVEL, PointValue.of(12.5), 4), sent::add);
-    assertEquals(5, sent.size(), "no DDATA for a dead device");
+    assertEquals(Epochs.OFFLINE, decode(sent.get(5)).getUuid(), "data of a dead device");
     ns.deviceHealth("tank", true, sent::add);
-    SparkplugBPayload reborn = decode(sent.get(5));
-    assertEquals("spBv1.0/plant/DBIRTH/gw-1/tank", sent.get(5).topic());
-    assertEquals(5L, reborn.getSeq());
+    SparkplugBPayload reborn = decode(sent.get(6));
+    assertEquals("spBv1.0/plant/DBIRTH/gw-1/tank", sent.get(6).topic());
+    assertFalse(reborn.getUuid().equals(b.getUuid()), "a new epoch");
     assertEquals(12.5, metric(reborn, "level").getValue(), "the latest value, also while dead");
     assertEquals(level.getAlias(), metric(reborn, "level").getAlias(), "aliases stay");
     assertEquals(true, metric(reborn, "pump").getValue());
   }
 
   @Test
-  void nothingIsSentOutsideASessionAndARebirthRestartsTheSeq() throws Exception {
+  void dataOutsideASessionIsOfflineAndTheNextBirthsCarryTheLatestValues() throws Exception {
     SparkplugNamespace ns = namespace();
     ns.deviceHealth("tank", true, sent::add);
     ns.deviceHealth("meter", true, sent::add);
     ns.telemetry(event(LEVEL, PointValue.of(1.0), 1), sent::add);
-    assertTrue(sent.isEmpty(), "not connected yet");
+    assertEquals(List.of("spBv1.0/plant/DDATA/gw-1/tank"), topics(sent), "no births yet");
+    assertEquals(Epochs.OFFLINE, decode(sent.get(0)).getUuid());
+    sent.clear();
     ns.will();
     ns.birth(sent::add);
     assertEquals(
@@ -212,32 +215,16 @@ class SparkplugNamespaceTest {
             "spBv1.0/plant/DBIRTH/gw-1/tank"),
         sent.stream().map(OutboundMessage::topic).toList());
     ns.telemetry(event(ENERGY, PointValue.of(42L), 2), sent::add);
-    assertEquals(3L, decode(sent.get(3)).getSeq());
+    assertEquals(decode(sent.get(1)).getUuid(), decode(sent.get(3)).getUuid(), "the meter's");
     assertEquals(42L, decode(sent.get(3)).getMetrics().get(0).getValue());
     ns.will(); // asked before the next connection: the last one is gone
     ns.telemetry(event(ENERGY, PointValue.of(43L), 3), sent::add);
-    assertEquals(4, sent.size(), "nothing between a lost connection and the next birth");
+    assertEquals(Epochs.OFFLINE, decode(sent.get(4)).getUuid(), "between connection and birth");
     sent.clear();
     ns.will();
     ns.birth(sent::add);
-    assertEquals(List.of(0L, 1L, 2L), seqs(sent));
+    assertEquals(List.of(0L), seqs(sent.subList(0, 1)), "an NBIRTH is seq 0");
     assertEquals(43L, metric(decode(sent.get(1)), "energy").getValue());
-  }
-
-  @Test
-  void seqWrapsFrom255To0() throws Exception {
-    SparkplugNamespace ns = namespace();
-    ns.will();
-    ns.birth(sent::add);
-    ns.deviceHealth("meter", true, sent::add);
-    for (int i = 0; i < 300; i++) {
-      ns.telemetry(event(ENERGY, PointValue.of((long) i), i), sent::add);
-    }
-    List<Long> seqs = seqs(sent);
-    for (int i = 0; i < seqs.size(); i++) {
-      assertEquals(i % 256, seqs.get(i), "message " + i);
-    }
-    assertEquals(302, seqs.size());
   }
 
   @Test
@@ -252,19 +239,20 @@ class SparkplugNamespaceTest {
     assertEquals(
         List.of("spBv1.0/plant/NBIRTH/gw-1", "spBv1.0/plant/DBIRTH/gw-1/tank"),
         sent.stream().map(OutboundMessage::topic).toList());
-    assertEquals(List.of(0L, 1L), seqs(sent));
+    assertEquals(0L, decode(sent.get(0)).getSeq());
     Metric alarm = metric(decode(sent.get(0)), "Alarms/overtemp/high");
     assertEquals(true, alarm.getValue());
     assertEquals(2, alarm.getProperties().getPropertyValue("Severity").getValue());
     assertEquals("tank at 81 C", alarm.getProperties().getPropertyValue("Message").getValue());
     assertEquals(Date.from(t), alarm.getTimestamp());
+    String epoch = decode(sent.get(0)).getUuid();
     sent.clear();
     ns.alarm(AlarmChange.cleared("overtemp", "high", t.plusSeconds(5)), sent::add);
     assertEquals(1, sent.size());
     assertEquals("spBv1.0/plant/NDATA/gw-1", sent.get(0).topic());
     assertEquals(MessageClass.ALARM, sent.get(0).messageClass());
     SparkplugBPayload nd = decode(sent.get(0));
-    assertEquals(2L, nd.getSeq());
+    assertEquals(epoch, nd.getUuid(), "made in the epoch of the new NBIRTH");
     assertEquals(alarm.getAlias(), nd.getMetrics().get(0).getAlias());
     assertEquals(false, nd.getMetrics().get(0).getValue());
   }
@@ -281,7 +269,6 @@ class SparkplugNamespaceTest {
     ns.writeResult(WriteResult.ok(w), NOW, sent::add);
     OutboundMessage pub = ns.rulePublication("pump", "status", new byte[] {1, 2, 3}, 1, true);
     sent.add(pub);
-    assertEquals(List.of(1L, 2L, 3L), seqs(sent));
     assertEquals(
         List.of(
             MessageClass.COMMAND_RESULT, MessageClass.WRITE_RESULT, MessageClass.RULE_PUBLICATION),
@@ -316,6 +303,10 @@ class SparkplugNamespaceTest {
     second.deviceHealth("tank", true, sent::add);
     assertEquals("spBv1.0/plant/DBIRTH/gw-1/tank", sent.get(2).topic());
     assertEquals(level.getAlias(), metric(decode(sent.get(2)), "level").getAlias());
+  }
+
+  static List<String> topics(List<OutboundMessage> messages) {
+    return messages.stream().map(OutboundMessage::topic).toList();
   }
 
   static List<Long> seqs(List<OutboundMessage> messages) throws Exception {
