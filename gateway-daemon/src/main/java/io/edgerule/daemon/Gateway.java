@@ -30,6 +30,7 @@ import io.edgerule.daemon.pipeline.Commands;
 import io.edgerule.daemon.pipeline.Ingress;
 import io.edgerule.daemon.pipeline.PointDirectory;
 import io.edgerule.daemon.pipeline.RuleSlot;
+import io.edgerule.daemon.pipeline.TelemetryAtIngress;
 import io.edgerule.daemon.pipeline.TelemetryOut;
 import io.edgerule.mqtt.outbox.OutboundMessage;
 import io.edgerule.sandbox.Rule;
@@ -196,14 +197,17 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     }
     ota.start();
     new Commands(uplink, namespace, dispatcher, this, () -> snapshot("online")).subscribe();
+    TelemetrySettings telemetrySettings =
+        config.mqtt() == null
+            ? new TelemetrySettings(TelemetrySettings.Mode.OFF, null)
+            : config.mqtt().telemetrySettings();
+    // Per-point telemetry enters the outbox as the sample comes in; batches on the dispatch thread.
+    ingress.journal(
+        new TelemetryAtIngress(
+            namespace, uplink::publish, telemetrySettings, config.deviceTelemetry()));
     this.telemetry =
         new TelemetryOut(
-            namespace,
-            uplink::publish,
-            config.mqtt() == null
-                ? new TelemetrySettings(TelemetrySettings.Mode.OFF, null)
-                : config.mqtt().telemetrySettings(),
-            config.deviceTelemetry());
+            namespace, uplink::publish, telemetrySettings, config.deviceTelemetry(), true);
     this.dispatchThread = threads("edgerule-dispatch").newThread(this::dispatchLoop);
   }
 

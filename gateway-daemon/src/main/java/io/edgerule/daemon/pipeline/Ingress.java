@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Where adapters hand in samples. Each sample is stamped with the receive time and the next gateway
@@ -25,6 +26,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * own events, not those of the other adapters. (With one shared drop-oldest queue, a flood of a
  * million events evicted every event of the well-behaved adapters before a rule could see it.) The
  * lanes share the capacity, so memory stays bounded whatever the adapters do.
+ *
+ * <p>A {@link #journal} sees every event as it is made, under the lock, in sequence order, before
+ * it is queued (and before the queue can drop it): per-point telemetry goes into the outbox there
+ * ({@link TelemetryAtIngress}), so a sample an adapter handed in is in the outbox when {@code
+ * accept} returns, whatever the rules and the queue do with it.
  */
 public final class Ingress implements EventSink {
   private final ReentrantLock lock = new ReentrantLock();
@@ -36,6 +42,7 @@ public final class Ingress implements EventSink {
   private final Clock clock;
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
+  private volatile Consumer<PointEvent> journal = e -> {};
   private long sequence; // guarded by lock
   private int size; // guarded by lock
   private boolean closed; // guarded by lock
@@ -86,6 +93,14 @@ public final class Ingress implements EventSink {
     this.capacity = capacity;
     this.clock = clock;
     this.defaultLane = lane("");
+  }
+
+  /**
+   * Gets every event as it is made (under the ingress lock, in sequence order; it must not block
+   * for long, and it holds up the adapters when it does: back-pressure). Set before adapters start.
+   */
+  public void journal(Consumer<PointEvent> journal) {
+    this.journal = Objects.requireNonNull(journal, "journal");
   }
 
   /** A sink of its own for one source (an adapter), sharing this ingress's capacity. */
@@ -168,6 +183,7 @@ public final class Ingress implements EventSink {
     // Made before anything is dropped, so a sample that cannot become an event costs nothing.
     PointEvent event = PointEvent.of(sample, receiveTime, sequence + 1);
     sequence++;
+    journal.accept(event);
     if (size >= capacity) {
       Lane longest = lanes.get(0);
       for (Lane l : lanes) {

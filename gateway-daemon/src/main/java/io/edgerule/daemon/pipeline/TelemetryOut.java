@@ -31,6 +31,7 @@ public final class TelemetryOut {
   private final Map<String, Pending> pending = new HashMap<>();
   private final List<Ingress.CycleEnd> waitingEnds = new ArrayList<>();
   private long lastRouted;
+  private final boolean perPointAtIngress;
 
   private static final class Pending {
     final TelemetrySettings settings;
@@ -51,6 +52,20 @@ public final class TelemetryOut {
       Consumer<OutboundMessage> out,
       TelemetrySettings gateway,
       Map<String, TelemetrySettings> devices) {
+    this(namespace, out, gateway, devices, false);
+  }
+
+  /**
+   * @param perPointAtIngress per-point telemetry is made by {@link TelemetryAtIngress}: only
+   *     batches are made here
+   */
+  public TelemetryOut(
+      FleetNamespace namespace,
+      Consumer<OutboundMessage> out,
+      TelemetrySettings gateway,
+      Map<String, TelemetrySettings> devices,
+      boolean perPointAtIngress) {
+    this.perPointAtIngress = perPointAtIngress;
     this.namespace = namespace;
     this.out = out;
     this.gateway = gateway;
@@ -64,7 +79,11 @@ public final class TelemetryOut {
     TelemetrySettings s = devices.getOrDefault(device, gateway);
     switch (s.mode()) {
       case OFF -> {}
-      case PER_POINT -> namespace.telemetry(event, out);
+      case PER_POINT -> {
+        if (!perPointAtIngress) {
+          namespace.telemetry(event, out);
+        } // else made when the sample came in (TelemetryAtIngress)
+      }
       case BATCH -> {
         Pending p = pending.computeIfAbsent(device, d -> new Pending(s));
         if (p.events.isEmpty()) {

@@ -3,6 +3,8 @@ package io.edgerule.daemon.testing;
 import io.edgerule.daemon.Gateway;
 import io.edgerule.daemon.GatewayListener;
 import io.edgerule.daemon.config.FlushSetting;
+import io.edgerule.daemon.mqtt.OutboxUplink;
+import io.edgerule.mqtt.outbox.Outbox;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -10,8 +12,9 @@ import java.util.List;
 /**
  * A gateway in a child JVM for the uplink tests that kill it: one {@link SequenceAdapter} device
  * ({@code seq}) and telemetry at QoS 1 through the outbox. Prints {@code produced <n>} every 100
- * ms, so the test knows how many samples the device had handed over when it killed the process.
- * SIGTERM closes the gateway (the daemon's own shutdown path).
+ * ms, so the test knows how many samples the device had handed over when it killed the process, and
+ * {@code durable <n>} once the outbox has committed everything appended by the time those {@code n}
+ * samples had been handed in. SIGTERM closes the gateway (the daemon's own shutdown path).
  *
  * <p>Arguments: gateway id, state folder, broker URI, samples per second, points.
  */
@@ -41,8 +44,19 @@ public final class UplinkGatewayMain {
             null);
     Runtime.getRuntime().addShutdownHook(new Thread(gw::close, "shutdown"));
     System.out.println("started");
+    Outbox outbox = ((OutboxUplink) gw.uplink()).outbox();
     while (true) {
-      System.out.println("produced " + devices.last.produced());
+      long produced = devices.last.produced();
+      // Every sample counted in `produced` had been handed in (its accept() had returned) before
+      // this read: if accepting a sample puts it in the outbox, they are all at or below
+      // `appended`.
+      long appended = outbox.appendedThrough();
+      System.out.println("produced " + produced);
+      System.out.flush();
+      while (outbox.durableThrough() < appended) {
+        Thread.sleep(5); // waits for the outbox's next commit (every 100 ms)
+      }
+      System.out.println("durable " + produced);
       System.out.flush();
       Thread.sleep(100); // progress report interval
     }

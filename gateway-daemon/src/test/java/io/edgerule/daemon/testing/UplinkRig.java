@@ -50,7 +50,13 @@ public final class UplinkRig {
         new SparkplugConfig("plant", null));
   }
 
-  private static GatewayConfig config(
+  /**
+   * Any one device; {@code sparkplug} null for the JSON namespace.
+   *
+   * @param telemetryBytes the outbox's telemetry budget
+   * @param queueCapacity the pipeline's event queue
+   */
+  public static GatewayConfig config(
       String id,
       Path stateDir,
       String brokerUri,

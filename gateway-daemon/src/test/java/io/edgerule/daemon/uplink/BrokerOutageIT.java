@@ -26,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * sequence-numbered samples a second; then it is back. Every sample arrives at a subscriber, in
  * order per point (first arrivals); duplicates (QoS 1 allows them) are counted and printed.
  *
- * <p>The gateway's link to the broker is cut (connections reset, new ones reset as soon as accepted) by a relay,
- * while the subscriber stays connected to the broker directly: a stopped non-persistent Mosquitto
- * would also lose what it had acknowledged and not yet delivered, which no client can prevent
- * (broker restarts are {@code BrokerRestartIT}).
+ * <p>The gateway's link to the broker is cut (connections reset, new ones reset as soon as
+ * accepted) by a relay, while the subscriber stays connected to the broker directly: a stopped
+ * non-persistent Mosquitto would also lose what it had acknowledged and not yet delivered, which no
+ * client can prevent (broker restarts are {@code BrokerRestartIT}).
  */
 class BrokerOutageIT {
   private static final int RATE = 10_000;

@@ -119,6 +119,13 @@ public final class Outbox implements AutoCloseable {
     return id;
   }
 
+  /** The id of the last message appended (committed or not). */
+  public long appendedThrough() {
+    synchronized (buffer) {
+      return nextId - 1;
+    }
+  }
+
   /** Every message with an id up to this is committed to disk. */
   public long durableThrough() {
     return durableThrough;

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Under a load of sequence-numbered messages the gateway loses its broker for a while (its link is
- * cut: connections reset, new ones reset as soon as accepted) and gets it back: every message reaches a subscriber
- * connected to the same Mosquitto, in order per topic; duplicates are counted.
+ * cut: connections reset, new ones reset as soon as accepted) and gets it back: every message
+ * reaches a subscriber connected to the same Mosquitto, in order per topic; duplicates are counted.
  */
 class OutboxMosquittoIT {
   private static final Logger log = LoggerFactory.getLogger(OutboxMosquittoIT.class);
