@@ -11,7 +11,7 @@
 # per architecture: the first run builds it (mmdebstrap, about half a minute here), later runs reuse
 # it; delete the folder to rebuild. DEMO_SECONDS (default 20).
 #
-# Needs the Debian packages mmdebstrap, qemu-user-static, socat, a JDK 17 (javac) and Maven, and
+# Needs the Debian packages mmdebstrap, qemu-user-static, socat, python3, a JDK 17 (javac) and Maven, and
 # cli/target/edgerule.jar (built here when missing).
 #
 # How the foreign root works without binfmt_misc (this machine has none registered): the root is
@@ -21,7 +21,7 @@
 # /usr/lib/jvm/.../bin/java ...`: qemu is a static host binary, so the chroot runs it directly, and
 # inside the chroot every absolute path and symlink (the JDK's conf -> /etc/java-NN-openjdk) resolves
 # in the foreign root. A Java program that started other programs would need binfmt_misc; the probe
-# and the demo start none. /proc and /dev (ptys) are mounted in a private mount namespace (unshare),
+# and the demo start none. /proc, /sys and /dev (ptys) are mounted in a private mount namespace (unshare),
 # so nothing stays mounted when the run ends.
 set -eu
 arch=${1:-}
@@ -42,6 +42,7 @@ need "$qemu" qemu-user-static
 need socat socat
 need javac openjdk-17-jdk-headless
 need unshare util-linux
+need python3 python3
 [ "$(id -u)" = 0 ] || { echo "run.sh: run as root (chroot, mount)" >&2; exit 2; }
 stamp() { date -u +%H:%M:%S; }
 
@@ -56,30 +57,34 @@ if [ ! -f "$root/.edgerule-root" ]; then
     --setup-hook=/usr/share/mmdebstrap/hooks/merged-usr/setup00.sh \
     "$suite" "$root.new"
   cp "$(command -v "$qemu")" "$root.new/usr/bin/"
-  mkdir -p "$root.new/proc" "$root.new/dev" "$root.new/tmp" "$root.new/root"
+  mkdir -p "$root.new/proc" "$root.new/sys" "$root.new/dev" "$root.new/tmp" "$root.new/root"
   chmod 1777 "$root.new/tmp"
   # The dynamic linker's cache (extract runs no maintainer scripts, so nobody ran ldconfig).
   chroot "$root.new" "/usr/bin/$qemu" /sbin/ldconfig
-  echo "$suite $arch $jre built $(date -u +%Y-%m-%dT%H:%M:%SZ) in $(($(date +%s) - t0)) s" >"$root.new/.edgerule-root"
+  echo "$suite $arch $jre built $(date -u +%Y-%m-%dT%H:%M:%SZ) in $(($(date +%s) - t0)) s, $(du -sh "$root.new" | cut -f1)" >"$root.new/.edgerule-root"
   mv "$root.new" "$root"
 fi
-echo "$(stamp) root: $(cat "$root/.edgerule-root") ($(du -sh "$root" | cut -f1))"
+echo "$(stamp) root: $(cat "$root/.edgerule-root")"
 
 # 2. The program: cli/target/edgerule.jar and its lib/, with the probe compiled against it.
 if [ ! -f "$repo/cli/target/edgerule.jar" ]; then
   echo "$(stamp) building edgerule (mvn -pl cli -am package)"
   mvn -q -B -f "$repo/pom.xml" -DskipTests -Dspotless.check.skip=true -pl cli -am package
 fi
+mkdir -p "$root/sys" # roots made before /sys was mounted
 rm -rf "$root/opt/edgerule" "$root/tmp/jSerialComm" "$root/root/.jSerialComm" "$root"/tmp/edgerule-demo*
 mkdir -p "$root/opt/edgerule/probe"
 cp -r "$repo/cli/target/edgerule.jar" "$repo/cli/target/lib" "$repo/packaging/src/deb/files/jvm.options" "$root/opt/edgerule/"
 javac --release 17 -cp "$repo/cli/target/edgerule.jar" -d "$root/opt/edgerule/probe" "$here/SerialProbe.java"
 
-# Runs a command in the root under qemu, with /proc and /dev in a private mount namespace.
+# Runs a command in the root under qemu, with /proc, /sys and /dev in a private mount namespace
+# (/dev for the ptys; /sys because the demo's broker, HiveMQ, reads the CPU topology through OSHI
+# and fails without it).
 in_root() {
   unshare --mount --propagation private sh -c '
     root=$1; qemu=$2; shift 2
-    mount -t proc proc "$root/proc" && mount --rbind /dev "$root/dev" &&
+    mount -t proc proc "$root/proc" && mount --rbind /sys "$root/sys" &&
+    mount --rbind /dev "$root/dev" &&
     exec chroot "$root" "/usr/bin/$qemu" "$@"' in_root "$root" "$qemu" "$@"
 }
 
@@ -95,6 +100,14 @@ until [ -e "$root/tmp/ttyER0" ] && [ -e "$root/tmp/ttyER1" ]; do
   sleep 0.1
 done
 echo "$(stamp) serial probe: /tmp/ttyER0 <-> /tmp/ttyER1 ($(readlink "$root/tmp/ttyER0"), $(readlink "$root/tmp/ttyER1"))"
+if [ "$arch" = riscv64 ]; then
+  # The baseline: jSerialComm by itself (no SerialNative.prepare()) has no riscv64 library.
+  stock_rc=0
+  in_root "$java" -cp /opt/edgerule/edgerule.jar:/opt/edgerule/probe SerialProbe --stock /tmp/ttyER0 >"$root/tmp/stock.log" 2>&1 || stock_rc=$?
+  grep -m 2 -E 'UnsatisfiedLinkError|probe:' "$root/tmp/stock.log" || true
+  rm -rf "$root/tmp/stock.log" "$root/tmp/jSerialComm" "$root/root/.jSerialComm"
+  echo "$(stamp) jSerialComm alone: exit $stock_rc (expected: 1, no riscv64 library)"
+fi
 t0=$(date +%s)
 probe_rc=0
 in_root "$java" -cp /opt/edgerule/edgerule.jar:/opt/edgerule/probe SerialProbe /tmp/ttyER0 /tmp/ttyER1 || probe_rc=$?
@@ -103,11 +116,14 @@ kill $socat_pid 2>/dev/null || true
 
 # 4. The demo, with the JVM options the launchers use (./edgerule adds -Xmx256m for the demo; the
 # launcher script itself is not used: it would start java as a child, which needs binfmt_misc).
-echo "$(stamp) edgerule demo --duration ${seconds}s"
+# The broker gets a free port of its own: the demo takes 1883 when it looks free, but under emulation
+# HiveMQ binds minutes later, and a demo started meanwhile on the host would have picked 1883 too.
+broker_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+echo "$(stamp) edgerule demo --duration ${seconds}s --broker-port $broker_port"
 log=$(mktemp)
 t0=$(date +%s)
 demo_rc=0
-in_root "$java" @/opt/edgerule/jvm.options -Xmx256m -jar /opt/edgerule/edgerule.jar demo --dir /tmp/edgerule-demo --duration "${seconds}s" >"$log" 2>&1 || demo_rc=$?
+in_root "$java" @/opt/edgerule/jvm.options -Xmx256m -jar /opt/edgerule/edgerule.jar demo --dir /tmp/edgerule-demo --duration "${seconds}s" --broker-port "$broker_port" >"$log" 2>&1 || demo_rc=$?
 cat "$log"
 rules=$(grep -c '] rule ' "$log" || true)
 writes=$(grep -c '] device .* OK' "$log" || true)
