@@ -11,7 +11,7 @@
 # per architecture: the first run builds it (mmdebstrap, about half a minute here), later runs reuse
 # it; delete the folder to rebuild. DEMO_SECONDS (default 20).
 #
-# Needs the Debian packages mmdebstrap, qemu-user-static, socat, python3, a JDK 17 (javac) and Maven, and
+# Needs the Debian packages mmdebstrap, qemu-user-static, socat, iproute2, a JDK 17 (javac) and Maven, and
 # cli/target/edgerule.jar (built here when missing).
 #
 # How the foreign root works without binfmt_misc (this machine has none registered): the root is
@@ -21,8 +21,9 @@
 # /usr/lib/jvm/.../bin/java ...`: qemu is a static host binary, so the chroot runs it directly, and
 # inside the chroot every absolute path and symlink (the JDK's conf -> /etc/java-NN-openjdk) resolves
 # in the foreign root. A Java program that started other programs would need binfmt_misc; the probe
-# and the demo start none. /proc, /sys and /dev (ptys) are mounted in a private mount namespace (unshare),
-# so nothing stays mounted when the run ends.
+# and the demo start none. /proc, /sys and /dev (ptys) are mounted in a private mount namespace, and
+# the network is a namespace of its own with a loopback (unshare), so nothing stays mounted when the
+# run ends and the demo's ports never meet the host's.
 set -eu
 arch=${1:-}
 case "$arch" in
@@ -42,7 +43,7 @@ need "$qemu" qemu-user-static
 need socat socat
 need javac openjdk-17-jdk-headless
 need unshare util-linux
-need python3 python3
+need ip iproute2
 [ "$(id -u)" = 0 ] || { echo "run.sh: run as root (chroot, mount)" >&2; exit 2; }
 stamp() { date -u +%H:%M:%S; }
 
@@ -79,10 +80,13 @@ javac --release 17 -cp "$repo/cli/target/edgerule.jar" -d "$root/opt/edgerule/pr
 
 # Runs a command in the root under qemu, with /proc, /sys and /dev in a private mount namespace
 # (/dev for the ptys; /sys because the demo's broker, HiveMQ, reads the CPU topology through OSHI
-# and fails without it).
+# and fails without it), and in a network namespace of its own with only a loopback: the demo
+# takes ports 1883, 5020 and 4840 when they look free and, under emulation, binds them much later;
+# on the host's loopback it would collide with a demo or test started meanwhile.
 in_root() {
-  unshare --mount --propagation private sh -c '
+  unshare --mount --net --propagation private sh -c '
     root=$1; qemu=$2; shift 2
+    ip link set lo up &&
     mount -t proc proc "$root/proc" && mount --rbind /sys "$root/sys" &&
     mount --rbind /dev "$root/dev" &&
     exec chroot "$root" "/usr/bin/$qemu" "$@"' in_root "$root" "$qemu" "$@"
@@ -116,14 +120,11 @@ kill $socat_pid 2>/dev/null || true
 
 # 4. The demo, with the JVM options the launchers use (./edgerule adds -Xmx256m for the demo; the
 # launcher script itself is not used: it would start java as a child, which needs binfmt_misc).
-# The broker gets a free port of its own: the demo takes 1883 when it looks free, but under emulation
-# HiveMQ binds minutes later, and a demo started meanwhile on the host would have picked 1883 too.
-broker_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-echo "$(stamp) edgerule demo --duration ${seconds}s --broker-port $broker_port"
+echo "$(stamp) edgerule demo --duration ${seconds}s"
 log=$(mktemp)
 t0=$(date +%s)
 demo_rc=0
-in_root "$java" @/opt/edgerule/jvm.options -Xmx256m -jar /opt/edgerule/edgerule.jar demo --dir /tmp/edgerule-demo --duration "${seconds}s" --broker-port "$broker_port" >"$log" 2>&1 || demo_rc=$?
+in_root "$java" @/opt/edgerule/jvm.options -Xmx256m -jar /opt/edgerule/edgerule.jar demo --dir /tmp/edgerule-demo --duration "${seconds}s" >"$log" 2>&1 || demo_rc=$?
 cat "$log"
 rules=$(grep -c '] rule ' "$log" || true)
 writes=$(grep -c '] device .* OK' "$log" || true)
