@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.eclipse.tahu.protobuf.SparkplugBProto;
 
 /**
@@ -26,11 +27,18 @@ import org.eclipse.tahu.protobuf.SparkplugBProto;
  * is_historical} set on every metric and the metric's name instead of its alias (aliases of another
  * run may differ), so a host records it with its original time stamps without taking it for the
  * current value. Sparkplug allows device data only between DBIRTH and DDEATH: stored data of a
- * device that is not born on the wire when its turn comes is dropped and counted (its latest values
- * are in the next DBIRTH).
+ * device that is not born on the wire when its turn comes waits while the session is younger than
+ * {@link #BIRTH_GRACE_MILLIS} (after a start or a reconnect devices are born as their health is
+ * read, a few hundred milliseconds after the NBIRTH), and is dropped and counted after that (its
+ * latest values are in the device's next DBIRTH).
  */
 public final class SparkplugLink implements FleetNamespace.Wire {
+  /** How long after an NBIRTH stored data of a device not born yet waits for its DBIRTH. */
+  public static final long BIRTH_GRACE_MILLIS = 10_000;
+
   private final Publisher transport;
+  private final LongSupplier millis;
+  private long bornAtMillis; // of this connection's NBIRTH
   private final SequenceNumbers seq = new SequenceNumbers();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong historical = new AtomicLong();
@@ -42,8 +50,12 @@ public final class SparkplugLink implements FleetNamespace.Wire {
   /** Devices born on the wire in this session: device → epoch of its DBIRTH. */
   private final Map<String, String> devices = new HashMap<>();
 
-  public SparkplugLink(Publisher transport) {
+  /**
+   * @param millis the clock for {@link #BIRTH_GRACE_MILLIS}
+   */
+  public SparkplugLink(Publisher transport, LongSupplier millis) {
     this.transport = transport;
+    this.millis = millis;
   }
 
   /**
@@ -86,6 +98,7 @@ public final class SparkplugLink implements FleetNamespace.Wire {
       case "NBIRTH" -> {
         nodeEpoch = epoch;
         devices.clear();
+        bornAtMillis = millis.getAsLong();
       }
       case "DBIRTH" -> devices.put(deviceOf(m.topic()), epoch);
       case "DDEATH" -> devices.remove(deviceOf(m.topic()));
@@ -113,6 +126,10 @@ public final class SparkplugLink implements FleetNamespace.Wire {
     if (typeOf(topic).equals("DDATA")) {
       current = devices.get(deviceOf(topic));
       if (current == null) {
+        if (millis.getAsLong() - bornAtMillis < BIRTH_GRACE_MILLIS) { // stays; tried again
+          return CompletableFuture.failedFuture(
+              new IllegalStateException("device " + deviceOf(topic) + " not born yet"));
+        }
         unborn.incrementAndGet();
         return CompletableFuture.completedFuture(null); // gone from the outbox, counted
       }

@@ -412,7 +412,7 @@ public final class SparkplugNamespace implements FleetNamespace {
    */
   @Override
   public synchronized Wire wire(Publisher transport) {
-    link = new SparkplugLink(transport);
+    link = new SparkplugLink(transport, clock::millis);
     return link;
   }
 

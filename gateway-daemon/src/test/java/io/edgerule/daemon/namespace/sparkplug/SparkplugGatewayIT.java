@@ -140,7 +140,8 @@ class SparkplugGatewayIT {
                     && r.payload().getMetrics().stream()
                         .anyMatch(
                             m ->
-                                m.getAlias() == levelAlias
+                                Long.valueOf(levelAlias)
+                                        .equals(m.getAlias()) // historical data has none
                                     && Double.valueOf(61.25).equals(m.getValue())),
             WAIT,
             "DDATA of tank/level = 61.25");
@@ -167,7 +168,7 @@ class SparkplugGatewayIT {
                         && r.payload().getMetrics().stream()
                             .anyMatch(
                                 m ->
-                                    m.getAlias() == temperatureAlias
+                                    Long.valueOf(temperatureAlias).equals(m.getAlias())
                                         && Double.valueOf(93.5).equals(m.getValue()))),
             WAIT,
             "the boiler's new temperature after its rebirth");

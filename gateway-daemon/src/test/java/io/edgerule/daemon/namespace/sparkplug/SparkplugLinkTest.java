@@ -10,6 +10,8 @@ import io.edgerule.mqtt.outbox.MessageClass;
 import io.edgerule.mqtt.outbox.OutboundMessage;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,12 +42,28 @@ class SparkplugLinkTest {
     final List<Sent> wire = new ArrayList<>();
     final ArrayDeque<OutboundMessage> stored = new ArrayDeque<>();
     boolean connected = true;
+    long millis = SparkplugNamespaceTest.NOW.toEpochMilli(); // the namespace's clock
     final SparkplugNamespace ns =
         new SparkplugNamespace(
             "plant",
             "gw-1",
             dir.resolve("bdseq"),
-            Clock.fixed(SparkplugNamespaceTest.NOW, ZoneOffset.UTC),
+            new Clock() {
+              @Override
+              public ZoneId getZone() {
+                return ZoneOffset.UTC;
+              }
+
+              @Override
+              public Clock withZone(ZoneId zone) {
+                return this;
+              }
+
+              @Override
+              public Instant instant() {
+                return Instant.ofEpochMilli(millis);
+              }
+            },
             () -> SparkplugNamespaceTest.POINTS,
             new FakeJsonNamespace());
     final SparkplugLink link =
@@ -200,16 +218,28 @@ class SparkplugLinkTest {
   }
 
   @Test
-  void storedDataOfADeviceNotBornOnTheWireIsDroppedAndCounted() {
+  void storedDataOfADeviceNotBornWaitsForItsBirthEarlyInASessionAndIsDroppedLater() {
     Rig rig = new Rig();
     rig.ns.will();
-    rig.ns.deviceHealth("meter", true, rig::publish);
-    rig.ns.birth(rig::publish);
-    rig.energy(1);
+    rig.energy(1); // stored before the session: the meter is not up yet
+    rig.ns.birth(rig::publish); // NBIRTH; no DBIRTH yet (the health watch has not seen the meter)
+    rig.forward();
+    assertEquals(1, rig.stored.size(), "waits for the meter's DBIRTH");
+    rig.millis += SparkplugLink.BIRTH_GRACE_MILLIS / 2;
+    rig.ns.deviceHealth("meter", true, rig::publish); // DBIRTH
+    rig.forward();
+    assertEquals(List.of("NBIRTH", "DBIRTH", "DDATA"), rig.wire.stream().map(Sent::type).toList());
+    assertTrue(rig.wire.get(2).payload().getMetrics().get(0).isHistorical());
+
+    rig.energy(2);
     rig.ns.deviceHealth("meter", false, rig::publish); // DDEATH goes out before the data
     rig.forward();
-    assertEquals(List.of("NBIRTH", "DBIRTH", "DDEATH"), rig.wire.stream().map(Sent::type).toList());
-    assertEquals(1, rig.link.dropped());
+    assertEquals(1, rig.stored.size(), "the session is young: it waits");
+    rig.millis += SparkplugLink.BIRTH_GRACE_MILLIS;
+    rig.forward();
+    assertEquals(
+        List.of("NBIRTH", "DBIRTH", "DDATA", "DDEATH"), rig.wire.stream().map(Sent::type).toList());
+    assertEquals(1, rig.link.dropped(), "dropped and counted once the grace is over");
     assertEquals(0, rig.stored.size(), "not kept: it would block everything behind it");
   }
 }
