@@ -36,8 +36,16 @@ public record FlushPolicy(boolean eachMessage, Duration interval, int maxBuffere
     return new FlushPolicy(true, Duration.ofMillis(100), 1);
   }
 
-  /** Commit every {@code interval}, or when 8 MiB are waiting. */
+  /**
+   * Commit every {@code interval}, or when 1 MiB (counted as {@link OutboundMessage#size()}) is
+   * waiting. The buffer lives in the Java heap at about 2.5 times that size (objects, topic
+   * strings), and while one buffer is being committed the next one fills: with 8 MiB, a gateway
+   * whose commits fell behind held ~114,000 messages (42 MB) in a 64 MB heap and spent most of its
+   * time collecting garbage (docs/benchmarks.md, "Reference load and soak"). 1 MiB is still several
+   * intervals of per-point telemetry at 1,000 samples/s; above it the appending thread commits
+   * itself, which slows the pipeline down to the disk's pace instead of filling the heap.
+   */
   public static FlushPolicy every(Duration interval) {
-    return new FlushPolicy(false, interval, 8 << 20);
+    return new FlushPolicy(false, interval, 1 << 20);
   }
 }

@@ -47,6 +47,23 @@ class OutboxTest {
   }
 
   @Test
+  void aFullBufferIsCommittedBeforeTheInterval() throws Exception {
+    // The buffer's bound keeps a gateway whose commits fall behind from filling its heap: past
+    // 1 MiB the append itself commits, whatever the interval.
+    OutboxConfig cfg = OutboxConfig.of(dir.resolve("o.db"), FlushPolicy.every(Duration.ofHours(1)));
+    String kib = "x".repeat(1024);
+    try (Outbox o = Outbox.open(cfg)) {
+      long id = 0;
+      while (o.durableThrough() == 0) {
+        id = o.append(msg(MessageClass.TELEMETRY, "t", kib));
+        assertTrue(id <= 1024, "still nothing committed after " + id + " messages of 1 KiB");
+      }
+      assertEquals(id, o.durableThrough(), "the append that filled the buffer committed it");
+      assertTrue(id >= 900, "committed after only " + id + " messages of 1 KiB");
+    }
+  }
+
+  @Test
   void everyMessagePolicyCommitsBeforeAppendReturns() throws Exception {
     try (Outbox o = Outbox.open(OutboxConfig.of(dir.resolve("o.db"), FlushPolicy.everyMessage()))) {
       for (int i = 0; i < 20; i++) {
