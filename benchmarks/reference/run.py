@@ -2,16 +2,22 @@
 """Reference load and soak (issues 15 and 17, docs/benchmarks.md "Reference load and soak"):
 a plant of 50 Modbus TCP devices x 20 points polled at 1 Hz (every point reported at every poll:
 1,000 samples/s), 20 rules, Mosquitto, and the gateway started the way the Debian package starts it
-(java @jvm.options + the class-data sharing archive + the unit's Environment=), sampled every
+(its launcher /usr/bin/edgerule, packaging/src/deb/files/edgerule, with the unit's Environment=, the
+shipped jvm.options and a class-data sharing archive built by the package's build-cds-archive),
+sampled every
 --every seconds: RSS (/proc/PID/status VmRSS), Java heap used and committed (jstat, which reads the
 JVM's perf-data file and adds no thread to it), threads, open file descriptors, CPU, delivered
 samples.
 
   benchmarks/reference/run.py --minutes 60 [--idle] [--nmt] [--outdir DIR]
 
---idle runs the same gateway with no devices and no rules. --nmt adds
+--idle runs the same gateway with no devices and no rules. --jvm-opt X adds X to EDGERULE_JAVA_OPTS
+(after the shipped options), --env NAME=VALUE sets an environment variable, --poll-ms 100 offers ten
+times the load (overload). --nmt adds
 -XX:NativeMemoryTracking=summary and writes `jcmd PID VM.native_memory summary` at the end
-(it costs memory itself: not for the RSS figures). Writes DIR/samples.csv (one row per sample),
+(it costs memory itself: not for the RSS figures). At the end it writes the resident memory per
+mapping (DIR/smaps.txt), the heap's largest classes (DIR/histogram.txt, after a full GC: jcmd
+GC.class_histogram) and the threads (DIR/threads.txt). Writes DIR/samples.csv (one row per sample),
 DIR/summary.md (start/min/max/end and the slope of each column over the run after --warmup) and
 prints the summary. Needs mosquitto, mosquitto-clients, python3-pymodbus, python3-serial, a JDK
 (jstat, jcmd) and the built program (mvn -pl gateway-daemon -am package)."""
@@ -81,25 +87,29 @@ def unit_environment():
     return env
 
 
-def cds_archive(jar, outdir):
-    """The class-data sharing archive for this jar, built by the package's own build-cds-archive
-    (postinst runs it on the device), cached beside the jar."""
-    jsa = os.path.join(os.path.dirname(jar), "edgerule-daemon.jsa")
-    if not os.path.exists(jsa) or os.path.getmtime(jsa) < os.path.getmtime(jar) or \
-            os.path.getmtime(jsa) < os.path.getmtime(os.path.join(DEB, "jvm.options")):
-        env = dict(os.environ, EDGERULE_JAR=jar, EDGERULE_JVM_OPTIONS=os.path.join(DEB, "jvm.options"),
+def program_home(jar, outdir):
+    """A copy of the Debian package's /usr/share/edgerule for this build (links to the checkout's
+    files beside the jar) and its class-data sharing archive, built by the package's own
+    build-cds-archive as postinst does on the device; both kept beside the jar for the next run."""
+    home = os.path.join(os.path.dirname(os.path.abspath(jar)), "reference-home")
+    os.makedirs(home, exist_ok=True)
+    for name, target in (("jvm.options", os.path.join(DEB, "jvm.options")), ("edgerule-daemon.jar", jar),
+                         ("lib", os.path.join(os.path.dirname(os.path.abspath(jar)), "lib"))):
+        link = os.path.join(home, name)
+        if os.path.islink(link):
+            os.remove(link)
+        os.symlink(os.path.abspath(target), link)
+    jsa = os.path.join(home, "edgerule.jsa")
+    if not os.path.exists(jsa) or any(os.path.getmtime(jsa) < os.path.getmtime(f)
+                                      for f in (jar, os.path.join(DEB, "jvm.options"))):
+        env = dict(os.environ, EDGERULE_JAR=os.path.join(home, "edgerule-daemon.jar"),
+                   EDGERULE_JVM_OPTIONS=os.path.join(home, "jvm.options"),
                    EDGERULE_CDS_TRAINING=os.path.join(DEB, "cds-training.yaml"),
                    EDGERULE_CDS_RULES=os.path.join(REPO, "examples", "rules"))
         with open(os.path.join(outdir, "cds.log"), "w") as log:
             subprocess.check_call(["sh", os.path.join(DEB, "build-cds-archive"), jsa], env=env,
                                   stdout=log, stderr=subprocess.STDOUT)
-    return jsa
-
-
-def launch_command(jar, jsa, extra):
-    """What /usr/bin/edgerule (packaging/src/deb/files/edgerule) runs, with this checkout's files."""
-    return (["java", "@" + os.path.join(DEB, "jvm.options"), "-XX:SharedArchiveFile=" + jsa,
-             "-Xlog:cds=off", "-Xlog:cds+dynamic=off"] + extra + ["-jar", jar])
+    return home, jsa
 
 
 class Recorder(threading.Thread):
@@ -140,6 +150,22 @@ def fds(pid):
         return len(os.listdir("/proc/%d/fd" % pid))
     except OSError:
         return None
+
+
+def smaps_by_mapping(pid):
+    """Resident kB per mapped file (anonymous mappings together), largest first: where the RSS is."""
+    rss, anon, cur = {}, {}, None
+    with open("/proc/%d/smaps" % pid) as f:
+        for line in f:
+            if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+                parts = line.split()
+                cur = parts[5] if len(parts) > 5 else "[anonymous]"
+            elif line.startswith("Rss:"):
+                rss[cur] = rss.get(cur, 0) + int(line.split()[1])
+            elif line.startswith("Anonymous:"):
+                anon[cur] = anon.get(cur, 0) + int(line.split()[1])
+    rows = sorted(rss.items(), key=lambda kv: -kv[1])
+    return "rss_kb anonymous_kb mapping\n" + "".join("%d %d %s\n" % (v, anon.get(k, 0), k) for k, v in rows)
 
 
 def slope_per_hour(xs, ys):
@@ -210,7 +236,7 @@ def main():
             raise SystemExit("reference: port %d already in use" % prt)
     os.makedirs(a.outdir, exist_ok=True)
     devices, rules = (0, 0) if a.idle else (DEVICES, RULES)
-    jsa = cds_archive(a.jar, a.outdir)
+    home, jsa = program_home(a.jar, a.outdir)
     extra = list(a.jvm_opt) + (["-XX:NativeMemoryTracking=summary"] if a.nmt else [])
     procs, logs = {}, {}
     rows = []
@@ -233,12 +259,18 @@ def main():
         rec = Recorder(a.mqtt_port)
         rec.start()
         config = gateway_config(a.outdir, devices, rules, a.modbus_port, a.mqtt_port, a.poll_ms)
-        cmd = launch_command(a.jar, jsa, extra) + ["run", "--config", config]
+        # The package's launcher itself (/usr/bin/edgerule), with the unit's environment: it execs
+        # java, so its pid is the JVM's.
+        cmd = ["sh", os.path.join(DEB, "edgerule"), "run", "--config", config]
         env = dict(os.environ, **unit_environment())
-        env.pop("EDGERULE_JAVA_OPTS", None)
+        env.update(EDGERULE_HOME=home, EDGERULE_CDS_ARCHIVE=jsa)
         env.update(dict(e.partition("=")[::2] for e in a.env))
+        if extra:
+            env["EDGERULE_JAVA_OPTS"] = (env.get("EDGERULE_JAVA_OPTS", "") + " " + " ".join(extra)).strip()
+        shown = sorted(set(unit_environment()) | {"EDGERULE_HOME", "EDGERULE_CDS_ARCHIVE"}
+                       | {e.partition("=")[0] for e in a.env})
         with open(os.path.join(a.outdir, "command.txt"), "w") as f:
-            f.write(" ".join(["%s=%s" % kv for kv in unit_environment().items()] + a.env + cmd) + "\n")
+            f.write(" ".join(["%s=%s" % (k, shlex.quote(env[k])) for k in shown if k in env] + cmd) + "\n")
         logs["gw"] = open(os.path.join(a.outdir, "gateway.log"), "w")
         gw = subprocess.Popen(cmd, stdout=logs["gw"], stderr=subprocess.STDOUT, cwd=a.outdir, env=env)
         procs["gateway"] = gw
@@ -277,6 +309,12 @@ def main():
             with open(os.path.join(a.outdir, "nmt.txt"), "w") as f:
                 f.write(out)
             print(out)
+        histo = subprocess.run(["jcmd", str(gw.pid), "GC.class_histogram"], capture_output=True, text=True,
+                               timeout=120).stdout
+        with open(os.path.join(a.outdir, "histogram.txt"), "w") as f:
+            f.write("\n".join(histo.split("\n")[:60]) + "\n")
+        with open(os.path.join(a.outdir, "smaps.txt"), "w") as f:
+            f.write(smaps_by_mapping(gw.pid))
         with open(os.path.join(a.outdir, "threads.txt"), "w") as f:
             f.write(subprocess.run(["jcmd", str(gw.pid), "Thread.print"], capture_output=True, text=True,
                                    timeout=60).stdout)
