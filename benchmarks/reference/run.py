@@ -222,7 +222,14 @@ def main():
                                                      time.strftime("%Y%m%d-%H%M%S")))
     ap.add_argument("--modbus-port", type=int, default=15120)
     ap.add_argument("--mqtt-port", type=int, default=18983)
+    ap.add_argument("--summarise", metavar="DIR",
+                    help="only print the summary of an earlier (or unfinished) run's DIR/samples.csv")
     a = ap.parse_args()
+    if a.summarise:
+        with open(os.path.join(a.summarise, "samples.csv")) as f:
+            rows = [{k: (float(v) if v not in ("", "None") else None) for k, v in r.items()} for r in csv.DictReader(f)]
+        print(summary(rows, a.warmup, "%s: %d samples" % (a.summarise, len(rows))))
+        return
     for tool, pkg in (("mosquitto", "mosquitto"), ("mosquitto_sub", "mosquitto-clients"),
                       ("jstat", "openjdk-17-jdk-headless"), ("jcmd", "openjdk-17-jdk-headless")):
         e2e.need(tool, pkg)
@@ -275,7 +282,7 @@ def main():
         gw = subprocess.Popen(cmd, stdout=logs["gw"], stderr=subprocess.STDOUT, cwd=a.outdir, env=env)
         procs["gateway"] = gw
         t0 = time.time()
-        last_t, last_n, last_cpu, last_gc = t0, 0, procstat.cpu_ticks(gw.pid) or 0, 0.0
+        last_t, last_n, last_cpu, last_gc, last_gc_t = t0, 0, procstat.cpu_ticks(gw.pid) or 0, 0.0, t0
         with open(os.path.join(a.outdir, "samples.csv"), "w", newline="") as f:
             w = None
             while time.time() - t0 < a.minutes * 60:
@@ -292,10 +299,13 @@ def main():
                        "threads": int(procstat.status_kb(gw.pid, "Threads") or 0), "fds": fds(gw.pid),
                        "samples_per_s": (n - last_n) / (now - last_t),
                        "cpu_pct": 100.0 * (cpu - last_cpu) / procstat.CLK / (now - last_t),
-                       "gc_pct": 100.0 * (gct - last_gc) / (now - last_t) if gct is not None else None,
+                       # since the last jstat reading (one under a heavy load may time out)
+                       "gc_pct": 100.0 * (gct - last_gc) / (now - last_gc_t) if gct is not None else None,
                        "young_gcs": ygc, "full_gcs": fgc, "gc_s": gct, "other_msgs": rec.other,
                        "load1": procstat.loadavg()[0]}
-                last_t, last_n, last_cpu, last_gc = now, n, cpu, gct if gct is not None else last_gc
+                last_t, last_n, last_cpu = now, n, cpu
+                if gct is not None:
+                    last_gc, last_gc_t = gct, now
                 rows.append(row)
                 if w is None:
                     w = csv.DictWriter(f, fieldnames=list(row))
