@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * pipeline's queue and the rules: the message is in the outbox when the adapter's {@code accept}
  * returns, so {@code kill -9} loses only what the outbox's flush policy leaves uncommitted, never
  * samples waiting in RAM for a busy dispatch thread. When the outbox cannot keep up (an
- * each-message commit, or 8 MiB buffered), the commit runs in the adapter's call: the adapters are
+ * each-message commit, or 1 MiB buffered), the commit runs in the adapter's call: the adapters are
  * slowed down (back-pressure), and the outbox's budgets drop the oldest telemetry, counted. Devices
  * with {@code telemetry: batch} are collected on the dispatch thread ({@link TelemetryOut}): their
  * events wait in RAM until their batch goes out.
