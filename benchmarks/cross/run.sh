@@ -108,7 +108,8 @@ if [ "$arch" = riscv64 ]; then
   # The baseline: jSerialComm by itself (no SerialNative.prepare()) has no riscv64 library.
   stock_rc=0
   in_root "$java" -cp /opt/edgerule/edgerule.jar:/opt/edgerule/probe SerialProbe --stock /tmp/ttyER0 >"$root/tmp/stock.log" 2>&1 || stock_rc=$?
-  grep -m 2 -E 'UnsatisfiedLinkError|probe:' "$root/tmp/stock.log" || true
+  grep -m 1 -E 'UnsatisfiedLinkError|probe:' "$root/tmp/stock.log" || true
+  grep -m 1 -o 'Possible cause: .*RISCV64 platform' "$root/tmp/stock.log" || true
   rm -rf "$root/tmp/stock.log" "$root/tmp/jSerialComm" "$root/root/.jSerialComm"
   echo "$(stamp) jSerialComm alone: exit $stock_rc (expected: 1, no riscv64 library)"
 fi
