@@ -101,6 +101,25 @@ class RolloutFollowerTest {
     broker.publish(TOPICS.rollout(), RolloutJson.write(r), true);
   }
 
+  /**
+   * The report of {@code revision} made after the follower's own install or revert round ended. The
+   * updater shows its final state a moment before that round ends, and a report made in between
+   * says "installing" (or "returning ..."): true then, but not the settled answer a test asserts.
+   */
+  FollowReport settledReport(String gatewayId, long revision) throws InterruptedException {
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> {
+          FollowReport f = followOf(gatewayId);
+          return f != null
+              && f.revision() == revision
+              && !f.detail().equals("installing")
+              && !f.detail().startsWith("returning to the previous image");
+        },
+        () -> "the settled report of revision " + revision + ": " + followOf(gatewayId));
+    return followOf(gatewayId);
+  }
+
   long installs(String version) {
     return statuses.stream()
         .filter(s -> s.state() == UpdateState.STAGED && s.image().version().equals(version))
@@ -123,11 +142,7 @@ class RolloutFollowerTest {
     putRollout(r);
     putRollout(rollout(img, 4, RolloutState.RUNNING, Rollouts.canary("gw-1")));
     putRollout(rollout(img, 6, RolloutState.DONE, Rollouts.canary("gw-1")));
-    Await.until(
-        Duration.ofSeconds(60),
-        () -> followOf("gw-1").revision() == 6,
-        () -> "the follow report of revision 6: " + followOf("gw-1"));
-    assertEquals("running it", followOf("gw-1").detail());
+    assertEquals("running it", settledReport("gw-1", 6).detail());
     assertEquals(1, installs(img.id().version()));
   }
 
@@ -150,10 +165,7 @@ class RolloutFollowerTest {
     assertEquals(false, late.install());
     putRollout(
         rollout(img, 2, RolloutState.RUNNING, Rollouts.canary("gw-bad"), Rollouts.wave(100)));
-    Await.until(
-        Duration.ofSeconds(60),
-        () -> followOf("gw-bad").revision() == 2,
-        () -> "revision 2 seen: " + followOf("gw-bad"));
+    settledReport("gw-bad", 2);
     assertTrue(
         followOf("gw-bad").detail().startsWith("tried: ROLLED_BACK"), followOf("gw-bad").detail());
     assertEquals(1, installs(img.id().version()), "not tried again");
