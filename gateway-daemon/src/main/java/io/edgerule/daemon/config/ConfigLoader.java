@@ -291,6 +291,7 @@ public final class ConfigLoader {
         c.pipeline(),
         c.ruleLimits(),
         c.outbox().resolveAgainst(dir),
+        c.http(),
         c.deviceTelemetry());
   }
 
@@ -307,6 +308,7 @@ public final class ConfigLoader {
             c.pipeline(),
             c.ruleLimits(),
             c.outbox(),
+            c.http(),
             overrides);
   }
 

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param outbox the uplink's disk-backed outbox ({@code outbox:})
  * @param ruleLimits the ceiling for every rule's limits ({@code rule_limits:}); unset limits take
  *     {@link RuleLimits#hostDefaults()}
+ * @param http the status page, health and metrics server ({@code http:}); on by default
  * @param deviceTelemetry the telemetry settings of devices whose entry overrides the gateway's
  *     ({@code telemetry:}, {@code telemetry_window:} in the device's entry), by device name; read
  *     by {@link DeviceTelemetry}, not bound from a key of its own
@@ -27,6 +28,7 @@ public record GatewayConfig(
     PipelineConfig pipeline,
     RuleLimits ruleLimits,
     OutboxSection outbox,
+    HttpSection http,
     @JsonIgnore Map<String, TelemetrySettings> deviceTelemetry) {
 
   public GatewayConfig {
@@ -36,10 +38,14 @@ public record GatewayConfig(
     pipeline = pipeline == null ? PipelineConfig.DEFAULTS : pipeline;
     ruleLimits = ruleLimits == null ? RuleLimits.hostDefaults() : ruleLimits;
     outbox = outbox == null ? OutboxSection.DEFAULTS : outbox;
+    http = http == null ? HttpSection.DEFAULTS : http;
     deviceTelemetry = deviceTelemetry == null ? Map.of() : Map.copyOf(deviceTelemetry);
   }
 
-  /** A config whose devices all use the gateway's telemetry settings. */
+  /**
+   * A config built in code (embedding, tests) whose devices all use the gateway's telemetry
+   * settings. It serves no HTTP: several such gateways run in one JVM, and the default port is one.
+   */
   public GatewayConfig(
       GatewaySection gateway,
       List<DeviceConfig> devices,
@@ -48,10 +54,10 @@ public record GatewayConfig(
       PipelineConfig pipeline,
       RuleLimits ruleLimits,
       OutboxSection outbox) {
-    this(gateway, devices, rules, mqtt, pipeline, ruleLimits, outbox, Map.of());
+    this(gateway, devices, rules, mqtt, pipeline, ruleLimits, outbox, HttpSection.off(), Map.of());
   }
 
-  /** A config with the default outbox, whose devices all use the gateway's telemetry settings. */
+  /** As above, with the default outbox. */
   public GatewayConfig(
       GatewaySection gateway,
       List<DeviceConfig> devices,
@@ -59,7 +65,13 @@ public record GatewayConfig(
       MqttConfig mqtt,
       PipelineConfig pipeline,
       RuleLimits ruleLimits) {
-    this(gateway, devices, rules, mqtt, pipeline, ruleLimits, null, Map.of());
+    this(gateway, devices, rules, mqtt, pipeline, ruleLimits, null, HttpSection.off(), Map.of());
+  }
+
+  /** This config with another {@code http:} section. */
+  public GatewayConfig withHttp(HttpSection section) {
+    return new GatewayConfig(
+        gateway, devices, rules, mqtt, pipeline, ruleLimits, outbox, section, deviceTelemetry);
   }
 
   private static <T> List<T> noEmptyEntries(String section, List<T> entries) {

@@ -40,6 +40,7 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
   private final Map<String, RuleAccount> accounts = new ConcurrentHashMap<>();
   private final AtomicInteger writesInFlight = new AtomicInteger();
   private final Map<ProtocolAdapter, FairWrites> writeQueues = new ConcurrentHashMap<>();
+  private final RecentAlarms recentAlarms = new RecentAlarms();
 
   /** A dispatcher with the default {@code pipeline} shares. */
   public ActionDispatcher(
@@ -148,9 +149,10 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
         return;
       }
       alarmLog(account, rule, "rule '{}' raised alarm '{}' (severity {}): {}", a);
-      namespace.alarm(
-          AlarmChange.raised(rule, a.alarm(), a.severity(), a.message(), clock.instant()),
-          uplink::publish);
+      AlarmChange raised =
+          AlarmChange.raised(rule, a.alarm(), a.severity(), a.message(), clock.instant());
+      recentAlarms.add(raised);
+      namespace.alarm(raised, uplink::publish);
     } else if (action instanceof RuleAction.ClearAlarm c) {
       RuleAccount account = account(rule);
       if (!account.alarms().clear(c.alarm())) {
@@ -158,7 +160,9 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
         return;
       }
       alarmLog(account, rule, "rule '{}' cleared alarm '{}'", c);
-      namespace.alarm(AlarmChange.cleared(rule, c.alarm(), clock.instant()), uplink::publish);
+      AlarmChange cleared = AlarmChange.cleared(rule, c.alarm(), clock.instant());
+      recentAlarms.add(cleared);
+      namespace.alarm(cleared, uplink::publish);
     } else if (action instanceof RuleAction.Log l) {
       ruleLog(account(rule), rule, "rule '{}' [{}] {}", rule, l.level(), l.message());
     }
@@ -305,6 +309,11 @@ public final class ActionDispatcher implements RuleSlot.OutcomeHandler {
    * Every rule's alarms as "rule/alarm" → active, for the state snapshot: at most {@code
    * alarms_per_rule} per rule.
    */
+  /** The last alarm changes, oldest first (the status page). */
+  public List<AlarmChange> recentAlarms() {
+    return recentAlarms.snapshot();
+  }
+
   public Map<String, Boolean> alarms() {
     Map<String, Boolean> out = new TreeMap<>();
     accounts.forEach(

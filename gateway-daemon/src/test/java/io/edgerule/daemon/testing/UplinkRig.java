@@ -104,13 +104,6 @@ public final class UplinkRig {
                 new OutboxSection.BudgetSetting(new ByteSize(telemetryBytes), Duration.ofDays(1))),
             null);
     return new GatewayConfig(
-        new GatewaySection(id, stateDir),
-        List.of(device),
-        List.of(),
-        mqtt,
-        pipeline,
-        null,
-        outbox,
-        Map.of());
+        new GatewaySection(id, stateDir), List.of(device), List.of(), mqtt, pipeline, null, outbox);
   }
 }

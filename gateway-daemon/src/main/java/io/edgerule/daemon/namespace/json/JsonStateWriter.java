@@ -2,6 +2,7 @@ package io.edgerule.daemon.namespace.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.edgerule.adapter.AdapterHealth;
+import io.edgerule.daemon.namespace.AlarmChange;
 import io.edgerule.daemon.namespace.GatewayState;
 import io.edgerule.mqtt.outbox.MessageClass;
 import io.edgerule.mqtt.outbox.OutboxStats;
@@ -63,6 +64,17 @@ final class JsonStateWriter {
       if (r.lastError() != null) {
         g.writeStringField("last_error", r.lastError());
       }
+      if (r.timing() != null) {
+        g.writeObjectFieldStart("timing");
+        g.writeNumberField("evaluations", r.timing().evaluations());
+        if (r.timing().p50Millis() != null) {
+          g.writeNumberField("p50_ms", r.timing().p50Millis());
+        }
+        if (r.timing().p99Millis() != null) {
+          g.writeNumberField("p99_ms", r.timing().p99Millis());
+        }
+        g.writeEndObject();
+      }
       if (r.shadow() != null) {
         g.writeObjectFieldStart("shadow");
         g.writeStringField("module", r.shadow().module());
@@ -86,10 +98,49 @@ final class JsonStateWriter {
     g.writeNumberField("queue_depth", s.pipeline().queueDepth());
     g.writeEndObject();
     uplink(g, s.uplink());
+    if (!s.points().isEmpty()) {
+      points(g, s);
+    }
+    if (!s.recentAlarms().isEmpty()) {
+      g.writeArrayFieldStart("recent_alarms");
+      for (AlarmChange a : s.recentAlarms()) {
+        g.writeStartObject();
+        g.writeStringField("rule", a.rule());
+        g.writeStringField("alarm", a.alarm());
+        g.writeBooleanField("active", a.active());
+        if (a.active()) {
+          g.writeNumberField("severity", a.severity());
+          g.writeStringField("message", a.message());
+        }
+        g.writeStringField("time", a.time().toString());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
     if (s.reason() != null) {
       g.writeStringField("reason", s.reason());
     }
     g.writeEndObject();
+  }
+
+  private static void points(JsonGenerator g, GatewayState s) throws IOException {
+    g.writeArrayFieldStart("points");
+    for (GatewayState.PointState p : s.points()) {
+      g.writeStartObject();
+      g.writeStringField("device", p.point().device());
+      g.writeStringField("point", p.point().point());
+      if (p.value() != null) {
+        JsonPayloads.value(g, "value", p.value());
+      }
+      if (p.quality() != null) {
+        g.writeStringField("quality", p.quality().toString());
+      }
+      if (p.time() != null) {
+        g.writeStringField("time", p.time().toString());
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   private static void uplink(JsonGenerator g, GatewayState.UplinkStatus u) throws IOException {

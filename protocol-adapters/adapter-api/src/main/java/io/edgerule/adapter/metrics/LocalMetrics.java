@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * {@link Metrics} kept in this process and exported nowhere; {@link #value} reads any meter back
@@ -35,6 +36,12 @@ public final class LocalMetrics implements Metrics {
     meters.put(new Key(name, labels), value);
   }
 
+  @Override
+  public void counterOf(String name, String help, Labels labels, LongSupplier total) {
+    kinds.declare(name, MeterKinds.Kind.COUNTER, labels);
+    meters.put(new Key(name, labels), total);
+  }
+
   /**
    * The value of a meter: a counter's count, a timer's count of observations, a gauge's value; NaN
    * when there is no such meter.
@@ -49,6 +56,9 @@ public final class LocalMetrics implements Metrics {
     }
     if (m instanceof DoubleSupplier g) {
       return g.getAsDouble();
+    }
+    if (m instanceof LongSupplier t) {
+      return t.getAsLong();
     }
     return Double.NaN;
   }

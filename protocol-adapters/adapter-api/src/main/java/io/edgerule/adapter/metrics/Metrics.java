@@ -1,6 +1,7 @@
 package io.edgerule.adapter.metrics;
 
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Makes meters. The daemon lends one to every adapter ({@link
@@ -31,6 +32,14 @@ public interface Metrics {
    * Registering the same name and labels again replaces the supplier.
    */
   void gauge(String name, String help, Labels labels, DoubleSupplier value);
+
+  /**
+   * A counter whose total {@code total} gives when it is read: for totals a component already keeps
+   * (a queue's accepted and dropped events, an outbox's drops). {@code name} ends in {@code
+   * _total}; the supplier must never go down, be cheap and thread-safe. Registering the same name
+   * and labels again replaces the supplier.
+   */
+  void counterOf(String name, String help, Labels labels, LongSupplier total);
 
   /**
    * Meters that live in this process only, exported nowhere: for tests, tools, and adapters run

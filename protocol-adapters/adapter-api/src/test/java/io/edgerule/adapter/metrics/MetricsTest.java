@@ -83,6 +83,19 @@ class MetricsTest {
   }
 
   @Test
+  void countersAndGaugesReadFromSuppliersAreReadWhenAsked() {
+    LocalMetrics m = Metrics.local();
+    long[] total = {4};
+    m.counterOf("q_dropped_total", "dropped", Labels.NONE, () -> total[0]);
+    m.gauge("q_depth", "depth", Labels.NONE, () -> 2.5);
+    total[0] = 9;
+    assertEquals(9.0, m.value("q_dropped_total", Labels.NONE));
+    assertEquals(2.5, m.value("q_depth", Labels.NONE));
+    assertThrows(
+        IllegalArgumentException.class, () -> m.counterOf("q_dropped", "x", Labels.NONE, () -> 1));
+  }
+
+  @Test
   void deviceMetersHaveTheCommonNames() {
     LocalMetrics m = Metrics.local();
     DeviceMeters d = DeviceMeters.bind(m, "modbus-tcp", "tank");
