@@ -12,6 +12,11 @@ import io.edgerule.adapter.ProtocolAdapter;
 import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.daemon.config.RuleConfig;
 import io.edgerule.daemon.config.TelemetrySettings;
+import io.edgerule.daemon.http.StatusServer;
+import io.edgerule.daemon.http.StatusView;
+import io.edgerule.daemon.metrics.PrometheusMetrics;
+import io.edgerule.daemon.metrics.RuleMeters;
+import io.edgerule.daemon.metrics.StateMetrics;
 import io.edgerule.daemon.mqtt.OutboxUplink;
 import io.edgerule.daemon.mqtt.Uplink;
 import io.edgerule.daemon.mqtt.UplinkFactory;
@@ -32,6 +37,7 @@ import io.edgerule.daemon.pipeline.PointDirectory;
 import io.edgerule.daemon.pipeline.RuleSlot;
 import io.edgerule.daemon.pipeline.TelemetryAtIngress;
 import io.edgerule.daemon.pipeline.TelemetryOut;
+import io.edgerule.daemon.state.LatestSamples;
 import io.edgerule.mqtt.outbox.OutboundMessage;
 import io.edgerule.sandbox.Rule;
 import io.edgerule.sandbox.RuleEngine;
@@ -54,6 +60,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -118,6 +125,10 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
   private final HealthCounters health;
   private final ExecutorService deployThread;
   private final GatewayOta ota;
+  private final PrometheusMetrics metrics = new PrometheusMetrics();
+  private final RuleMeters ruleMeters;
+  private final LatestSamples latest;
+  private volatile StatusServer statusServer;
   private volatile boolean closed;
 
   private Gateway(
@@ -159,7 +170,12 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
 
     AdapterContext context =
         new AdapterContext(
-            scheduler, blockingIo, threads("edgerule-adapter"), clock, config.gateway().stateDir());
+            scheduler,
+            blockingIo,
+            threads("edgerule-adapter"),
+            clock,
+            config.gateway().stateDir(),
+            metrics);
     Duration adapterTimeout = config.pipeline().adapterTimeout();
     List<AdapterGuard> guards = new ArrayList<>();
     for (ProtocolAdapter a : createAdapters(config.devices(), factories, context)) {
@@ -179,6 +195,9 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
             clock,
             RuleStateStore.directory(config.gateway().stateDir()));
     this.health = new HealthCounters(dispatcher);
+    this.ruleMeters = new RuleMeters(metrics, health);
+    this.latest = new LatestSamples(directory.all());
+    StateMetrics.register(metrics, ingress, uplink);
     this.deployThread = Executors.newSingleThreadExecutor(threads("edgerule-deploy"));
     // The OTA status topic is the JSON scheme's whatever the fleet namespace (issue 14).
     String otaTopic =
@@ -257,6 +276,17 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     // Rule publications go out as acknowledgements free room in the uplink (RuleOutbox.WINDOW).
     gw.scheduler.scheduleWithFixedDelay(
         gw.dispatcher.outbox()::drain, 20, 20, TimeUnit.MILLISECONDS);
+    StatusView view =
+        new StatusView(
+            () -> gw.snapshot("online"),
+            gw.latest,
+            gw.dispatcher::recentAlarms,
+            gw.ruleMeters,
+            gw.liveness);
+    gw.statusServer =
+        StatusServer.start(
+                config.http(), gw.metrics, view::stateJson, view::health, threads("edgerule-http"))
+            .orElse(null);
     log.info(
         "gateway {} running: {} adapters, {} rules loaded, {} failed",
         config.gateway().id(),
@@ -360,7 +390,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
         rule,
         engine,
         ruleThreads,
-        health,
+        ruleMeters,
         config.pipeline().batchSize(),
         config.pipeline().queueCapacity(),
         config.pipeline().ruleCpuShare(),
@@ -472,6 +502,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
   }
 
   private void toRules(PointEvent event, List<RuleSlot> due) {
+    latest.record(event);
     try {
       listener.onEvent(event);
     } catch (RuntimeException e) {
@@ -738,6 +769,12 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     }
   }
 
+  /** The port of the status page, health and metrics server, if it runs ({@code http:}). */
+  public OptionalInt httpPort() {
+    StatusServer s = statusServer;
+    return s == null ? OptionalInt.empty() : OptionalInt.of(s.port());
+  }
+
   /** Whether the pipeline's threads still turn (for systemd's watchdog). */
   public Liveness liveness() {
     return liveness;
@@ -778,6 +815,10 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     }
     closed = true;
     log.info("gateway {} stopping", config.gateway().id());
+    StatusServer server = statusServer;
+    if (server != null) {
+      server.close();
+    }
     long deadline = System.nanoTime() + SHUTDOWN_GRACE_NANOS;
     ingress.close();
     tickTimers.values().forEach(t -> t.cancel(false));
