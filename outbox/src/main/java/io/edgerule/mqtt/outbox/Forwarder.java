@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drains an {@link Outbox} into a {@link Publisher} on one thread of its own: at most {@code
- * window} publishes unacknowledged; an acknowledged message is removed from the outbox. When a
- * publish fails, sending stops, the outstanding ones settle, and after a growing pause everything
- * still in the outbox is sent again from its oldest message (go-back-N: a message whose
+ * window} publishes unacknowledged; an acknowledged message is removed from the outbox. A message
+ * is sent as soon as it is appended, before its commit (the outbox keeps it until acknowledged).
+ * When a publish fails, sending stops, the outstanding ones settle, and after a growing pause
+ * everything still in the outbox is sent again from its oldest message (go-back-N: a message whose
  * acknowledgement was lost goes out twice; duplicates are counted in {@link #resent()}). Each such
  * round starts a {@link ReplayPlan}: the messages already waiting are the backlog, replayed beside
  * live messages at {@link ForwarderConfig#backlogShare()}.
@@ -110,7 +111,7 @@ public final class Forwarder implements AutoCloseable {
     long boundary = outbox.durableThrough();
     ReplayPlan plan =
         new ReplayPlan(
-            outbox::read,
+            outbox::readToSend,
             boundary,
             outbox.lastIdPerTopic(boundary),
             config.backlogShare(),
@@ -121,10 +122,11 @@ public final class Forwarder implements AutoCloseable {
       if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
         continue;
       }
+      long appended = outbox.appendedThrough();
       StoredMessage m = plan.next();
       if (m == null) {
         window.release();
-        outbox.awaitDurableAfter(plan.liveCursor(), 100);
+        outbox.awaitAppendedAfter(appended, 100);
         continue;
       }
       if (m.id() <= highestBefore) {

@@ -1,7 +1,9 @@
 package io.edgerule.mqtt.outbox;
 
+import io.edgerule.mqtt.outbox.internal.AppendSignal;
 import io.edgerule.mqtt.outbox.internal.ClassTotals;
 import io.edgerule.mqtt.outbox.internal.DropLedger;
+import io.edgerule.mqtt.outbox.internal.Pages;
 import io.edgerule.mqtt.outbox.internal.SqliteStore;
 import io.edgerule.mqtt.outbox.internal.StoredMessage;
 import java.io.IOException;
@@ -23,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * The disk-backed queue of outbound messages. Messages keep the order of {@link #append}; one is
  * removed only when {@link #ack acknowledged} (or dropped by its class's {@link ClassBudget}, which
  * is counted). Thread-safe: producers append from any thread; a {@link Forwarder} reads and acks.
+ *
+ * <p>The forwarder may send a message before it is committed ({@link #readToSend}): waiting for the
+ * commit would put the flush interval under every message's latency. Sending early loses nothing: a
+ * message not yet acknowledged is committed with the next flush as before (so a crash loses at most
+ * what the flush policy allows), and one acknowledged before its commit has reached the broker, so
+ * the flush does not write it at all (which also saves the disk most of the work when the broker
+ * keeps up).
  */
 public final class Outbox implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Outbox.class);
@@ -36,6 +45,9 @@ public final class Outbox implements AutoCloseable {
   private final Object buffer = new Object();
   private List<StoredMessage> pending = new ArrayList<>(); // guarded by buffer
   private List<StoredMessage> acks = new ArrayList<>(); // guarded by buffer
+  // The appends the flush under way is committing, readable by the forwarder until the commit.
+  private List<StoredMessage> flushing = List.of(); // guarded by buffer
+  private final AppendSignal appended = new AppendSignal();
   private final Set<Long> ackedIds = new HashSet<>(); // guarded by buffer
   private final DropLedger ledger = new DropLedger(); // guarded by buffer
   private long pendingBytes; // guarded by buffer
@@ -47,7 +59,6 @@ public final class Outbox implements AutoCloseable {
   private final long recovered;
   private volatile boolean closed;
   private volatile Throwable failure;
-  private final Object committed = new Object();
 
   private Outbox(OutboxConfig config) throws IOException {
     this.config = config;
@@ -59,6 +70,7 @@ public final class Outbox implements AutoCloseable {
       long last = Math.max(store.maxId(), counters.getOrDefault("last_id", 0L));
       nextId = last + 1;
       durableThrough = last;
+      appended.set(last);
     } catch (SQLException e) {
       closeQuietly();
       throw new IOException("outbox " + config.file() + ": " + e.getMessage(), e);
@@ -111,8 +123,10 @@ public final class Outbox implements AutoCloseable {
               config.clock().millis());
       pending.add(s);
       pendingBytes += s.size();
+      appended.set(id);
       flushNow = config.flush().eachMessage() || pendingBytes >= config.flush().maxBufferedBytes();
     }
+    appended.wake();
     if (flushNow) {
       flush();
     }
@@ -136,7 +150,15 @@ public final class Outbox implements AutoCloseable {
     return recovered;
   }
 
-  /** Removes a message the broker acknowledged (committed with the next flush). */
+  /** The id of the last append (committed or not). */
+  long appendedThrough() {
+    return appended.through();
+  }
+
+  /**
+   * Removes a message the broker acknowledged (committed with the next flush; a message
+   * acknowledged before its commit is never written).
+   */
   void ack(StoredMessage m) {
     synchronized (buffer) {
       acks.add(m);
@@ -166,6 +188,8 @@ public final class Outbox implements AutoCloseable {
     synchronized (store) {
       List<StoredMessage> toWrite;
       List<StoredMessage> toAck;
+      List<StoredMessage> toInsert;
+      List<StoredMessage> toDelete;
       long writtenThrough;
       synchronized (buffer) {
         toWrite = pending;
@@ -174,6 +198,25 @@ public final class Outbox implements AutoCloseable {
         acks = new ArrayList<>();
         pendingBytes = 0;
         writtenThrough = nextId - 1;
+        flushing = toWrite;
+        // An acknowledged message is either committed (id <= durableThrough: delete it) or among
+        // the appends this flush commits (do not write it).
+        toInsert = toWrite;
+        toDelete = toAck;
+        if (!toAck.isEmpty() && !toWrite.isEmpty()) {
+          toDelete = new ArrayList<>(toAck.size());
+          for (StoredMessage m : toAck) {
+            if (m.id() <= durableThrough) {
+              toDelete.add(m);
+            }
+          }
+          toInsert = new ArrayList<>(toWrite.size());
+          for (StoredMessage m : toWrite) {
+            if (!ackedIds.contains(m.id())) {
+              toInsert.add(m);
+            }
+          }
+        }
       }
       long now = config.clock().millis();
       boolean expire = now - lastExpiry >= EXPIRY_PERIOD_MS;
@@ -187,10 +230,10 @@ public final class Outbox implements AutoCloseable {
       ClassTotals.Mark before = totals.mark();
       List<long[]> removed = new ArrayList<>();
       try {
-        for (StoredMessage m : store.deleteAcked(toAck)) {
+        for (StoredMessage m : store.deleteAcked(toDelete)) {
           totals.removed(m.messageClass(), 1, m.size());
         }
-        for (StoredMessage m : toWrite) {
+        for (StoredMessage m : toInsert) {
           store.insert(m);
           MessageClass c = m.messageClass();
           long over = totals.added(c, m.size(), config.budget(c).maxBytes());
@@ -229,6 +272,7 @@ public final class Outbox implements AutoCloseable {
           pending = toWrite;
           toAck.addAll(acks);
           acks = toAck;
+          flushing = List.of();
         }
         throw new UncheckedIOException(
             new IOException("outbox " + config.file() + ": " + e.getMessage(), e));
@@ -237,11 +281,10 @@ public final class Outbox implements AutoCloseable {
         for (StoredMessage m : toAck) {
           ackedIds.remove(m.id());
         }
-      }
-      if (!toWrite.isEmpty()) {
-        durableThrough = writtenThrough;
-        synchronized (committed) {
-          committed.notifyAll();
+        flushing = List.of();
+        if (!toWrite.isEmpty()) {
+          durableThrough =
+              writtenThrough; // with flushing cleared: readToSend sees one or the other
         }
       }
     }
@@ -277,19 +320,42 @@ public final class Outbox implements AutoCloseable {
     }
   }
 
-  /** Waits up to {@code timeoutMillis} for a commit beyond {@code id}. */
-  boolean awaitDurableAfter(long id, long timeoutMillis) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-    synchronized (committed) {
-      while (durableThrough <= id && !closed) {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (left <= 0) {
-          return false;
+  /**
+   * Waits up to {@code timeoutMillis} for an append beyond {@code id}; one waiter at a time (the
+   * forwarder's thread).
+   */
+  void awaitAppendedAfter(long id, long timeoutMillis) throws InterruptedException {
+    appended.awaitAfter(id, timeoutMillis);
+  }
+
+  /**
+   * Messages to send with {@code after < id <= upTo}, in order, skipping acknowledged ones: the
+   * committed ones first, then those appended and not yet committed. A page comes from one of the
+   * two; empty only when neither has another message in the range.
+   */
+  List<StoredMessage> readToSend(long after, long upTo, int limit) {
+    while (true) {
+      long durable = durableThrough;
+      if (after < durable) {
+        List<StoredMessage> committedPage = read(after, Math.min(upTo, durable), limit);
+        if (!committedPage.isEmpty() || upTo <= durable) {
+          return committedPage;
         }
-        committed.wait(left);
+      }
+      synchronized (buffer) {
+        if (durableThrough != durable) {
+          continue; // a commit moved messages from memory to the file: read the file again
+        }
+        long from = Math.max(after, durable);
+        List<StoredMessage> out = new ArrayList<>();
+        Pages.collect(flushing, from, upTo, limit, ackedIds, out);
+        Pages.collect(pending, from, upTo, limit, ackedIds, out);
+        for (StoredMessage m : out) {
+          ledger.handedOut(m.id()); // as read() does: a budget may remove it once committed
+        }
+        return out;
       }
     }
-    return durableThrough > id;
   }
 
   /**
@@ -396,9 +462,7 @@ public final class Outbox implements AutoCloseable {
       flush();
     } finally {
       closed = true;
-      synchronized (committed) {
-        committed.notifyAll();
-      }
+      appended.close();
       closeQuietly();
     }
   }

@@ -163,4 +163,97 @@ class ForwarderTest {
       assertEquals(0, o.stats().of(MessageClass.TELEMETRY).queuedMessages());
     }
   }
+
+  /** A broker whose answers the test gives: each publish waits until the test completes it. */
+  private static final class HeldBroker implements Publisher {
+    final List<String> received = new ArrayList<>(); // guarded by this
+    final List<CompletableFuture<Void>> answers = new ArrayList<>(); // guarded by this
+
+    @Override
+    public synchronized CompletionStage<Void> publish(
+        String topic, byte[] payload, int qos, boolean retain) {
+      received.add(topic + " " + new String(payload, UTF_8));
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      answers.add(f);
+      return f;
+    }
+
+    synchronized int count() {
+      return received.size();
+    }
+
+    void answer(int i) {
+      CompletableFuture<Void> f;
+      synchronized (this) {
+        f = answers.get(i);
+      }
+      f.complete(null);
+    }
+  }
+
+  @Test
+  void sendsBeforeTheCommitAndNeverWritesWhatWasAcknowledgedFirst() throws Exception {
+    HeldBroker b = new HeldBroker();
+    // no periodic commit within the test: only the explicit flushes below
+    OutboxConfig cfg = OutboxConfig.of(dir.resolve("o.db"), FlushPolicy.every(Duration.ofHours(1)));
+    try (Outbox o = Outbox.open(cfg);
+        Forwarder f = new Forwarder(o, b, ForwarderConfig.defaults())) {
+      f.start();
+      for (int i = 0; i < 3; i++) {
+        o.append(msg("p", i));
+      }
+      Await.until(Duration.ofSeconds(60), () -> b.count() == 3, () -> "sent " + b.count());
+      assertEquals(0, o.durableThrough(), "sent while nothing was committed");
+      for (int i = 0; i < 3; i++) {
+        b.answer(i);
+      }
+      Await.until(Duration.ofSeconds(60), () -> f.acked() == 3, () -> "acked " + f.acked());
+      o.flush();
+      assertEquals(3, o.durableThrough());
+      assertEquals(List.of(), o.snapshot(), "acknowledged before the commit: not written");
+      assertEquals(0, o.stats().of(MessageClass.TELEMETRY).queuedMessages());
+      assertEquals(List.of("p 0", "p 1", "p 2"), b.received);
+    }
+    try (Outbox o = Outbox.open(cfg)) {
+      assertEquals(0, o.recoveredAtOpen());
+      assertEquals(4, o.append(msg("p", 3)), "ids are not used again");
+    }
+  }
+
+  @Test
+  void aMessageSentBeforeItsCommitStaysUntilAcknowledgedAndSurvivesARestart() throws Exception {
+    HeldBroker b = new HeldBroker();
+    OutboxConfig cfg = OutboxConfig.of(dir.resolve("o.db"), FlushPolicy.every(Duration.ofHours(1)));
+    try (Outbox o = Outbox.open(cfg);
+        Forwarder f = new Forwarder(o, b, ForwarderConfig.defaults())) {
+      f.start();
+      for (int i = 0; i < 5; i++) {
+        o.append(msg("p", i));
+      }
+      Await.until(Duration.ofSeconds(60), () -> b.count() == 5, () -> "sent " + b.count());
+      b.answer(1); // acknowledged before the commit
+      Await.until(Duration.ofSeconds(60), () -> f.acked() == 1, () -> "acked " + f.acked());
+      o.flush(); // commits the four not acknowledged
+      assertEquals(List.of("0", "2", "3", "4"), payloads(o));
+      b.answer(3); // acknowledged after the commit: deleted by the next one
+      Await.until(Duration.ofSeconds(60), () -> f.acked() == 2, () -> "acked " + f.acked());
+      assertEquals(
+          4, o.stats().of(MessageClass.TELEMETRY).queuedMessages(), "kept until the next commit");
+      o.flush();
+      assertEquals(List.of("0", "2", "4"), payloads(o));
+      assertEquals(3, o.stats().of(MessageClass.TELEMETRY).queuedMessages());
+    }
+    HeldBroker b2 = new HeldBroker();
+    try (Outbox o = Outbox.open(cfg);
+        Forwarder f = new Forwarder(o, b2, ForwarderConfig.defaults())) {
+      assertEquals(3, o.recoveredAtOpen());
+      f.start();
+      Await.until(Duration.ofSeconds(60), () -> b2.count() == 3, () -> "sent " + b2.count());
+      assertEquals(List.of("p 0", "p 2", "p 4"), b2.received, "the unacknowledged ones again");
+    }
+  }
+
+  private static List<String> payloads(Outbox o) {
+    return o.snapshot().stream().map(m -> new String(m.message().payload(), UTF_8)).toList();
+  }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
  * topic. Across topics, live messages may overtake backlog.
  */
 public final class ReplayPlan {
-  /** Reads committed messages with {@code after < id <= upTo} in id order. */
+  /** Reads the messages to send with {@code after < id <= upTo} in id order (committed or not). */
   public interface Source {
     List<StoredMessage> read(long after, long upTo, int limit);
   }
@@ -51,7 +51,7 @@ public final class ReplayPlan {
     this.liveCursor = boundary;
   }
 
-  /** The next message to send, or null when nothing committed is waiting. */
+  /** The next message to send, or null when nothing is waiting. */
   public StoredMessage next() {
     StoredMessage b = peekBacklog();
     StoredMessage l = peekLive();
