@@ -12,9 +12,14 @@ run and measures it the way the Node-RED anchor measures its own (run_one.py):
   that raised it (the rule writes the event's sequence into the alarm message). Both are the gateway's
   clock at microsecond resolution: the Modbus response's arrival and the alarm's hand-off to MQTT.
 * alarm read -> MQTT: an alarm's arrival minus the read stamp of its event's poll.
+* the gateway's own drop counters, from its state messages (every pipeline.health_interval): events
+  the ingress queue dropped, events the rules' inboxes dropped, messages the uplink dropped or
+  refused, and the outbox backlog; the change between the last state before the window and the
+  first after it, and the totals of the last state received.
 """
 import bisect
 import calendar
+import json
 import re
 import time
 
@@ -87,6 +92,7 @@ def analyse(sublog, prefix, t0, t1, interval_ms, offered):
     by_seq = {}  # gateway sequence -> (device, source_time_us), for the alarms
     raises = []  # (arrival_s, gateway seq, alarm time_us)
     clears = 0
+    states = []  # (arrival_s, counters)
     first_tele = None
     with open(sublog, errors="replace") as f:
         for line in f:
@@ -113,6 +119,10 @@ def analyse(sublog, prefix, t0, t1, interval_ms, offered):
                     by_seq[int(gseq.group(1))] = (dev, st)
                 if t0 <= t <= t1:
                     samples.append((dev, st, t, topic))
+            elif topic == prefix + "/state":
+                c = state_counters(payload)
+                if c is not None:
+                    states.append((t, c))
             elif topic.startswith(alarms_pfx):
                 if not (t0 <= t <= t1):
                     continue
@@ -157,4 +167,39 @@ def analyse(sublog, prefix, t0, t1, interval_ms, offered):
         "alarm_pipeline_ms": summary_ms(alarm_pipe),
         "alarm_raises_unmatched": alarm_unmatched,
         "first_tele_at": first_tele,
+        "gateway_counters": counters_in_window(states, t0, t1),
     }
+
+
+COUNTERS = ("ingress_dropped", "rule_inbox_dropped", "uplink_dropped", "uplink_published", "backlog_messages")
+
+
+def state_counters(payload):
+    """The drop counters of one state message (None if it has none: the online/offline status)."""
+    try:
+        s = json.loads(payload)
+    except ValueError:
+        return None
+    if not isinstance(s, dict) or "pipeline" not in s or "uplink" not in s:
+        return None
+    up = s["uplink"]
+    backlog = sum(c.get("backlog_messages", 0) for c in (up.get("classes") or {}).values())
+    return {"ingress_dropped": s["pipeline"].get("dropped", 0),
+            "rule_inbox_dropped": sum(r.get("dropped", 0) for r in s.get("rules", [])),
+            "uplink_dropped": up.get("dropped", 0),
+            "uplink_published": up.get("published", 0),
+            "backlog_messages": backlog}
+
+
+def counters_in_window(states, t0, t1):
+    """Counter changes from the last state before t0 to the first at or after t1, and the last totals."""
+    if not states:
+        return None
+    before = [c for t, c in states if t <= t0]
+    after = [(t, c) for t, c in states if t >= t1]
+    out = {"total": states[-1][1]}
+    if before and after:
+        a, b = before[-1], after[0][1]
+        out["window"] = {k: b[k] - a[k] for k in COUNTERS if k != "backlog_messages"}
+        out["window"]["backlog_messages_end"] = b["backlog_messages"]
+    return out

@@ -29,6 +29,8 @@ ROWS = [
     ("slave polls/s", ("slave_polls_per_s",), ("slave_polls_per_s",), "%.0f"),
     ("mosquitto / recorder / slave CPU %", ("cpu_pct",), ("cpu_pct",), "peers"),
     ("other processes' CPU % (of one core) in window", ("other_cpu_pct",), ("other_cpu_pct",), "%.0f"),
+    ("gateway drops in window: ingress / rule inboxes / uplink (outbox backlog after)",
+     ("gateway_counters", "window"), None, "drops"),
 ]
 
 
@@ -42,6 +44,9 @@ def _fmt(res, path, fmt):
         return "%s / %s" % (_num(v.get("p50")), _num(v.get("p99")))
     if fmt == "triple":
         return "%s / %s / %s" % (_num(v.get("p50")), _num(v.get("p99")), _num(v.get("p99.9")))
+    if fmt == "drops":
+        return "%s / %s / %s (%s)" % (v.get("ingress_dropped"), v.get("rule_inbox_dropped"),
+                                      v.get("uplink_dropped"), v.get("backlog_messages_end"))
     if fmt == "peers":
         return "%s / %s / %s" % (_num(v.get("mosquitto"), 1), _num(v.get("sub"), 1), _num(v.get("slave"), 1))
     return fmt % v
@@ -52,7 +57,7 @@ def _num(v, digits=2):
 
 
 def _ratio(er, nr, path_er, path_nr, fmt):
-    if nr is None or path_nr is None or fmt in ("pair", "triple", "peers"):
+    if nr is None or path_nr is None or fmt in ("pair", "triple", "peers", "drops"):
         return ""
     a, b = _get(er, *path_er), _get(nr, *path_nr)
     if not isinstance(a, (int, float)) or not isinstance(b, (int, float)) or not b:
