@@ -486,8 +486,10 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
         }
         due.clear();
         long now = System.nanoTime();
-        for (PointEvent event : batch) {
-          telemetry.offer(event, now);
+        try (Uplink.Batch sending = uplink.batch()) { // one wake-up of the sender per batch
+          for (PointEvent event : batch) {
+            telemetry.offer(event, now);
+          }
         }
         ingress.takeCycleEnds(cycleEnds);
         if (!cycleEnds.isEmpty()) {

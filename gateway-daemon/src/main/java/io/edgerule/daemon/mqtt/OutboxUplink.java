@@ -203,6 +203,12 @@ public final class OutboxUplink implements Uplink {
     }
   }
 
+  /** The forwarder is woken once, at the close, for what this thread appends until then. */
+  @Override
+  public Batch batch() {
+    return outbox.holdWakeups()::close;
+  }
+
   /** The outbox takes messages whether or not the broker is reachable. */
   @Override
   public boolean takesMessagesNow() {

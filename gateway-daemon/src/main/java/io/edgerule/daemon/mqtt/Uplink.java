@@ -27,6 +27,22 @@ public interface Uplink extends AutoCloseable {
   }
 
   /**
+   * Until the returned batch is closed, messages this thread publishes may wait to be sent until
+   * the close (the outbox then wakes its sender once instead of once per message). For a caller
+   * that publishes many messages in a row; close it in a {@code finally}. The default sends at
+   * once.
+   */
+  default Batch batch() {
+    return () -> {};
+  }
+
+  /** A {@link #batch()}. */
+  interface Batch extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
    * Publishes a message made by the fleet namespace. Its message class is for the store-and-forward
    * outbox; an uplink without one ignores it.
    */

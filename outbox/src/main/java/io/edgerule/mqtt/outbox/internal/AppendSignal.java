@@ -6,9 +6,13 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The id of the outbox's last append, and one thread (the forwarder's) that waits for the next one.
  * An append costs a volatile write and read and, only when the forwarder is parked, an unpark: no
- * lock, no notify per message.
+ * lock, no notify per message. A producer that appends many messages in a row (the gateway's
+ * dispatcher: the telemetry of a whole Modbus response) can {@link #hold()} the wake-ups and wake
+ * the forwarder once at the end; otherwise the forwarder wakes, sends one message and parks again
+ * for each of them: two context switches per message.
  */
 public final class AppendSignal {
+  private final ThreadLocal<int[]> holds = ThreadLocal.withInitial(() -> new int[1]);
   private volatile long through;
   private volatile Thread waiter;
   private volatile boolean closed;
@@ -23,8 +27,30 @@ public final class AppendSignal {
     through = id;
   }
 
-  /** Lets the waiter, if any, see the last {@link #set}. */
+  /** Lets the waiter, if any, see the last {@link #set}, unless this thread holds wake-ups. */
   public void wake() {
+    if (holds.get()[0] == 0) {
+      wakeNow();
+    }
+  }
+
+  /**
+   * Until {@link #release()}, this thread's appends do not wake the waiter; the outermost release
+   * wakes it once. Holds nest.
+   */
+  public void hold() {
+    holds.get()[0]++;
+  }
+
+  /** Ends a {@link #hold()}. */
+  public void release() {
+    int[] h = holds.get();
+    if (h[0] > 0 && --h[0] == 0) {
+      wakeNow();
+    }
+  }
+
+  private void wakeNow() {
     Thread w = waiter;
     if (w != null) {
       LockSupport.unpark(w);
@@ -34,7 +60,7 @@ public final class AppendSignal {
   /** Ends every wait now and later. */
   public void close() {
     closed = true;
-    wake();
+    wakeNow();
   }
 
   /**
