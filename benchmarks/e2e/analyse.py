@@ -12,6 +12,10 @@ run and measures it the way the Node-RED anchor measures its own (run_one.py):
   that raised it (the rule writes the event's sequence into the alarm message). Both are the gateway's
   clock at microsecond resolution: the Modbus response's arrival and the alarm's hand-off to MQTT.
 * alarm read -> MQTT: an alarm's arrival minus the read stamp of its event's poll.
+* batch telemetry (`mqtt.telemetry: batch`, one message per device and poll on
+  `<gw>/telemetry-batch/<device>` with every point of the poll): each register sample in a batch
+  counts, and its read -> MQTT is the batch's arrival minus the read stamp `tr` in the same batch
+  (weighted by the batch's samples, so the percentiles are per sample as in per-sample mode).
 * the gateway's own drop counters, from its state messages (every pipeline.health_interval): events
   the ingress queue dropped, events the rules' inboxes dropped, messages the uplink dropped or
   refused, and the outbox backlog; the change between the last state before the window and the
@@ -81,6 +85,86 @@ class PollIndex:
         if i == len(keys) or keys[i] - st > within_us:
             return None
         return self.vals[dev][i]
+
+
+def weighted_summary_ms(pairs):
+    """Percentiles of values in microseconds given as (value, count) pairs, nearest rank."""
+    pairs = sorted(pairs)
+    total = sum(c for _, c in pairs)
+    out = {"n": total}
+    for name, q in (("p50", .5), ("p99", .99), ("p99.9", .999)):
+        if not total:
+            out[name] = None
+            continue
+        k, seen = min(total - 1, max(0, int(round(q * (total - 1))))), 0
+        for v, c in pairs:
+            seen += c
+            if seen > k:
+                out[name] = round(v / 1e3, 3)
+                break
+    out["max"] = round(pairs[-1][0] / 1e3, 3) if pairs else None
+    return out
+
+
+def analyse_batch(sublog, prefix, t0, t1, offered):
+    """As analyse(), for batch telemetry: per batch message, its register samples and its read stamp."""
+    batch = prefix + "/telemetry-batch/"
+    alarms_pfx = prefix + "/alarms/"
+    raise_seqs = set()
+    with open(sublog, errors="replace") as f:  # first pass: the events the alarms name
+        for line in f:
+            parts = line.split(" ", 2)
+            if len(parts) == 3 and parts[1].startswith(alarms_pfx):
+                m = RX_MSG_SEQ.search(parts[2])
+                if m:
+                    raise_seqs.add(int(m.group(1)))
+    n, lat, by_seq, raises, first, states = 0, [], {}, [], None, []
+    with open(sublog, errors="replace") as f:
+        for line in f:
+            try:
+                ts, topic, payload = line.split(" ", 2)
+                t = float(ts)
+            except ValueError:
+                continue
+            if topic.startswith(batch):
+                if first is None:
+                    first = t
+                try:
+                    points = json.loads(payload).get("points", [])
+                except ValueError:
+                    continue
+                tr, regs = None, 0
+                for p in points:
+                    name = p.get("point")
+                    if name == "tr":
+                        tr = p.get("value")
+                    elif name not in ("tc", "seq"):
+                        regs += 1
+                        if p.get("seq") in raise_seqs:
+                            by_seq[p["seq"]] = iso_us(p["source_time"])
+                if t0 <= t <= t1:
+                    n += regs
+                    if tr is not None and regs:
+                        lat.append((t * 1e6 - tr, regs))
+            elif topic == prefix + "/state":
+                c = state_counters(payload)
+                if c is not None:
+                    states.append((t, c))
+            elif topic.startswith(alarms_pfx) and t0 <= t <= t1:
+                m, tm = RX_MSG_SEQ.search(payload), RX_TIME.search(payload)
+                if m and tm:
+                    raises.append((int(m.group(1)), iso_us(tm.group(1))))
+    internal = [at - by_seq[seq] for seq, at in raises if seq in by_seq]
+    dt = t1 - t0
+    return {
+        "samples_per_s": n / dt,
+        "delivered_ratio": (n / dt) / offered if offered else None,
+        "pipeline_ms": weighted_summary_ms(lat),
+        "event_to_action_ms": summary_ms(internal),
+        "alarm_raises_unmatched": len(raises) - len(internal),
+        "first_tele_at": first,
+        "gateway_counters": counters_in_window(states, t0, t1),
+    }
 
 
 def analyse(sublog, prefix, t0, t1, interval_ms, offered):

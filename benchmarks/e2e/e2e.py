@@ -119,7 +119,8 @@ def run_edgerule(a, units, interval_ms, outdir):
         logs["sub"] = open(sublog, "w")
         procs["sub"] = subprocess.Popen(
             ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(a.mqtt_port), "-t", prefix + "/telemetry/#",
-             "-t", prefix + "/alarms/#", "-t", prefix + "/state", "-F", "%U %t %p"],
+             "-t", prefix + "/telemetry-batch/#", "-t", prefix + "/alarms/#", "-t", prefix + "/state",
+             "-F", "%U %t %p"],
             stdout=logs["sub"], stderr=subprocess.DEVNULL)
         time.sleep(0.5)
         config = gwconfig.write(outdir, units, interval_ms, a.modbus_port, a.mqtt_port,
@@ -131,7 +132,8 @@ def run_edgerule(a, units, interval_ms, outdir):
         procs["gateway"] = gw
         res["gateway_pid"] = gw.pid
         # ---- cold start: spawn -> first telemetry (or, with no devices, the first state message)
-        marker = " %s/telemetry/" % prefix if units else " %s/state " % prefix
+        marker = (" %s/telemetry%s/" % (prefix, "-batch" if a.mode == "batch" else "")) if units \
+            else " %s/state " % prefix
         t_first, deadline = None, time.time() + a.start_timeout
         while t_first is None and time.time() < deadline:
             if gw.poll() is not None:
@@ -187,7 +189,10 @@ def run_edgerule(a, units, interval_ms, outdir):
         for f in logs.values():
             f.close()
     if units:
-        m = analyse.analyse(sublog, prefix, t0, t1, interval_ms, offered)
+        if a.mode == "batch":
+            m = analyse.analyse_batch(sublog, prefix, t0, t1, offered)
+        else:
+            m = analyse.analyse(sublog, prefix, t0, t1, interval_ms, offered)
         first = m.pop("first_tele_at")
         res.update(m)
         if res["samples_per_s"] and res["cpu_pct"].get("gateway") is not None:
