@@ -47,6 +47,9 @@ public final class Outbox implements AutoCloseable {
   private List<StoredMessage> acks = new ArrayList<>(); // guarded by buffer
   // The appends the flush under way is committing, readable by the forwarder until the commit.
   private List<StoredMessage> flushing = List.of(); // guarded by buffer
+  // Of those, the ones the flush's budget removed: no longer to be sent (they may count as
+  // dropped).
+  private final Set<Long> removedInFlush = new HashSet<>(); // guarded by buffer
   private final AppendSignal appended = new AppendSignal();
   private final Set<Long> ackedIds = new HashSet<>(); // guarded by buffer
   private final DropLedger ledger = new DropLedger(); // guarded by buffer
@@ -290,6 +293,7 @@ public final class Outbox implements AutoCloseable {
           toAck.addAll(acks);
           acks = toAck;
           flushing = List.of();
+          removedInFlush.clear();
         }
         throw new UncheckedIOException(
             new IOException("outbox " + config.file() + ": " + e.getMessage(), e));
@@ -299,6 +303,7 @@ public final class Outbox implements AutoCloseable {
           ackedIds.remove(m.id());
         }
         flushing = List.of();
+        removedInFlush.clear();
         if (!toWrite.isEmpty()) {
           durableThrough =
               writtenThrough; // with flushing cleared: readToSend sees one or the other
@@ -318,6 +323,9 @@ public final class Outbox implements AutoCloseable {
       for (long id : d.ids()) {
         if (ledger.removed(id, c, reason, ackedIds.contains(id))) {
           n++;
+        }
+        if (id > durableThrough) { // still readable in flushing until the commit
+          removedInFlush.add(id);
         }
       }
     }
@@ -365,8 +373,8 @@ public final class Outbox implements AutoCloseable {
         }
         long from = Math.max(after, durable);
         List<StoredMessage> out = new ArrayList<>();
-        Pages.collect(flushing, from, upTo, limit, ackedIds, out);
-        Pages.collect(pending, from, upTo, limit, ackedIds, out);
+        Pages.collect(flushing, from, upTo, limit, ackedIds, removedInFlush, out);
+        Pages.collect(pending, from, upTo, limit, ackedIds, Set.of(), out);
         for (StoredMessage m : out) {
           ledger.handedOut(m.id()); // as read() does: a budget may remove it once committed
         }

@@ -9,7 +9,7 @@ public final class Pages {
 
   /**
    * Adds to {@code out} the messages of {@code list} (in id order) with {@code after < id <= upTo}
-   * that are not in {@code skip}, until {@code out} holds {@code limit}.
+   * that are in neither {@code skip} nor {@code skipToo}, until {@code out} holds {@code limit}.
    */
   public static void collect(
       List<StoredMessage> list,
@@ -17,6 +17,7 @@ public final class Pages {
       long upTo,
       int limit,
       Set<Long> skip,
+      Set<Long> skipToo,
       List<StoredMessage> out) {
     int lo = 0;
     int hi = list.size();
@@ -33,7 +34,8 @@ public final class Pages {
       if (m.id() > upTo) {
         return;
       }
-      if (skip.isEmpty() || !skip.contains(m.id())) {
+      if ((skip.isEmpty() || !skip.contains(m.id()))
+          && (skipToo.isEmpty() || !skipToo.contains(m.id()))) {
         out.add(m);
       }
     }
