@@ -247,67 +247,85 @@ public final class Outbox implements AutoCloseable {
       if (toWrite.isEmpty() && toAck.isEmpty() && !expire && settled.isEmpty()) {
         return;
       }
-      ClassTotals.Mark before = totals.mark();
-      List<long[]> removed = new ArrayList<>();
-      try {
-        for (StoredMessage m : store.deleteAcked(toDelete)) {
-          totals.removed(m.messageClass(), 1, m.size());
-        }
-        for (StoredMessage m : toInsert) {
-          store.insert(m);
-          MessageClass c = m.messageClass();
-          long over = totals.added(c, m.size(), config.budget(c).maxBytes());
-          if (over > 0) {
-            removed.add(drop(store.dropOldest(c, over), c, DropLedger.Reason.SPACE));
-          }
-        }
-        if (expire) {
-          lastExpiry = now;
-          for (MessageClass c : MessageClass.values()) {
-            long cutoff = now - config.budget(c).maxAge().toMillis();
-            removed.add(drop(store.dropOlderThan(c, cutoff), c, DropLedger.Reason.AGE));
-          }
-        }
-        settled.forEach(
-            (c, n) -> {
-              totals.dropped(c, false, n[0]);
-              totals.dropped(c, true, n[1]);
-            });
-        totals.persist(store);
-        if (!toWrite.isEmpty()) {
-          store.setCounter("last_id", writtenThrough);
-        }
-        store.commit();
-      } catch (SQLException e) {
-        store.rollback();
-        totals.reset(before);
-        synchronized (buffer) { // keep them for the next attempt, in order
-          for (long[] ids : removed) {
-            for (long id : ids) {
-              ledger.removalUndone(id);
-            }
-          }
-          ledger.restoreSettled(settled);
-          toWrite.addAll(pending);
-          pending = toWrite;
-          toAck.addAll(acks);
-          acks = toAck;
-          flushing = List.of();
-          removedInFlush.clear();
-        }
-        throw new UncheckedIOException(
-            new IOException("outbox " + config.file() + ": " + e.getMessage(), e));
+      // Under readLock as well: a read of the store and the marking of what it read as handed out
+      // (DropLedger) happen either before this transaction's budget removals or after its commit.
+      // Otherwise a read from the last commit could hand out a message this flush has just removed
+      // and counted as dropped, and it would arrive all the same. The forwarder reads the file only
+      // for a backlog: live messages come from memory (readToSend), so it rarely waits here.
+      synchronized (readLock) {
+        transact(toWrite, toAck, toInsert, toDelete, writtenThrough, now, expire, settled);
       }
-      synchronized (buffer) {
-        for (StoredMessage m : toAck) {
-          ackedIds.remove(m.id());
+    }
+  }
+
+  private void transact(
+      List<StoredMessage> toWrite,
+      List<StoredMessage> toAck,
+      List<StoredMessage> toInsert,
+      List<StoredMessage> toDelete,
+      long writtenThrough,
+      long now,
+      boolean expire,
+      Map<MessageClass, long[]> settled) {
+    ClassTotals.Mark before = totals.mark();
+    List<long[]> removed = new ArrayList<>();
+    try {
+      for (StoredMessage m : store.deleteAcked(toDelete)) {
+        totals.removed(m.messageClass(), 1, m.size());
+      }
+      for (StoredMessage m : toInsert) {
+        store.insert(m);
+        MessageClass c = m.messageClass();
+        long over = totals.added(c, m.size(), config.budget(c).maxBytes());
+        if (over > 0) {
+          removed.add(drop(store.dropOldest(c, over), c, DropLedger.Reason.SPACE));
         }
+      }
+      if (expire) {
+        lastExpiry = now;
+        for (MessageClass c : MessageClass.values()) {
+          long cutoff = now - config.budget(c).maxAge().toMillis();
+          removed.add(drop(store.dropOlderThan(c, cutoff), c, DropLedger.Reason.AGE));
+        }
+      }
+      settled.forEach(
+          (c, n) -> {
+            totals.dropped(c, false, n[0]);
+            totals.dropped(c, true, n[1]);
+          });
+      totals.persist(store);
+      if (!toWrite.isEmpty()) {
+        store.setCounter("last_id", writtenThrough);
+      }
+      store.commit();
+    } catch (SQLException e) {
+      store.rollback();
+      totals.reset(before);
+      synchronized (buffer) { // keep them for the next attempt, in order
+        for (long[] ids : removed) {
+          for (long id : ids) {
+            ledger.removalUndone(id);
+          }
+        }
+        ledger.restoreSettled(settled);
+        toWrite.addAll(pending);
+        pending = toWrite;
+        toAck.addAll(acks);
+        acks = toAck;
         flushing = List.of();
         removedInFlush.clear();
-        if (!toWrite.isEmpty()) {
-          durableThrough =
-              writtenThrough; // with flushing cleared: readToSend sees one or the other
-        }
+      }
+      throw new UncheckedIOException(
+          new IOException("outbox " + config.file() + ": " + e.getMessage(), e));
+    }
+    synchronized (buffer) {
+      for (StoredMessage m : toAck) {
+        ackedIds.remove(m.id());
+      }
+      flushing = List.of();
+      removedInFlush.clear();
+      if (!toWrite.isEmpty()) {
+        durableThrough = writtenThrough; // with flushing cleared: readToSend sees one or the other
       }
     }
   }
@@ -389,15 +407,17 @@ public final class Outbox implements AutoCloseable {
    * a drop).
    */
   List<StoredMessage> read(long after, long upTo, int limit) {
-    List<StoredMessage> page = peek(after, upTo, limit);
-    synchronized (buffer) {
-      for (StoredMessage m : page) {
-        if (!ackedIds.contains(m.id())) {
-          ledger.handedOut(m.id());
+    synchronized (readLock) { // read and marked in one go: see flush()
+      List<StoredMessage> page = peek(after, upTo, limit);
+      synchronized (buffer) {
+        for (StoredMessage m : page) {
+          if (!ackedIds.contains(m.id())) {
+            ledger.handedOut(m.id());
+          }
         }
       }
+      return page;
     }
-    return page;
   }
 
   /** {@link #read} for looking only (nothing of it will be sent). */
@@ -493,17 +513,13 @@ public final class Outbox implements AutoCloseable {
   }
 
   private void closeQuietly() {
-    synchronized (readLock) {
-      closeStore();
-    }
-  }
-
-  private void closeStore() {
-    synchronized (store) {
-      try {
-        store.close();
-      } catch (SQLException e) {
-        log.warn("outbox {}: close: {}", config.file(), e.getMessage());
+    synchronized (store) { // the order of flush(): store, then readLock
+      synchronized (readLock) {
+        try {
+          store.close();
+        } catch (SQLException e) {
+          log.warn("outbox {}: close: {}", config.file(), e.getMessage());
+        }
       }
     }
   }
