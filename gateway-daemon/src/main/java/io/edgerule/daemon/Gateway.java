@@ -224,6 +224,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
     ingress.journal(
         new TelemetryAtIngress(
             namespace, uplink::publish, telemetrySettings, config.deviceTelemetry()));
+    ingress.journalBurst(uplink::batch); // one wake-up of the outbox's sender per response
     this.telemetry =
         new TelemetryOut(
             namespace, uplink::publish, telemetrySettings, config.deviceTelemetry(), true);
@@ -486,10 +487,8 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
         }
         due.clear();
         long now = System.nanoTime();
-        try (Uplink.Batch sending = uplink.batch()) { // one wake-up of the sender per batch
-          for (PointEvent event : batch) {
-            telemetry.offer(event, now);
-          }
+        for (PointEvent event : batch) {
+          telemetry.offer(event, now);
         }
         ingress.takeCycleEnds(cycleEnds);
         if (!cycleEnds.isEmpty()) {

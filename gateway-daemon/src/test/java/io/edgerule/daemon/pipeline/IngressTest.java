@@ -124,4 +124,19 @@ class IngressTest {
       assertTrue(out.get(i - 1).sequence() < out.get(i).sequence(), "merged in sequence order");
     }
   }
+
+  @Test
+  void theJournalSeesOneResponseInsideOneBurst() {
+    Ingress ingress = new Ingress(100, CLOCK);
+    List<String> seen = new ArrayList<>();
+    ingress.journal(e -> seen.add("event " + e.sequence()));
+    ingress.journalBurst(
+        () -> {
+          seen.add("open");
+          return () -> seen.add("close");
+        });
+    ingress.lane("modbus").acceptAll(List.of(sample(1), sample(2), sample(3)));
+    ingress.lane("modbus").accept(sample(4)); // one sample: no burst needed
+    assertEquals(List.of("open", "event 1", "event 2", "event 3", "close", "event 4"), seen);
+  }
 }

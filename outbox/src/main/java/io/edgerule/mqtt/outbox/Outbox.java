@@ -138,9 +138,7 @@ public final class Outbox implements AutoCloseable {
 
   /** The id of the last message appended (committed or not). */
   public long appendedThrough() {
-    synchronized (buffer) {
-      return nextId - 1;
-    }
+    return appended.through(); // set under the buffer lock with each append
   }
 
   /** Every message with an id up to this is committed to disk. */
@@ -168,11 +166,6 @@ public final class Outbox implements AutoCloseable {
   public interface WakeupHold extends AutoCloseable {
     @Override
     void close();
-  }
-
-  /** The id of the last append (committed or not). */
-  long appendedThrough() {
-    return appended.through();
   }
 
   /**
