@@ -12,7 +12,8 @@ import java.util.concurrent.locks.LockSupport;
  * for each of them: two context switches per message.
  */
 public final class AppendSignal {
-  private final ThreadLocal<int[]> holds = ThreadLocal.withInitial(() -> new int[1]);
+  // per thread: {depth of its holds, the last id when the outermost hold began}
+  private final ThreadLocal<long[]> holds = ThreadLocal.withInitial(() -> new long[2]);
   private volatile long through;
   private volatile Thread waiter;
   private volatile boolean closed;
@@ -36,16 +37,19 @@ public final class AppendSignal {
 
   /**
    * Until {@link #release()}, this thread's appends do not wake the waiter; the outermost release
-   * wakes it once. Holds nest.
+   * wakes it once if anything was appended meanwhile. Holds nest.
    */
   public void hold() {
-    holds.get()[0]++;
+    long[] h = holds.get();
+    if (h[0]++ == 0) {
+      h[1] = through;
+    }
   }
 
   /** Ends a {@link #hold()}. */
   public void release() {
-    int[] h = holds.get();
-    if (h[0] > 0 && --h[0] == 0) {
+    long[] h = holds.get();
+    if (h[0] > 0 && --h[0] == 0 && through != h[1]) {
       wakeNow();
     }
   }
