@@ -1,16 +1,19 @@
 #!/usr/bin/python3
 """End-to-end benchmark (issue 17, docs/benchmarks.md): a plant of N Modbus devices x 100 changing
-registers polled every I ms (the Node-RED anchor's pymodbus slave, unit ids 1..N) -> the edgerule
-gateway (the shipped launcher `./edgerule run`, a C/WASM rule "moving average of 8 + hysteresis
-alarm" per register) -> Mosquitto (TCP_NODELAY) -> a mosquitto_sub recorder. With --nodered, runs the
+registers polled every I ms (the Node-RED anchor's pymodbus slave or, with --slave fast, the same
+plant on libmodbus; unit ids 1..N) -> the edgerule gateway (the shipped launcher `./edgerule run`, a
+C/WASM rule "moving average of 8 + hysteresis alarm" per register) -> Mosquitto (TCP_NODELAY) -> a
+mosquitto_sub recorder. With --nodered, runs the
 Node-RED anchor on the same workload in the same run and prints the ratios.
 
-  benchmarks/e2e/e2e.py --loads 1x100,10x100 [--nodered] [--mode perreg|batch] [--outdir DIR]
+  benchmarks/e2e/e2e.py --loads 1x100,10x100 [--nodered] [--mode perreg|batch] [--slave pymodbus|fast]
+                        [--outdir DIR]
 
 Prints a table and writes DIR/summary.md and DIR/summary.json (one result.json per run below)."""
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -26,6 +29,7 @@ import gwconfig  # noqa: E402
 import nodered  # noqa: E402
 import procstat  # noqa: E402
 import report  # noqa: E402
+import slaves  # noqa: E402
 
 MOSQUITTO_CONF = """listener {port} 127.0.0.1
 allow_anonymous true
@@ -95,7 +99,7 @@ def run_edgerule(a, units, interval_ms, outdir):
             raise SystemExit("e2e: port %d already in use; stop the previous run first" % prt)
     bg, waited = wait_quiet(a.quiet_threshold, a.quiet_max_wait)
     offered = units * 100 * 1000.0 / interval_ms
-    res = {"system": "edgerule", "units": units, "interval_ms": interval_ms, "mode": a.mode,
+    res = {"system": "edgerule", "units": units, "interval_ms": interval_ms, "mode": a.mode, "slave": a.slave,
            "offered_samples_per_s": offered, "window_s": a.window, "warmup_s": a.warmup,
            "bg_busy_before_pct_of_2cores": bg, "quiet_wait_s": waited,
            "java_opts": os.environ.get("EDGERULE_JAVA_OPTS", ""), "loadavg_start": procstat.loadavg()}
@@ -110,10 +114,8 @@ def run_edgerule(a, units, interval_ms, outdir):
         procs["mosquitto"] = subprocess.Popen(["mosquitto", "-c", conf], stdout=logs["mq"], stderr=subprocess.STDOUT)
         stats_file = os.path.join(outdir, "slave_reads")
         logs["slave"] = open(os.path.join(outdir, "slave.log"), "w")
-        procs["slave"] = subprocess.Popen(
-            ["/usr/bin/python3", os.path.join(HERE, "slave.py"), "--port", str(a.modbus_port),
-             "--units", str(max(1, units)), "--stats-file", stats_file],
-            stdout=logs["slave"], stderr=subprocess.STDOUT)
+        procs["slave"] = subprocess.Popen(slaves.command(a.slave, a.modbus_port, units, stats_file),
+                                          stdout=logs["slave"], stderr=subprocess.STDOUT)
         wait_port(a.mqtt_port)
         wait_port(a.modbus_port)
         logs["sub"] = open(sublog, "w")
@@ -146,6 +148,8 @@ def run_edgerule(a, units, interval_ms, outdir):
             time.sleep(0.02)
         res["cold_first_msg_s"] = (t_first - t_spawn) if t_first else None
         time.sleep(a.warmup)
+        if a.jfr:
+            jfr_start(gw.pid, outdir)
         # ---- measurement window
         pids = {k: p.pid for k, p in procs.items()}
         c0 = {k: procstat.cpu_ticks(pid) for k, pid in pids.items()}
@@ -177,6 +181,8 @@ def run_edgerule(a, units, interval_ms, outdir):
         res["other_cpu_pct"] = max(0.0, res["machine_busy_pct_of_2cores"] * 2 - ours) if tot else None
         res["slave_polls_per_s"] = (r1 - r0) / dt
         res["loadavg_end"] = procstat.loadavg()
+        if a.jfr:
+            res["jfr"] = jfr_stop(gw.pid, outdir)
         # Samples that arrived at the end of the window need their poll's stamp message, a few
         # messages behind them: let it arrive before the gateway stops.
         time.sleep(a.drain)
@@ -205,6 +211,26 @@ def run_edgerule(a, units, interval_ms, outdir):
     return res
 
 
+def jfr_start(pid, outdir):
+    """Starts a flight recording of the window in the gateway: JDK's profile settings with Java
+    execution sampling every 1 ms ("method-profiling" at its maximum). jfrtop.py reads it."""
+    jh = os.path.dirname(os.path.dirname(os.path.realpath(shutil.which("java"))))
+    with open(os.path.join(jh, "lib", "jfr", "profile.jfc")) as f:
+        jfc = f.read().replace('<selection name="method-profiling" default="high"',
+                               '<selection name="method-profiling" default="max"')
+    path = os.path.join(outdir, "window.jfc")
+    with open(path, "w") as f:
+        f.write(jfc)
+    subprocess.check_call(["jcmd", str(pid), "JFR.start", "name=e2e", "settings=" + path,
+                           "filename=" + os.path.join(outdir, "gateway.jfr")], stdout=subprocess.DEVNULL)
+
+
+def jfr_stop(pid, outdir):
+    path = os.path.join(outdir, "gateway.jfr")
+    subprocess.call(["jcmd", str(pid), "JFR.stop", "name=e2e"], stdout=subprocess.DEVNULL)
+    return path
+
+
 def _read_int(path):
     try:
         with open(path) as f:
@@ -226,6 +252,9 @@ def main():
     ap.add_argument("--loads", default="1x100", help="units x poll interval ms, comma separated (0x100 = idle)")
     ap.add_argument("--mode", choices=["perreg", "batch"], default="perreg",
                     help="perreg: one MQTT message per sample; batch: mqtt.telemetry: batch")
+    ap.add_argument("--slave", choices=slaves.KINDS, default="pymodbus",
+                    help="the Modbus slave both systems read: pymodbus (the anchor's slave.py) or fast "
+                    "(fastslave.c on libmodbus, built with gcc; answers thousands of polls/s)")
     ap.add_argument("--warmup", type=float, default=10)
     ap.add_argument("--window", type=float, default=30)
     ap.add_argument("--outdir", default=os.path.join(REPO, "benchmarks", "target", "e2e", time.strftime("%Y%m%d-%H%M%S")))
@@ -244,17 +273,18 @@ def main():
     ap.add_argument("--drain", type=float, default=2,
                     help="seconds the recorder goes on after the window before the gateway stops")
     ap.add_argument("--keep-sublog", action="store_true")
+    ap.add_argument("--jfr", action="store_true",
+                    help="record the gateway's window with JFR (1 ms Java sampling) into its run folder, "
+                    "gateway.jfr; read it with jfrtop.py. The recording costs the gateway some CPU")
     a = ap.parse_args()
     for tool, pkg in (("mosquitto", "mosquitto"), ("mosquitto_sub", "mosquitto-clients")):
         need(tool, pkg)
-    if subprocess.run(["/usr/bin/python3", "-c", "import pymodbus"], capture_output=True).returncode:
-        raise SystemExit("e2e: /usr/bin/python3 cannot import pymodbus: install the Debian packages "
-                         "python3-pymodbus python3-serial python3-serial-asyncio")
+    slaves.check(a.slave)
     os.makedirs(a.outdir, exist_ok=True)
     # The launcher builds the jar first when it is missing or older than the sources: let it do so
     # now, not inside the spawn -> first telemetry measurement.
     subprocess.check_call([os.path.join(REPO, "edgerule"), "--version"], stdout=subprocess.DEVNULL)
-    scratch = nodered.prepare(os.path.abspath(a.nodered_anchor), a.nodered_scratch) if a.nodered else None
+    scratch = nodered.prepare(os.path.abspath(a.nodered_anchor), a.nodered_scratch, a.slave) if a.nodered else None
     results = []
     for units, interval in parse_loads(a.loads):
         name = "%dx%dms" % (units, interval)
@@ -266,9 +296,11 @@ def main():
                              os.path.join(a.outdir, name, "nodered"),
                              (a.modbus_port, a.mqtt_port, a.nr_port), a.quiet_threshold, a.quiet_max_wait)
             nr["system"] = "nodered"
+            nr["slave"] = a.slave
             print(report.one_line(nr), flush=True)
         results.append({"load": name, "edgerule": er, "nodered": nr})
     meta = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "loadavg": procstat.loadavg(), "mode": a.mode,
+            "slave": a.slave,
             "cpus": os.cpu_count(), "commit": _git_commit()}
     with open(os.path.join(a.outdir, "summary.json"), "w") as f:
         json.dump({"meta": meta, "runs": results}, f, indent=1)

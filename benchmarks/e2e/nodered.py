@@ -1,7 +1,8 @@
 """Runs the Node-RED anchor (../shared/anchors/nodered, its README) on the same workload: copies the
-anchor folder to a scratch folder (it may be read-only), puts this benchmark's slave.py in it so that
-both systems read the very same slave, installs its pinned npm packages once (`npm ci`, as its run.sh
-does), and runs its single-run entry point `harness/run_one.py` in perreg mode."""
+anchor folder to a scratch folder (it may be read-only), puts this benchmark's slave.py in it (or, with
+--slave fast, a slave.py that execs the libmodbus slave) so that both systems read the very same
+slave, installs its pinned npm packages once (`npm ci`, as its run.sh does), and runs its single-run
+entry point `harness/run_one.py` in the run's mode (perreg or batch)."""
 import json
 import os
 import shutil
@@ -9,12 +10,13 @@ import re
 import subprocess
 
 import analyse
+import slaves
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RX_TR = re.compile(r'"tr":(\d+)')
 
 
-def prepare(anchor, scratch):
+def prepare(anchor, scratch, slave="pymodbus"):
     if not os.path.isfile(os.path.join(anchor, "harness", "run_one.py")):
         raise SystemExit("e2e: no Node-RED anchor at %s (harness/run_one.py missing); pass --nodered-anchor" % anchor)
     if not os.path.isdir(scratch):
@@ -23,7 +25,8 @@ def prepare(anchor, scratch):
             for name in dirs + files:
                 os.chmod(os.path.join(root, name), 0o755 if name in dirs else 0o644)
             os.chmod(root, 0o755)
-    shutil.copy(os.path.join(HERE, "slave.py"), os.path.join(scratch, "harness", "slave.py"))
+    with open(os.path.join(scratch, "harness", "slave.py"), "w") as f:
+        f.write(slaves.anchor_slave_py(slave))
     for folder, marker in ((scratch, "node_modules/node-red/package.json"),
                            (os.path.join(scratch, "nr-user"), "node_modules/node-red-contrib-modbus/package.json")):
         if not os.path.isfile(os.path.join(folder, marker)):

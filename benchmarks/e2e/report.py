@@ -76,8 +76,8 @@ def one_line(res):
 
 def table(meta, results):
     lines = ["# edgerule end-to-end benchmark", "",
-             "%s, commit %s, %s CPUs, mode %s, load average at the end %s (1/5/15 min)." % (
-                 meta["date"], meta["commit"], meta["cpus"], meta["mode"],
+             "%s, commit %s, %s CPUs, mode %s, slave %s, load average at the end %s (1/5/15 min)." % (
+                 meta["date"], meta["commit"], meta["cpus"], meta["mode"], meta.get("slave", "pymodbus"),
                  " / ".join("%.2f" % x for x in meta["loadavg"])), ""]
     lines.append("| load (units × poll) | offered samples/s | delivered/offered Node-RED · edgerule "
                  "| read→MQTT p99 ms Node-RED · edgerule | CPU µs/sample Node-RED · edgerule "

@@ -13,22 +13,26 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A few seconds of the end-to-end benchmark (benchmarks/e2e/e2e.py: pymodbus slave, the gateway
- * through ./edgerule, Mosquitto, mosquitto_sub) to prove the harness works and its report is whole.
- * No timing is asserted: the figures depend on the machine; docs/benchmarks.md has them.
+ * A few seconds of the end-to-end benchmark (benchmarks/e2e/e2e.py: a Modbus slave, the gateway
+ * through ./edgerule, Mosquitto, mosquitto_sub) to prove the harness works and its report is whole,
+ * with each of its slaves: pymodbus (the Node-RED anchor's) and fast (libmodbus, built by the
+ * harness with gcc; Debian gcc, libc6-dev, libmodbus-dev). No timing is asserted: the figures
+ * depend on the machine; docs/benchmarks.md has them.
  */
 class E2eHarnessIT {
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
   @TempDir Path out;
 
-  @Test
-  void aShortRunReportsDeliveredSamplesWithLatencyCpuAndMemory() throws Exception {
-    Path log = out.resolve("harness.log");
+  @ParameterizedTest(name = "--slave {0}")
+  @ValueSource(strings = {"pymodbus", "fast"})
+  void aShortRunReportsDeliveredSamplesWithLatencyCpuAndMemory(String slave) throws Exception {
+    Path log = out.resolve("harness-" + slave + ".log");
     int[] ports = freePorts(2);
     Process p =
         new ProcessBuilder(
@@ -41,6 +45,8 @@ class E2eHarnessIT {
                     "2",
                     "--window",
                     "4",
+                    "--slave",
+                    slave,
                     "--quiet-max-wait",
                     "0",
                     "--start-timeout",
@@ -50,7 +56,7 @@ class E2eHarnessIT {
                     "--mqtt-port",
                     Integer.toString(ports[1]),
                     "--outdir",
-                    out.resolve("run").toString()))
+                    out.resolve(slave).toString()))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
@@ -64,9 +70,11 @@ class E2eHarnessIT {
     assertTrue(done, "the harness did not finish within 600 s:\n" + output);
     assertEquals(0, p.exitValue(), "the harness failed:\n" + output);
 
-    JsonNode summary = new ObjectMapper().readTree(out.resolve("run/summary.json").toFile());
+    JsonNode summary = new ObjectMapper().readTree(out.resolve(slave + "/summary.json").toFile());
     JsonNode er = summary.path("runs").path(0).path("edgerule");
     assertEquals(1000.0, er.path("offered_samples_per_s").asDouble(), output);
+    assertEquals(slave, summary.path("meta").path("slave").asText(), output);
+    assertTrue(er.path("slave_polls_per_s").asDouble() > 0, "the slave counted no polls: " + er);
     assertTrue(er.path("samples_per_s").asDouble() > 0, "no samples delivered: " + er);
     assertTrue(er.path("pipeline_ms").path("n").asLong() > 0, "no read->MQTT latency: " + er);
     // A poll cut by the gateway's stop can leave a few samples without their stamp message; more
@@ -88,7 +96,7 @@ class E2eHarnessIT {
     assertTrue(er.path("cold_first_msg_s").asDouble() > 0, "no start -> first telemetry: " + er);
     assertTrue(er.path("threads").size() > 0, "no per-thread CPU: " + er);
     assertNotNull(summary.path("meta").get("loadavg"), "the load average belongs to every report");
-    String table = Files.readString(out.resolve("run/summary.md"));
+    String table = Files.readString(out.resolve(slave + "/summary.md"));
     assertTrue(table.contains("| read→MQTT p99 ms |"), table);
   }
 
