@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       OpcuaCommand.class,
       RuleCommand.class,
       ImageCommand.class,
-      KeysCommand.class
+      KeysCommand.class,
+      FleetCommand.class
     })
 public final class EdgeruleCommand {}

@@ -273,18 +273,21 @@ public final class RolloutController {
         });
   }
 
-  /** Steps every {@code every} until the returned future is cancelled. */
+  /**
+   * Steps every {@code every} until the returned future is cancelled. The scheduled task only
+   * queues the step behind itself: waiting for it there would wait for the executor's only thread,
+   * which is the one waiting.
+   */
   public ScheduledFuture<?> drive(Duration every) {
     return exec.scheduleWithFixedDelay(
-        () -> {
-          try {
-            step().toCompletableFuture().get();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          } catch (ExecutionException e) {
-            log.warn("rollout step failed: {}", e.getCause().toString());
-          }
-        },
+        () ->
+            step()
+                .whenComplete(
+                    (v, e) -> {
+                      if (e != null) {
+                        log.warn("rollout step failed: {}", e.toString());
+                      }
+                    }),
         0,
         every.toMillis(),
         TimeUnit.MILLISECONDS);
