@@ -36,7 +36,6 @@ import io.edgerule.daemon.pipeline.Ingress;
 import io.edgerule.daemon.pipeline.PointDirectory;
 import io.edgerule.daemon.pipeline.RuleSlot;
 import io.edgerule.daemon.pipeline.TelemetryAtIngress;
-import io.edgerule.daemon.pipeline.TelemetryOut;
 import io.edgerule.daemon.state.LatestSamples;
 import io.edgerule.mqtt.outbox.OutboundMessage;
 import io.edgerule.sandbox.Rule;
@@ -121,7 +120,6 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
   private final ActionDispatcher dispatcher;
   private final Thread dispatchThread;
   private final Liveness liveness = new Liveness(System::nanoTime);
-  private final TelemetryOut telemetry;
   private final HealthCounters health;
   private final ExecutorService deployThread;
   private final GatewayOta ota;
@@ -220,14 +218,12 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
         config.mqtt() == null
             ? new TelemetrySettings(TelemetrySettings.Mode.OFF, null)
             : config.mqtt().telemetrySettings();
-    // Per-point telemetry enters the outbox as the sample comes in; batches on the dispatch thread.
+    // Telemetry enters the outbox on the adapter's thread: per point as each sample comes in,
+    // batches when the device's read cycle ends (or its window runs out: the dispatch thread).
     ingress.journal(
         new TelemetryAtIngress(
             namespace, uplink::publish, telemetrySettings, config.deviceTelemetry()));
     ingress.journalBurst(uplink::batch); // one wake-up of the outbox's sender per response
-    this.telemetry =
-        new TelemetryOut(
-            namespace, uplink::publish, telemetrySettings, config.deviceTelemetry(), true);
     this.dispatchThread = threads("edgerule-dispatch").newThread(this::dispatchLoop);
   }
 
@@ -467,18 +463,14 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
   private void dispatchLoop() {
     List<PointEvent> batch = new ArrayList<>(256);
     List<RuleSlot> due = new ArrayList<>();
-    List<Ingress.CycleEnd> cycleEnds = new ArrayList<>();
-    long idle = TimeUnit.MILLISECONDS.toNanos(200);
     try {
       while (true) {
         batch.clear();
-        long wait = telemetry.nanosUntilDue(System.nanoTime(), idle);
-        if (!ingress.drain(batch, 256, wait, TimeUnit.NANOSECONDS)) {
-          telemetry.flushAll();
+        // The drain also sends telemetry batches whose window ran out (the ingress's journal).
+        if (!ingress.drain(batch, 256, 200, TimeUnit.MILLISECONDS)) {
           return;
         }
         liveness.dispatcherTurned();
-        // Rules first, woken once per batch; then telemetry, which takes longer per event.
         for (PointEvent event : batch) {
           toRules(event, due);
         }
@@ -486,16 +478,6 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
           slot.startTurn();
         }
         due.clear();
-        long now = System.nanoTime();
-        for (PointEvent event : batch) {
-          telemetry.offer(event, now);
-        }
-        ingress.takeCycleEnds(cycleEnds);
-        if (!cycleEnds.isEmpty()) {
-          telemetry.cycleEnds(cycleEnds);
-          cycleEnds.clear();
-        }
-        telemetry.flushDue(now);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

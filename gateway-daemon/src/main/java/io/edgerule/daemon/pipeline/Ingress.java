@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -30,31 +29,26 @@ import java.util.function.Supplier;
  * lanes share the capacity, so memory stays bounded whatever the adapters do.
  *
  * <p>A {@link #journal} sees every event as it is made, under the lock, in sequence order, before
- * it is queued (and before the queue can drop it): per-point telemetry goes into the outbox there
- * ({@link TelemetryAtIngress}), so a sample an adapter handed in is in the outbox when {@code
- * accept} returns, whatever the rules and the queue do with it.
+ * it is queued (and before the queue can drop it), and every read cycle's end: telemetry goes into
+ * the outbox there ({@link TelemetryAtIngress}), so a sample an adapter handed in is in the outbox
+ * when {@code accept} returns (per point) or when its cycle's {@code cycleEnd} returns (batches),
+ * whatever the rules and the queue do with it. The journal's timed work (a batch window that ran
+ * out) is done by the consumer's {@link #drain}, under the same lock.
  */
 public final class Ingress implements EventSink {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
   private final List<Lane> lanes = new ArrayList<>(); // guarded by lock
-  private final List<CycleEnd> cycleEnds = new ArrayList<>(); // guarded by lock
   private final Lane defaultLane;
   private final int capacity;
   private final Clock clock;
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
-  private volatile Consumer<PointEvent> journal = e -> {};
+  private volatile IngressJournal journal = e -> {};
   private volatile Supplier<Uplink.Batch> journalBurst = () -> () -> {};
   private long sequence; // guarded by lock
   private int size; // guarded by lock
   private boolean closed; // guarded by lock
-
-  /**
-   * A device's read cycle ended ({@link EventSink#cycleEnd}): its samples are the events of its
-   * lane up to sequence {@code through}.
-   */
-  public record CycleEnd(String device, long through) {}
 
   /** One source's share of the queue; hands samples in like the ingress itself. */
   public final class Lane implements EventSink {
@@ -99,10 +93,11 @@ public final class Ingress implements EventSink {
   }
 
   /**
-   * Gets every event as it is made (under the ingress lock, in sequence order; it must not block
-   * for long, and it holds up the adapters when it does: back-pressure). Set before adapters start.
+   * Gets every event as it is made and every cycle end (under the ingress lock, in sequence order;
+   * it must not block for long, and it holds up the adapters when it does: back-pressure). Set
+   * before adapters start.
    */
-  public void journal(Consumer<PointEvent> journal) {
+  public void journal(IngressJournal journal) {
     this.journal = Objects.requireNonNull(journal, "journal");
   }
 
@@ -172,14 +167,14 @@ public final class Ingress implements EventSink {
     }
   }
 
+  /** The cycle's events are this lane's up to its last one, all journaled already. */
   private void cycleEnd(Lane lane, String device) {
     lock.lock();
     try {
       if (closed || lane.lastSequence == 0) {
         return;
       }
-      cycleEnds.add(new CycleEnd(device, lane.lastSequence));
-      notEmpty.signal();
+      journal.cycleEnd(device, lane.lastSequence);
     } finally {
       lock.unlock();
     }
@@ -195,7 +190,7 @@ public final class Ingress implements EventSink {
     // Made before anything is dropped, so a sample that cannot become an event costs nothing.
     PointEvent event = PointEvent.of(sample, receiveTime, sequence + 1);
     sequence++;
-    journal.accept(event);
+    journal.event(event);
     if (size >= capacity) {
       Lane longest = lanes.get(0);
       for (Lane l : lanes) {
@@ -215,20 +210,11 @@ public final class Ingress implements EventSink {
     return true;
   }
 
-  /** Moves the cycle ends reported so far into {@code into} (in the order they were reported). */
-  public void takeCycleEnds(List<CycleEnd> into) {
-    lock.lock();
-    try {
-      into.addAll(cycleEnds);
-      cycleEnds.clear();
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /**
    * Moves up to {@code max} events into {@code into}, in sequence order, waiting up to {@code
-   * timeout} for the first (or for a reported cycle end, see {@link #takeCycleEnds}).
+   * timeout} for the first. While it waits, and before it returns, it does the journal's timed work
+   * that is due ({@link IngressJournal#due}: batch windows that ran out), so the consumer's thread
+   * is the journal's timer.
    *
    * @return false once the ingress is closed and empty (the consumer should stop)
    */
@@ -236,15 +222,21 @@ public final class Ingress implements EventSink {
       throws InterruptedException {
     lock.lock();
     try {
-      long nanos = unit.toNanos(timeout);
-      while (size == 0 && cycleEnds.isEmpty()) {
+      long deadline = System.nanoTime() + unit.toNanos(timeout);
+      while (true) {
+        long now = System.nanoTime();
+        journal.due(now);
+        if (size > 0) {
+          break;
+        }
         if (closed) {
           return false;
         }
-        if (nanos <= 0) {
+        long left = deadline - now;
+        if (left <= 0) {
           return true;
         }
-        nanos = notEmpty.awaitNanos(nanos);
+        notEmpty.awaitNanos(journal.nanosUntilDue(now, left));
       }
       for (int i = 0; i < max && size > 0; i++) {
         // Each lane is in sequence order: the smallest head is the next event overall.
@@ -265,11 +257,14 @@ public final class Ingress implements EventSink {
     }
   }
 
-  /** Stops accepting; what is queued is still drained. */
+  /** Stops accepting; the journal sends what it holds; what is queued is still drained. */
   public void close() {
     lock.lock();
     try {
-      closed = true;
+      if (!closed) {
+        closed = true;
+        journal.close();
+      }
       notEmpty.signalAll();
     } finally {
       lock.unlock();

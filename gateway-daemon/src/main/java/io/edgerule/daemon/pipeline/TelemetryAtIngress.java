@@ -8,21 +8,36 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Per-point telemetry made as an adapter hands a sample in ({@link Ingress#journal}), before the
- * pipeline's queue and the rules: the message is in the outbox when the adapter's {@code accept}
- * returns, so {@code kill -9} loses only what the outbox's flush policy leaves uncommitted, never
- * samples waiting in RAM for a busy dispatch thread. When the outbox cannot keep up (an
- * each-message commit, or 1 MiB buffered), the commit runs in the adapter's call: the adapters are
- * slowed down (back-pressure), and the outbox's budgets drop the oldest telemetry, counted. Devices
- * with {@code telemetry: batch} are collected on the dispatch thread ({@link TelemetryOut}): their
- * events wait in RAM until their batch goes out.
+ * Telemetry made as adapters hand samples in (the {@link Ingress}'s journal), before the pipeline's
+ * queue and the rules, so {@code kill -9} loses only what the outbox's flush policy leaves
+ * uncommitted, never samples waiting in RAM for a busy dispatch thread:
+ *
+ * <ul>
+ *   <li>{@code per_point}: the message is in the outbox when the adapter's {@code accept} returns;
+ *   <li>{@code batch}: the device's events are collected ({@link TelemetryBatches}) and the batch
+ *       is in the outbox when the adapter's {@code cycleEnd} returns (or the call that filled it to
+ *       1,000 events); a device without cycle ends (reports, subscriptions) has its batch sent when
+ *       the window runs out, by the dispatch thread ({@link #due}): until then those events are in
+ *       RAM only.
+ * </ul>
+ *
+ * When the outbox cannot keep up (an each-message commit, or 1 MiB buffered), the commit runs in
+ * the adapter's call: the adapters are slowed down (back-pressure), and the outbox's budgets drop
+ * the oldest telemetry, counted.
+ *
+ * <p>Every method runs under the ingress lock (no locking of its own).
  */
-public final class TelemetryAtIngress implements Consumer<PointEvent> {
+public final class TelemetryAtIngress implements IngressJournal {
   private final FleetNamespace namespace;
   private final Consumer<OutboundMessage> out;
   private final TelemetrySettings gateway;
   private final Map<String, TelemetrySettings> devices;
+  private final TelemetryBatches batches;
 
+  /**
+   * @param gateway the gateway's settings ({@code mqtt.telemetry}, {@code mqtt.telemetry_window})
+   * @param devices per-device overrides by device name
+   */
   public TelemetryAtIngress(
       FleetNamespace namespace,
       Consumer<OutboundMessage> out,
@@ -32,17 +47,36 @@ public final class TelemetryAtIngress implements Consumer<PointEvent> {
     this.out = out;
     this.gateway = gateway;
     this.devices = Map.copyOf(devices);
-  }
-
-  /** Whether this device's telemetry is made here ({@code per_point}). */
-  public boolean handles(String device) {
-    return devices.getOrDefault(device, gateway).mode() == TelemetrySettings.Mode.PER_POINT;
+    this.batches = new TelemetryBatches(namespace, out);
   }
 
   @Override
-  public void accept(PointEvent event) {
-    if (handles(event.point().device())) {
-      namespace.telemetry(event, out);
+  public void event(PointEvent event) {
+    TelemetrySettings s = devices.getOrDefault(event.point().device(), gateway);
+    switch (s.mode()) {
+      case OFF -> {}
+      case PER_POINT -> namespace.telemetry(event, out);
+      case BATCH -> batches.offer(event, s, System.nanoTime());
     }
+  }
+
+  @Override
+  public void cycleEnd(String device, long through) {
+    batches.cycleEnd(device, through);
+  }
+
+  @Override
+  public long nanosUntilDue(long nowNanos, long max) {
+    return batches.nanosUntilDue(nowNanos, max);
+  }
+
+  @Override
+  public void due(long nowNanos) {
+    batches.flushDue(nowNanos);
+  }
+
+  @Override
+  public void close() {
+    batches.flushAll();
   }
 }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -138,5 +139,83 @@ class IngressTest {
     ingress.lane("modbus").acceptAll(List.of(sample(1), sample(2), sample(3)));
     ingress.lane("modbus").accept(sample(4)); // one sample: no burst needed
     assertEquals(List.of("open", "event 1", "event 2", "event 3", "close", "event 4"), seen);
+  }
+
+  @Test
+  void aCycleEndReachesTheJournalWithItsLanesLastSequenceAndNothingAfterClose() {
+    Ingress ingress = new Ingress(100, CLOCK);
+    List<String> seen = new ArrayList<>();
+    ingress.journal(
+        new IngressJournal() {
+          @Override
+          public void event(PointEvent e) {
+            seen.add("event " + e.sequence());
+          }
+
+          @Override
+          public void cycleEnd(String device, long through) {
+            seen.add("end " + device + " " + through);
+          }
+
+          @Override
+          public void close() {
+            seen.add("close");
+          }
+        });
+    Ingress.Lane modbus = ingress.lane("modbus");
+    Ingress.Lane zigbee = ingress.lane("zigbee");
+    modbus.cycleEnd("tank"); // before any sample: no cycle to end
+    modbus.acceptAll(List.of(sample(1), sample(2)));
+    zigbee.accept(sample(3));
+    modbus.cycleEnd("tank");
+    ingress.close();
+    modbus.cycleEnd("tank");
+    ingress.close();
+    assertEquals(List.of("event 1", "event 2", "event 3", "end tank 2", "close"), seen);
+  }
+
+  @Test
+  void drainDoesTheJournalsDueWorkWhileItWaits() throws Exception {
+    Ingress ingress = new Ingress(100, CLOCK);
+    long dueAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+    List<Long> done = new ArrayList<>(); // written under the ingress lock, read after the drain
+    CountDownLatch ran = new CountDownLatch(1);
+    ingress.journal(
+        new IngressJournal() {
+          @Override
+          public void event(PointEvent e) {}
+
+          @Override
+          public long nanosUntilDue(long now, long max) {
+            return done.isEmpty() ? Math.min(max, Math.max(0, dueAt - now)) : max;
+          }
+
+          @Override
+          public void due(long now) {
+            if (done.isEmpty() && now - dueAt >= 0) {
+              done.add(now);
+              ran.countDown();
+            }
+          }
+        });
+    List<PointEvent> out = new ArrayList<>();
+    assertTrue(ingress.drain(out, 10, 0, TimeUnit.MILLISECONDS));
+    assertEquals(List.of(), done, "not due yet, and a drain without a timeout does not wait");
+    Thread closer =
+        new Thread(
+            () -> {
+              try {
+                ran.await(60, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              ingress.close();
+            });
+    closer.start();
+    // Nothing is queued: the drain would wait its whole minute unless it woke for the due work.
+    assertFalse(ingress.drain(out, 10, 60, TimeUnit.SECONDS), "closed and empty");
+    closer.join();
+    assertEquals(1, done.size(), "the due work ran once, inside the drain");
+    assertTrue(done.get(0) - dueAt >= 0, "not before it was due");
   }
 }

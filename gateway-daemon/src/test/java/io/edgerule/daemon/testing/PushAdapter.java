@@ -76,6 +76,11 @@ public final class PushAdapter implements ProtocolAdapter {
         PointSample.good(PointId.parse(device + "/" + point), PointValue.of(value), Instant.now()));
   }
 
+  /** Says that the device's read cycle ended ({@code EventSink.cycleEnd}). */
+  public void cycleEnd() {
+    sink.cycleEnd(device);
+  }
+
   @Override
   public String name() {
     return "push:" + device;

@@ -13,11 +13,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * A subscriber (QoS 1) to a gateway's telemetry of {@link SequenceAdapter} points that books every
  * sample: which per-point sequence numbers arrived, how many twice (QoS 1 allows duplicates), and
- * whether a point's first arrivals ever went backwards (order per point).
+ * whether a point's first arrivals ever went backwards (order per point). Takes per-point messages
+ * ({@code …/telemetry/<device>/<point>}) and batches ({@code …/telemetry-batch/<device>}, each
+ * entry a sample, in the batch's order).
  */
 public final class SampleLedger implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,15 +58,32 @@ public final class SampleLedger implements AutoCloseable {
     client.subscribe(filter, 1, this::book).toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
 
-  private void book(InboundMessage m) {
-    long value;
+  /**
+   * Calls {@code each} with the point name (e.g. {@code p3}) and value of every sample of one JSON
+   * telemetry message (per point or a batch), in the message's order.
+   */
+  public static void samples(String topic, byte[] payload, BiConsumer<String, Long> each) {
+    JsonNode n;
     try {
-      JsonNode n = JSON.readTree(m.payload());
-      value = n.get("value").asLong();
+      n = JSON.readTree(payload);
     } catch (IOException | RuntimeException e) {
-      throw new AssertionError("not a telemetry payload on " + m.topic(), e);
+      throw new AssertionError("not a telemetry payload on " + topic, e);
     }
-    String point = m.topic().substring(m.topic().lastIndexOf('/') + 1);
+    JsonNode batch = n.get("points");
+    if (batch == null) {
+      each.accept(topic.substring(topic.lastIndexOf('/') + 1), n.get("value").asLong());
+      return;
+    }
+    for (JsonNode entry : batch) {
+      each.accept(entry.get("point").asText(), entry.get("value").asLong());
+    }
+  }
+
+  private void book(InboundMessage m) {
+    samples(m.topic(), m.payload(), this::bookSample);
+  }
+
+  private void bookSample(String point, long value) {
     synchronized (this) {
       received++;
       Point p = points.computeIfAbsent(point, k -> new Point());

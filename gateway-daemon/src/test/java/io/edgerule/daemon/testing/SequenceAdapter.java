@@ -27,13 +27,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * values count 0, 1, 2, ... and a subscriber can tell a lost, doubled or reordered sample. The
  * producer runs until {@link #stop()} or {@code limit} samples. Point {@code out} is writable;
  * writes are counted.
+ *
+ * <p>With {@code cycle} > 0 the device reads like a polling adapter: it hands in {@code cycle}
+ * samples at once ({@code acceptAll}) and then ends the read cycle ({@code cycleEnd}), and counts
+ * them as produced only when {@code cycleEnd} returned, the moment a batch-mode gateway takes
+ * responsibility for them.
  */
 public final class SequenceAdapter implements ProtocolAdapter {
   /**
    * @param rate samples per second, over all points (0: none)
    * @param limit samples in all, at most
+   * @param cycle samples per read cycle (0: one {@code accept} per sample, no cycles)
    */
-  public record Device(String name, int points, int rate, long limit) implements DeviceConfig {}
+  public record Device(String name, int points, int rate, long limit, int cycle)
+      implements DeviceConfig {
+    /** One sample at a time, no read cycles. */
+    public Device(String name, int points, int rate, long limit) {
+      this(name, points, rate, limit, 0);
+    }
+  }
 
   /** One adapter per device; remembers the last one made. */
   public static final class Factory implements AdapterFactory<Device> {
@@ -129,6 +141,8 @@ public final class SequenceAdapter implements ProtocolAdapter {
   private void produce(EventSink sink) {
     long start = System.nanoTime();
     int points = device.points();
+    int cycle = device.cycle();
+    List<PointSample> response = new ArrayList<>();
     for (long i = 0; running && i < device.limit(); i++) {
       // Paces the load: sample i is due at i / rate seconds (load generation, not synchronisation).
       long due = start + i * 1_000_000_000L / device.rate();
@@ -140,9 +154,20 @@ public final class SequenceAdapter implements ProtocolAdapter {
           return;
         }
       }
-      sink.accept(
-          PointSample.good(ids.get((int) (i % points)), PointValue.of(i / points), Instant.now()));
-      produced.incrementAndGet();
+      PointSample sample =
+          PointSample.good(ids.get((int) (i % points)), PointValue.of(i / points), Instant.now());
+      if (cycle == 0) {
+        sink.accept(sample);
+        produced.incrementAndGet();
+      } else {
+        response.add(sample);
+        if (response.size() == cycle) {
+          sink.acceptAll(response);
+          sink.cycleEnd(device.name());
+          produced.addAndGet(cycle);
+          response.clear();
+        }
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package io.edgerule.daemon.testing;
 import io.edgerule.daemon.Gateway;
 import io.edgerule.daemon.GatewayListener;
 import io.edgerule.daemon.config.FlushSetting;
+import io.edgerule.daemon.config.TelemetrySettings;
 import io.edgerule.daemon.mqtt.OutboxUplink;
 import io.edgerule.mqtt.outbox.Outbox;
 import java.nio.file.Path;
@@ -16,7 +17,9 @@ import java.util.List;
  * {@code durable <n>} once the outbox has committed everything appended by the time those {@code n}
  * samples had been handed in. SIGTERM closes the gateway (the daemon's own shutdown path).
  *
- * <p>Arguments: gateway id, state folder, broker URI, samples per second, points.
+ * <p>Arguments: gateway id, state folder, broker URI, samples per second, points, and optionally
+ * {@code batch}: telemetry batches (the default window), the device reading every point once per
+ * cycle and ending each cycle, so {@code produced} counts the samples whose cycle end returned.
  */
 public final class UplinkGatewayMain {
   private UplinkGatewayMain() {}
@@ -27,6 +30,7 @@ public final class UplinkGatewayMain {
     String broker = args[2];
     int rate = Integer.parseInt(args[3]);
     int points = Integer.parseInt(args[4]);
+    boolean batch = args.length > 5 && args[5].equals("batch");
     SequenceAdapter.Factory devices = new SequenceAdapter.Factory();
     Gateway gw =
         Gateway.start(
@@ -34,10 +38,14 @@ public final class UplinkGatewayMain {
                 id,
                 state,
                 broker,
-                new SequenceAdapter.Device("seq", points, rate, Long.MAX_VALUE),
+                new SequenceAdapter.Device("seq", points, rate, Long.MAX_VALUE, batch ? points : 0),
                 FlushSetting.DEFAULT,
                 1L << 30,
-                2_000_000),
+                2_000_000,
+                null,
+                batch
+                    ? new TelemetrySettings(TelemetrySettings.Mode.BATCH, null)
+                    : TelemetrySettings.DEFAULTS),
             List.of(devices),
             new GatewayListener() {},
             Clock.systemUTC(),
@@ -47,9 +55,9 @@ public final class UplinkGatewayMain {
     Outbox outbox = ((OutboxUplink) gw.uplink()).outbox();
     while (true) {
       long produced = devices.last.produced();
-      // Every sample counted in `produced` had been handed in (its accept() had returned) before
-      // this read: if accepting a sample puts it in the outbox, they are all at or below
-      // `appended`.
+      // Every sample counted in `produced` had been handed in (its accept(), or in batch mode its
+      // cycle's cycleEnd(), had returned) before this read: if that puts it in the outbox, they
+      // are all at or below `appended`.
       long appended = outbox.appendedThrough();
       System.out.println("produced " + produced);
       System.out.flush();

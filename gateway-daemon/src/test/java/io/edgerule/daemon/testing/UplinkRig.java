@@ -65,6 +65,29 @@ public final class UplinkRig {
       long telemetryBytes,
       int queueCapacity,
       SparkplugConfig sparkplug) {
+    return config(
+        id,
+        stateDir,
+        brokerUri,
+        device,
+        flush,
+        telemetryBytes,
+        queueCapacity,
+        sparkplug,
+        TelemetrySettings.DEFAULTS);
+  }
+
+  /** The same with the gateway's telemetry settings ({@code mqtt.telemetry}, its window). */
+  public static GatewayConfig config(
+      String id,
+      Path stateDir,
+      String brokerUri,
+      DeviceConfig device,
+      FlushSetting flush,
+      long telemetryBytes,
+      int queueCapacity,
+      SparkplugConfig sparkplug,
+      TelemetrySettings telemetry) {
     MqttConfig mqtt =
         new MqttConfig(
             URI.create(brokerUri),
@@ -74,13 +97,13 @@ public final class UplinkRig {
             null,
             null,
             null,
-            TelemetrySettings.Mode.PER_POINT,
+            telemetry.mode(),
             1, // QoS 1: acknowledged end to end, so "lost" means lost
             null,
             Duration.ofSeconds(5),
             Duration.ofSeconds(2), // reconnect soon after an outage: shorter tests
             sparkplug == null ? null : MqttConfig.Namespace.SPARKPLUG,
-            null,
+            telemetry.window(),
             sparkplug);
     PipelineConfig pipeline =
         new PipelineConfig(

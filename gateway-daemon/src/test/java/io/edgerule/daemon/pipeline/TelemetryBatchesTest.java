@@ -15,19 +15,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** When batches go out; time is given explicitly (no clock, no waiting). */
-class TelemetryOutTest {
+class TelemetryBatchesTest {
   private static final long MS = 1_000_000L;
   private final List<OutboundMessage> sent = new ArrayList<>();
   private final JsonNamespace ns = new JsonNamespace(new JsonTopics("e", "gw"));
   private long seq;
 
-  private TelemetryOut out(TelemetrySettings gateway, Map<String, TelemetrySettings> devices) {
-    return new TelemetryOut(ns, sent::add, gateway, devices);
-  }
+  private final TelemetryBatches t = new TelemetryBatches(ns, sent::add);
 
   private static TelemetrySettings batch(long windowMs) {
     return new TelemetrySettings(TelemetrySettings.Mode.BATCH, Duration.ofMillis(windowMs));
@@ -61,27 +58,30 @@ class TelemetryOutTest {
   }
 
   @Test
-  void aCycleEndSendsTheCycleOnceItsEventsAreRouted() {
-    TelemetryOut t = out(batch(60_000), Map.of());
-    t.offer(event("tank/a"), 0); // 1
-    t.offer(event("tank/b"), 0); // 2
-    t.offer(event("tank/a"), 0); // 3: two events of one point stay two entries
-    // The cycle ended at 4, which is not routed yet: nothing goes out.
-    t.cycleEnds(List.of(new Ingress.CycleEnd("tank", 4)));
-    assertEquals(List.of(), sentSeqs());
-    t.offer(event("tank/b"), 0); // 4
-    t.offer(event("tank/a"), 0); // 5: the next cycle
-    t.cycleEnds(List.of());
-    assertEquals(List.of("telemetry-batch/tank:1,2,3,4"), sentSeqs());
+  void aCycleEndSendsTheDevicesEventsUpToItsLastOne() {
+    TelemetrySettings s = batch(60_000);
+    t.offer(event("tank/a"), s, 0); // 1
+    t.offer(event("tank/b"), s, 0); // 2
+    t.offer(event("tank/a"), s, 0); // 3: two events of one point stay two entries
+    t.offer(event("boiler/t"), s, 0); // 4: another device's batch
+    assertEquals(List.of(), sentSeqs(), "nothing before the cycle ends");
+    t.cycleEnd("tank", 3);
+    assertEquals(List.of("telemetry-batch/tank:1,2,3"), sentSeqs());
+    t.offer(event("tank/b"), s, 0); // 5
+    t.cycleEnd("tank", 4); // an end that covers none of the waiting events: nothing to send
+    t.cycleEnd("pump", 5); // a device with no batch
+    assertEquals(List.of("telemetry-batch/tank:1,2,3"), sentSeqs());
     t.flushAll();
-    assertEquals(List.of("telemetry-batch/tank:1,2,3,4", "telemetry-batch/tank:5"), sentSeqs());
+    assertEquals(
+        List.of("telemetry-batch/tank:1,2,3", "telemetry-batch/tank:5", "telemetry-batch/boiler:4"),
+        sentSeqs());
   }
 
   @Test
   void theWindowEndsABatchWithoutACycleEnd() {
-    TelemetryOut t = out(batch(100), Map.of());
-    t.offer(event("zb/temp"), 10 * MS);
-    t.offer(event("zb/hum"), 50 * MS);
+    TelemetrySettings s = batch(100);
+    t.offer(event("zb/temp"), s, 10 * MS);
+    t.offer(event("zb/hum"), s, 50 * MS);
     assertEquals(100 * MS, t.nanosUntilDue(10 * MS, Long.MAX_VALUE));
     assertEquals(60 * MS, t.nanosUntilDue(50 * MS, Long.MAX_VALUE));
     t.flushDue(109 * MS);
@@ -92,32 +92,24 @@ class TelemetryOutTest {
   }
 
   @Test
-  void aFullBatchGoesOutAtOnce() {
-    TelemetryOut t = out(batch(60_000), Map.of());
-    for (int i = 0; i < TelemetryOut.MAX_EVENTS + 1; i++) {
-      t.offer(event("tank/a"), 0);
-    }
-    assertEquals(1, sent.size());
-    assertEquals(
-        TelemetryOut.MAX_EVENTS,
-        new String(sent.get(0).payload(), StandardCharsets.UTF_8).split("\"seq\":").length - 1);
+  void anEventAfterTheWindowRanOutSendsTheBatchBeforeJoiningANewOne() {
+    TelemetrySettings s = batch(100);
+    t.offer(event("zb/temp"), s, 0); // 1
+    t.offer(event("zb/temp"), s, 99 * MS); // 2
+    t.offer(event("zb/temp"), s, 100 * MS); // 3: the window of 1 and 2 ran out
+    assertEquals(List.of("telemetry-batch/zb:1,2"), sentSeqs());
+    assertEquals(100 * MS, t.nanosUntilDue(100 * MS, Long.MAX_VALUE), "3 opened a new window");
   }
 
   @Test
-  void devicesFollowTheirOwnSettings() {
-    TelemetryOut t =
-        out(
-            batch(100),
-            Map.of(
-                "boiler",
-                new TelemetrySettings(TelemetrySettings.Mode.PER_POINT, Duration.ofSeconds(1)),
-                "noisy",
-                new TelemetrySettings(TelemetrySettings.Mode.OFF, Duration.ofSeconds(1))));
-    t.offer(event("tank/a"), 0); // 1
-    t.offer(event("boiler/t"), 0); // 2: per point at once
-    t.offer(event("noisy/x"), 0); // 3: not sent
-    t.offer(event("tank/b"), 0); // 4
-    t.flushAll();
-    assertEquals(List.of("telemetry/boiler/t:2", "telemetry-batch/tank:1,4"), sentSeqs());
+  void aFullBatchGoesOutAtOnce() {
+    TelemetrySettings s = batch(60_000);
+    for (int i = 0; i < TelemetryBatches.MAX_EVENTS + 1; i++) {
+      t.offer(event("tank/a"), s, 0);
+    }
+    assertEquals(1, sent.size());
+    assertEquals(
+        TelemetryBatches.MAX_EVENTS,
+        new String(sent.get(0).payload(), StandardCharsets.UTF_8).split("\"seq\":").length - 1);
   }
 }
