@@ -213,6 +213,7 @@ public final class Gateway implements AutoCloseable, Commands.RuleControl {
       loadRules();
     }
     ota.start();
+    ota.follow(uplink); // ota.enabled: rollouts and rollback switches over MQTT
     new Commands(uplink, namespace, dispatcher, this, () -> snapshot("online")).subscribe();
     TelemetrySettings telemetrySettings =
         config.mqtt() == null

@@ -5,6 +5,7 @@ import io.edgerule.daemon.config.DeviceFiles;
 import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.daemon.config.RuleConfig;
 import io.edgerule.daemon.mqtt.UplinkFactory;
+import io.edgerule.daemon.ota.GatewayTrust;
 import io.edgerule.sandbox.RuleEngine;
 import io.edgerule.sandbox.RuleManifest;
 import java.io.PrintWriter;
@@ -59,6 +60,13 @@ public final class CheckCommand implements Callable<Integer> {
       err.println(
           "edgerule: invalid config: "
               + new ConfigException(config, 0, 0, "mqtt: " + uplink).getMessage());
+      return ExitCodes.CONFIG;
+    }
+    String trust = GatewayTrust.fileProblem(cfg.ota(), java.time.Instant.now());
+    if (trust != null) {
+      err.println(
+          "edgerule: invalid config: "
+              + new ConfigException(config, 0, 0, "ota.trust_root: " + trust).getMessage());
       return ExitCodes.CONFIG;
     }
     out.printf(

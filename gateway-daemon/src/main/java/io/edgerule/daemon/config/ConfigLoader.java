@@ -292,6 +292,7 @@ public final class ConfigLoader {
         c.ruleLimits(),
         c.outbox().resolveAgainst(dir),
         c.http(),
+        c.ota().resolveAgainst(dir),
         c.deviceTelemetry());
   }
 
@@ -309,6 +310,7 @@ public final class ConfigLoader {
             c.ruleLimits(),
             c.outbox(),
             c.http(),
+            c.ota(),
             overrides);
   }
 

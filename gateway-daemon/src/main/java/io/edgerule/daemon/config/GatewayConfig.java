@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param ruleLimits the ceiling for every rule's limits ({@code rule_limits:}); unset limits take
  *     {@link RuleLimits#hostDefaults()}
  * @param http the status page, health and metrics server ({@code http:}); on by default
+ * @param ota over-the-air rule updates ({@code ota:}); off by default
  * @param deviceTelemetry the telemetry settings of devices whose entry overrides the gateway's
  *     ({@code telemetry:}, {@code telemetry_window:} in the device's entry), by device name; read
  *     by {@link DeviceTelemetry}, not bound from a key of its own
@@ -29,6 +30,7 @@ public record GatewayConfig(
     RuleLimits ruleLimits,
     OutboxSection outbox,
     HttpSection http,
+    OtaSection ota,
     @JsonIgnore Map<String, TelemetrySettings> deviceTelemetry) {
 
   public GatewayConfig {
@@ -39,6 +41,11 @@ public record GatewayConfig(
     ruleLimits = ruleLimits == null ? RuleLimits.hostDefaults() : ruleLimits;
     outbox = outbox == null ? OutboxSection.DEFAULTS : outbox;
     http = http == null ? HttpSection.DEFAULTS : http;
+    ota = ota == null ? OtaSection.DEFAULTS : ota;
+    if (ota.enabled() && mqtt == null) {
+      throw new IllegalArgumentException(
+          "ota.enabled: the gateway follows rollouts over MQTT: needs an 'mqtt:' section");
+    }
     deviceTelemetry = deviceTelemetry == null ? Map.of() : Map.copyOf(deviceTelemetry);
   }
 
@@ -54,7 +61,17 @@ public record GatewayConfig(
       PipelineConfig pipeline,
       RuleLimits ruleLimits,
       OutboxSection outbox) {
-    this(gateway, devices, rules, mqtt, pipeline, ruleLimits, outbox, HttpSection.off(), Map.of());
+    this(
+        gateway,
+        devices,
+        rules,
+        mqtt,
+        pipeline,
+        ruleLimits,
+        outbox,
+        HttpSection.off(),
+        null,
+        Map.of());
   }
 
   /** As above, with the default outbox. */
@@ -65,13 +82,38 @@ public record GatewayConfig(
       MqttConfig mqtt,
       PipelineConfig pipeline,
       RuleLimits ruleLimits) {
-    this(gateway, devices, rules, mqtt, pipeline, ruleLimits, null, HttpSection.off(), Map.of());
+    this(
+        gateway,
+        devices,
+        rules,
+        mqtt,
+        pipeline,
+        ruleLimits,
+        null,
+        HttpSection.off(),
+        null,
+        Map.of());
   }
 
   /** This config with another {@code http:} section. */
   public GatewayConfig withHttp(HttpSection section) {
     return new GatewayConfig(
-        gateway, devices, rules, mqtt, pipeline, ruleLimits, outbox, section, deviceTelemetry);
+        gateway, devices, rules, mqtt, pipeline, ruleLimits, outbox, section, ota, deviceTelemetry);
+  }
+
+  /** This config with another {@code ota:} section. */
+  public GatewayConfig withOta(OtaSection section) {
+    return new GatewayConfig(
+        gateway,
+        devices,
+        rules,
+        mqtt,
+        pipeline,
+        ruleLimits,
+        outbox,
+        http,
+        section,
+        deviceTelemetry);
   }
 
   private static <T> List<T> noEmptyEntries(String section, List<T> entries) {

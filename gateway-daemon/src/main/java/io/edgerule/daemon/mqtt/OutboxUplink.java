@@ -233,6 +233,11 @@ public final class OutboxUplink implements Uplink {
   }
 
   @Override
+  public java.util.Optional<MqttTransport> transport() {
+    return java.util.Optional.of(transport);
+  }
+
+  @Override
   public long published() {
     return published.get();
   }

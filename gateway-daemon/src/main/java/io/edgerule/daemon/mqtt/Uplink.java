@@ -71,6 +71,14 @@ public interface Uplink extends AutoCloseable {
 
   boolean isConnected();
 
+  /**
+   * The MQTT transport under this uplink, for subscribers that need the broker's SUBACK and
+   * unsubscribe (the OTA follower and its downloads); empty for an uplink without one.
+   */
+  default java.util.Optional<io.edgerule.mqtt.MqttTransport> transport() {
+    return java.util.Optional.empty();
+  }
+
   /** Messages accepted for sending since start. */
   long published();
 

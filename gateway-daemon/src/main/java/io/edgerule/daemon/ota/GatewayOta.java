@@ -1,12 +1,18 @@
 package io.edgerule.daemon.ota;
 
 import io.edgerule.daemon.config.GatewayConfig;
+import io.edgerule.daemon.mqtt.Uplink;
 import io.edgerule.ota.device.BootChoice;
 import io.edgerule.ota.device.DeployPort;
 import io.edgerule.ota.device.DeviceUpdater;
 import io.edgerule.ota.device.ImageStore;
+import io.edgerule.ota.device.MqttLink;
 import io.edgerule.ota.device.StatusPublisher;
 import io.edgerule.ota.device.TrialPolicy;
+import io.edgerule.ota.fleet.FleetTopics;
+import io.edgerule.ota.fleet.RolloutFollower;
+import io.edgerule.ota.trust.TrustException;
+import io.edgerule.ota.trust.TrustStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,6 +40,9 @@ public final class GatewayOta implements AutoCloseable {
 
   private final ScheduledExecutorService updaterThread;
   private final DeviceUpdater updater;
+  private final GatewayConfig config;
+  private final Clock clock;
+  private volatile RolloutFollower follower;
 
   private GatewayOta(
       ImageStore store,
@@ -41,8 +50,10 @@ public final class GatewayOta implements AutoCloseable {
       RuleDeployment deployment,
       RuleTable table,
       StatusPublisher publisher,
-      TrialPolicy policy,
+      GatewayConfig config,
       Clock clock) {
+    this.config = config;
+    this.clock = clock;
     this.store = store;
     this.boot = boot;
     this.deployment = deployment;
@@ -54,6 +65,7 @@ public final class GatewayOta implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    TrialPolicy policy = config.ota().trialPolicy();
     this.updater = new DeviceUpdater(store, deployment, publisher, policy, updaterThread, clock);
   }
 
@@ -66,7 +78,7 @@ public final class GatewayOta implements AutoCloseable {
       StatusPublisher publisher,
       Clock clock)
       throws IOException {
-    TrialPolicy policy = TrialPolicy.DEFAULTS;
+    TrialPolicy policy = config.ota().trialPolicy();
     Path folder = config.gateway().stateDir().resolve("ota");
     ImageStore store = ImageStore.open(folder);
     BootChoice boot = BootChoice.decide(store, policy.maxTrialBoots());
@@ -74,10 +86,10 @@ public final class GatewayOta implements AutoCloseable {
     return new GatewayOta(
         store,
         boot,
-        new RuleDeployment(table, health, deployThread),
+        new RuleDeployment(table, health, deployThread, config.ota().selfTest()),
         table,
         publisher,
-        policy,
+        config,
         clock);
   }
 
@@ -128,8 +140,84 @@ public final class GatewayOta implements AutoCloseable {
     return deployment;
   }
 
+  /**
+   * With {@code ota.enabled}: follows the fleet's rollouts and rollback switches through the
+   * uplink's MQTT transport ({@link RolloutFollower}): an image for this gateway is downloaded,
+   * verified against the trust root, tried and committed or rolled back; a verified switch returns
+   * it to the image committed before ({@link SwitchHandling}). Call after {@link #start()}. A trust
+   * root that cannot be used is logged and the gateway runs on without following.
+   */
+  public void follow(Uplink uplink) {
+    if (!config.ota().enabled()) {
+      return;
+    }
+    if (uplink.transport().isEmpty()) {
+      log.error("OTA: the uplink has no MQTT transport; rollouts are not followed");
+      return;
+    }
+    TrustStore trust;
+    try {
+      trust =
+          GatewayTrust.open(config.gateway().stateDir(), config.ota().trustRoot(), clock.instant());
+    } catch (IOException | TrustException e) {
+      log.error("OTA: rollouts are not followed: {}", e.getMessage());
+      return;
+    }
+    String id = config.gateway().id();
+    FleetTopics topics = new FleetTopics(config.mqtt().topicPrefix());
+    MqttLink link = new UplinkLink(uplink, uplink.transport().get());
+    SwitchHandling switches =
+        new SwitchHandling(
+            id,
+            updater,
+            new SwitchLedger(store.folder().resolve("switches.json")),
+            report -> link.publish(rollbackReportTopic(topics, id), report, 1, true),
+            clock);
+    RolloutFollower f =
+        new RolloutFollower(
+            new RolloutFollower.Settings(
+                id,
+                topics,
+                store.folder().resolve("download"),
+                GatewayBuild.version(),
+                config.ota().downloadTimeout(),
+                config.ota().maxImageSize().bytes()),
+            link,
+            updater,
+            trust::current,
+            switches,
+            updaterThread,
+            clock);
+    follower = f;
+    f.start()
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                log.warn("OTA: subscribing to the rollouts failed: {}", e.toString());
+              } else {
+                log.info(
+                    "OTA: following rollouts on {} (trust root v{})",
+                    topics.rollout(),
+                    trust.current().version());
+              }
+            });
+  }
+
+  /** Where the gateway reports the rollback switches it handled or refused (retained). */
+  public static String rollbackReportTopic(FleetTopics topics, String gatewayId) {
+    return topics.prefix() + "/" + gatewayId + "/ota/rollback";
+  }
+
   @Override
   public void close() {
+    RolloutFollower f = follower;
+    if (f != null) {
+      try {
+        f.close();
+      } catch (RuntimeException e) {
+        log.debug("OTA follower close: {}", e.toString());
+      }
+    }
     updaterThread.shutdownNow();
   }
 }

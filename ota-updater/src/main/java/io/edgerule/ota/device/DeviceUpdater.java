@@ -34,15 +34,15 @@ public final class DeviceUpdater {
 
   private final ImageStore store;
   private final DeployPort port;
-  private final StatusPublisher publisher;
   private final TrialPolicy policy;
   private final HealthGate gate;
   private final ScheduledExecutorService exec;
   private final Clock clock;
   private final UpdateRecords records;
-  private volatile UpdateStatus last;
+  private final StatusLog statusLog;
   private CompletableFuture<UpdateStatus> current; // touched only on exec
   private Instant pendingTimeFloor; // of the image on trial; touched only on exec
+  private SlotImage living; // the image live on trial; null ends its health checks (exec only)
 
   /**
    * @param exec a single-threaded scheduler the updater runs on (not shut down by it)
@@ -56,18 +56,17 @@ public final class DeviceUpdater {
       Clock clock) {
     this.store = store;
     this.port = port;
-    this.publisher = publisher;
     this.policy = policy;
     this.gate = new HealthGate(policy);
     this.exec = exec;
     this.clock = clock;
     this.records = new UpdateRecords(store.folder());
-    this.last = records.readStatus();
+    this.statusLog = new StatusLog(store, records, publisher, clock);
   }
 
   /** The last transition (also one from before a restart); null if there never was an update. */
   public UpdateStatus status() {
-    return last;
+    return statusLog.last();
   }
 
   /**
@@ -87,12 +86,14 @@ public final class DeviceUpdater {
           } else if (boot.onTrial()) {
             SlotImage image = boot.image().orElseThrow();
             current = done;
+            living = image;
             report(
                 image.id(),
                 UpdateState.TRIAL,
                 "live: resumed after a restart (start " + boot.boots() + " of the trial)");
             live(image, Instant.now(clock), port.health(image.rules()));
-          } else if (last != null && !last.state().isFinal()) {
+          } else if (status() != null && !status().state().isFinal()) {
+            UpdateStatus last = status();
             // Restarted before the image went live (REJECTED: nothing had changed), or during a
             // rollback whose pointer was already back (ROLLED_BACK); say what runs.
             boolean wasLive = last.state() == UpdateState.TRIAL && last.detail().startsWith("live");
@@ -107,10 +108,8 @@ public final class DeviceUpdater {
                         wasLive ? UpdateState.ROLLED_BACK : UpdateState.REJECTED,
                         why));
           } else {
-            if (last != null) {
-              publish(withRunning(last));
-            }
-            done.complete(last);
+            statusLog.republish();
+            done.complete(status());
           }
         });
     return done;
@@ -145,7 +144,7 @@ public final class DeviceUpdater {
     try {
       return install(new ImageVerifier().verify(file, name, ctx));
     } catch (ImageRejected e) {
-      return reject((ImageId) null, name + " not verified: " + e.getMessage());
+      return reject((ImageId) null, name + " not verified: " + e.reason() + ": " + e.getMessage());
     }
   }
 
@@ -169,6 +168,52 @@ public final class DeviceUpdater {
     return CompletableFuture.supplyAsync(() -> report(image, UpdateState.REJECTED, reason), exec);
   }
 
+  /**
+   * Returns from {@code image} to the image committed before it (a verified rollback switch): a
+   * live trial of it is rolled back; if it is the committed image, the image committed before it
+   * (or the config's rules, if they ran before it) is active and committed again and deployed
+   * ({@link ImageStore#revertToPrevious}; the anti-rollback floor does not fall). Reported as
+   * ROLLED_BACK with {@code why}.
+   *
+   * @return the ROLLED_BACK status; the last status when the gateway neither runs nor tries {@code
+   *     image} (nothing to do); completes exceptionally, nothing changed, when it cannot return
+   */
+  public CompletionStage<UpdateStatus> revert(ImageId image, String why) {
+    CompletableFuture<UpdateStatus> done = new CompletableFuture<>();
+    exec.execute(() -> revertOnExec(image, why, done));
+    return done;
+  }
+
+  private void revertOnExec(ImageId image, String why, CompletableFuture<UpdateStatus> done) {
+    if (!image.equals(running())) {
+      done.complete(status());
+    } else if (living != null && living.id().equals(image)) {
+      current.whenComplete((s, e) -> done.complete(s));
+      rollBack(image, why);
+    } else if (current != null && !current.isDone()) {
+      done.completeExceptionally(
+          new ImageStoreException("another update is in progress: " + statusLog.describeLast()));
+    } else {
+      try {
+        Slot back = store.pointer().previous();
+        Optional<SlotImage> previous = back == null ? Optional.empty() : store.read(back);
+        store.revertToPrevious();
+        current = done;
+        (previous.isPresent() ? port.deploy(previous.get()) : port.deployConfigured())
+            .whenCompleteAsync(
+                (r, e) ->
+                    finish(
+                        report(
+                            image,
+                            UpdateState.ROLLED_BACK,
+                            e == null ? why : why + "; deploying it failed: " + cause(e))),
+                exec);
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    }
+  }
+
   /** Reports a transition of a download in progress. */
   public void downloading(ImageId image, String progress) {
     exec.execute(() -> report(image, UpdateState.DOWNLOADING, progress));
@@ -178,13 +223,10 @@ public final class DeviceUpdater {
     if (current != null && !current.isDone()) {
       // Published, not kept: the status kept is the update in progress's.
       UpdateStatus busy =
-          new UpdateStatus(
+          statusLog.publishOnly(
               image.id(),
               UpdateState.REJECTED,
-              "another update is in progress: " + describe(last),
-              running(),
-              Instant.now(clock));
-      publish(busy);
+              "another update is in progress: " + statusLog.describeLast());
       done.complete(busy);
       return;
     }
@@ -244,22 +286,9 @@ public final class DeviceUpdater {
       reject(image, "shadow stop failed: " + cause(e));
       return;
     }
-    StringBuilder bad = new StringBuilder();
-    for (Map.Entry<String, ShadowReport> r : reports.entrySet()) {
-      ShadowReport sr = r.getValue();
-      if (sr.candidateFailures() > 0) {
-        bad.append(bad.length() == 0 ? "" : "; ")
-            .append("rule '")
-            .append(r.getKey())
-            .append("' failed ")
-            .append(sr.candidateFailures())
-            .append(" of ")
-            .append(sr.calls())
-            .append(" calls in shadow mode");
-      }
-    }
-    if (bad.length() > 0) {
-      reject(image, bad.toString());
+    Optional<String> bad = ShadowVerdict.failures(reports);
+    if (bad.isPresent()) {
+      reject(image, bad.get());
       return;
     }
     goLive(slot, image);
@@ -272,10 +301,14 @@ public final class DeviceUpdater {
       reject(image, "cannot start the trial: " + ex.getMessage());
       return;
     }
+    living = image;
     report(image.id(), UpdateState.TRIAL, "live");
     port.deploy(image)
         .whenCompleteAsync(
             (result, e) -> {
+              if (living != image) {
+                return; // given up meanwhile (a rollback switch)
+              }
               if (e != null) {
                 rollBack(image.id(), "deploy failed: " + cause(e));
               } else {
@@ -287,6 +320,9 @@ public final class DeviceUpdater {
 
   /** The health gate: checks every checkEvery until the trial window has passed, then commits. */
   private void live(SlotImage image, Instant since, RuleHealth before) {
+    if (living != image) {
+      return; // the trial ended otherwise (a rollback switch)
+    }
     RuleHealth now = port.health(image.rules());
     boolean windowOver = !Instant.now(clock).isBefore(since.plus(policy.trialWindow()));
     String why = gate.judge(before, now, windowOver).orElse(null);
@@ -317,6 +353,7 @@ public final class DeviceUpdater {
   }
 
   private void rollBack(ImageId image, String why) {
+    living = null; // no health check of the trial runs during the rollback
     Optional<SlotImage> back;
     try {
       store.rollBack();
@@ -346,6 +383,7 @@ public final class DeviceUpdater {
   }
 
   private void finish(UpdateStatus status) {
+    living = null;
     CompletableFuture<UpdateStatus> c = current;
     if (c != null) {
       c.complete(status);
@@ -353,33 +391,11 @@ public final class DeviceUpdater {
   }
 
   private UpdateStatus report(ImageId image, UpdateState state, String detail) {
-    UpdateStatus s = new UpdateStatus(image, state, detail, running(), Instant.now(clock));
-    last = s;
-    records.writeStatus(s);
-    log.info("update {}: {} {}", image, state, detail);
-    publish(s);
-    return s;
-  }
-
-  private void publish(UpdateStatus s) {
-    try {
-      publisher.publish(s);
-    } catch (RuntimeException e) {
-      log.warn("update status not published: {}", e.toString());
-    }
-  }
-
-  private UpdateStatus withRunning(UpdateStatus s) {
-    return new UpdateStatus(s.image(), s.state(), s.detail(), running(), s.at());
+    return statusLog.report(image, state, detail);
   }
 
   private ImageId running() {
-    Slot active = store.pointer().active();
-    return active == null ? null : store.idOf(active).orElse(null);
-  }
-
-  private static String describe(UpdateStatus s) {
-    return s == null ? "unknown" : s.image() + " " + s.state() + " " + s.detail();
+    return statusLog.running();
   }
 
   private static String cause(Throwable e) {

@@ -116,7 +116,14 @@ public final class ImageStore {
     }
     if (pointer.previous() == target) {
       // The image committed before the current one is about to be overwritten: first say so.
-      write(new StorePointer(pointer.active(), pointer.committed(), null, pointer.floor(), 0));
+      write(
+          new StorePointer(
+              pointer.active(),
+              pointer.committed(),
+              null,
+              pointer.configBefore(),
+              pointer.floor(),
+              0));
     }
     slots.write(target, image);
     return target;
@@ -133,7 +140,14 @@ public final class ImageStore {
     if (idOf(slot).isEmpty()) {
       throw new ImageStoreException("slot " + slot + " is empty");
     }
-    write(new StorePointer(slot, pointer.committed(), pointer.previous(), pointer.floor(), 0));
+    write(
+        new StorePointer(
+            slot,
+            pointer.committed(),
+            pointer.previous(),
+            pointer.configBefore(),
+            pointer.floor(),
+            0));
   }
 
   /**
@@ -147,7 +161,9 @@ public final class ImageStore {
       return 0;
     }
     StorePointer p = pointer;
-    write(new StorePointer(p.active(), p.committed(), p.previous(), p.floor(), p.boots() + 1));
+    write(
+        new StorePointer(
+            p.active(), p.committed(), p.previous(), p.configBefore(), p.floor(), p.boots() + 1));
     return pointer.boots();
   }
 
@@ -166,6 +182,7 @@ public final class ImageStore {
             pointer.active(),
             pointer.active(),
             pointer.committed(),
+            pointer.committed() == null,
             Math.max(pointer.floor(), sv),
             0));
   }
@@ -180,7 +197,46 @@ public final class ImageStore {
     }
     write(
         new StorePointer(
-            pointer.committed(), pointer.committed(), pointer.previous(), pointer.floor(), 0));
+            pointer.committed(),
+            pointer.committed(),
+            pointer.previous(),
+            pointer.configBefore(),
+            pointer.floor(),
+            0));
+  }
+
+  /**
+   * Returns from the committed image to the one committed before it (a signed rollback switch):
+   * that slot becomes active and committed again, or, when the config's rules ran before, no slot
+   * does. The image returned from stays in its slot until the next stage. The anti-rollback floor
+   * does not fall: the switch returns to an image the gateway already holds, it never lets an older
+   * image be installed again.
+   *
+   * @return the slot active now (null: the config's rules)
+   * @throws ImageStoreException while an image is on trial (roll it back instead), with nothing
+   *     committed, or when the image committed before is no longer kept (a later stage used its
+   *     slot)
+   */
+  public synchronized Slot revertToPrevious() {
+    if (pointer.onTrial()) {
+      throw new ImageStoreException(
+          "an image is on trial in slot " + pointer.active() + ": roll it back instead");
+    }
+    if (pointer.committed() == null) {
+      throw new ImageStoreException("no image is committed: the config's rules run");
+    }
+    Slot back = pointer.previous();
+    if (back == null && !pointer.configBefore()) {
+      throw new ImageStoreException(
+          "the image committed before "
+              + idOf(pointer.committed()).map(ImageId::toString).orElse("the current one")
+              + " is no longer kept (a later update was staged into its slot)");
+    }
+    if (back != null && idOf(back).isEmpty()) {
+      throw new ImageStoreException("slot " + back + " of the previous image is empty");
+    }
+    write(new StorePointer(back, back, null, false, pointer.floor(), 0));
+    return back;
   }
 
   private void write(StorePointer next) {

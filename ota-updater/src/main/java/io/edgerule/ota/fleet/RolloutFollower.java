@@ -9,6 +9,7 @@ import io.edgerule.ota.device.MqttLink;
 import io.edgerule.ota.device.UpdateState;
 import io.edgerule.ota.device.UpdateStatus;
 import io.edgerule.ota.image.GatewayVersion;
+import io.edgerule.ota.image.ImageLimits;
 import io.edgerule.ota.trust.TrustException;
 import io.edgerule.ota.trust.TrustRoot;
 import io.edgerule.ota.trust.internal.Doc;
@@ -57,6 +58,12 @@ public final class RolloutFollower implements AutoCloseable {
   @FunctionalInterface
   public interface Revert {
     CompletionStage<UpdateStatus> revert(RollbackSwitch command);
+
+    /**
+     * A switch published on {@code topic} was refused and changes nothing ({@code why}: the reason
+     * and the verifier's message); for the gateway's report. Must not block.
+     */
+    default void refused(String topic, String why) {}
   }
 
   /**
@@ -65,13 +72,31 @@ public final class RolloutFollower implements AutoCloseable {
    * @param downloads where partial downloads are kept (resumable across restarts)
    * @param version this gateway's version, for the image's compatibility check
    * @param downloadTimeout a download not complete after this is given up (REJECTED)
+   * @param maxImageBytes an image the rollout says is larger is REJECTED without downloading it
    */
   public record Settings(
       String gatewayId,
       FleetTopics topics,
       Path downloads,
       GatewayVersion version,
-      Duration downloadTimeout) {
+      Duration downloadTimeout,
+      long maxImageBytes) {
+    /** Settings with the verifier's own cap on the image size. */
+    public Settings(
+        String gatewayId,
+        FleetTopics topics,
+        Path downloads,
+        GatewayVersion version,
+        Duration downloadTimeout) {
+      this(
+          gatewayId,
+          topics,
+          downloads,
+          version,
+          downloadTimeout,
+          ImageLimits.defaults().maxImageBytes());
+    }
+
     public Settings {
       Ids.check("gateway id", gatewayId);
       Objects.requireNonNull(topics, "topics");
@@ -79,6 +104,9 @@ public final class RolloutFollower implements AutoCloseable {
       Objects.requireNonNull(version, "version");
       if (downloadTimeout == null || downloadTimeout.isNegative() || downloadTimeout.isZero()) {
         throw new IllegalArgumentException("download timeout must be > 0");
+      }
+      if (maxImageBytes <= 0) {
+        throw new IllegalArgumentException("max image bytes must be > 0");
       }
     }
   }
@@ -185,10 +213,12 @@ public final class RolloutFollower implements AutoCloseable {
       s = RollbackSwitches.verify(payload, topic, trust.get(), clock.instant());
     } catch (TrustException e) {
       log.warn("rollback switch refused ({}): {}", e.reason(), e.getMessage());
+      revert.refused(topic, e.reason() + ": " + e.getMessage());
       return;
     }
     if (!s.id().equals(id)) {
       log.warn("rollback switch refused: {} carries switch '{}'", topic, s.id());
+      revert.refused(topic, topic + " carries switch '" + s.id() + "'");
       return;
     }
     switches.put(id, s);
@@ -285,6 +315,18 @@ public final class RolloutFollower implements AutoCloseable {
   private void install(Rollout r) {
     installing = true;
     RolloutImage image = r.image();
+    if (image.size() > settings.maxImageBytes()) {
+      updater
+          .reject(
+              image.id(),
+              "the image's "
+                  + image.size()
+                  + " bytes are more than this gateway takes ("
+                  + settings.maxImageBytes()
+                  + "): not downloaded")
+          .whenCompleteAsync((x, y) -> finishInstall(image, x), exec);
+      return;
+    }
     String prefix = settings.topics().prefix();
     updater.downloading(image.id(), "waiting for the index");
     CompletableFuture<ImageDownload> download = new CompletableFuture<>();

@@ -59,7 +59,7 @@ class DeviceUpdaterTest {
     assertEquals(
         List.of("STAGED:slot A", "TRIAL:self-test", "TRIAL:shadow", "TRIAL:live", "COMMITTED:"),
         transitions());
-    assertEquals(new StorePointer(Slot.A, Slot.A, null, 1, 0), store.pointer());
+    assertEquals(new StorePointer(Slot.A, Slot.A, null, true, 1, 0), store.pointer());
     assertEquals(List.of("1"), port.deployed);
     assertEquals("1", done.running().version());
   }
@@ -75,7 +75,7 @@ class DeviceUpdaterTest {
     assertEquals(UpdateState.ROLLED_BACK, done.state());
     assertTrue(done.detail().contains("1 traps"), done.detail());
     assertEquals(List.of("1", "2", "1"), port.deployed, "the committed image deployed again");
-    assertEquals(new StorePointer(Slot.A, Slot.A, null, 1, 0), store.pointer());
+    assertEquals(new StorePointer(Slot.A, Slot.A, null, true, 1, 0), store.pointer());
     assertEquals("1", done.running().version());
   }
 
@@ -135,5 +135,55 @@ class DeviceUpdaterTest {
     assertEquals("3", f.image().version());
     assertEquals("2", f.running().version());
     assertTrue(f.detail().contains("started 4 times"), f.detail());
+  }
+
+  @Test
+  void aSwitchReturnsFromTheCommittedImageToThePreviousOne() throws Exception {
+    ImageStore store = ImageStore.open(tmp);
+    DeviceUpdater u = updater(store);
+    await(u.install(ImageStoreTest.image("1", 1)));
+    await(u.install(ImageStoreTest.image("2", 2)));
+    ImageId two = ImageStoreTest.image("2", 2).id();
+    UpdateStatus nothing = await(u.revert(ImageStoreTest.image("9", 9).id(), "not running it"));
+    assertEquals(UpdateState.COMMITTED, nothing.state(), "an image it does not run: no change");
+    UpdateStatus back = await(u.revert(two, "rollback switch rb-1: pump traps"));
+    assertEquals(UpdateState.ROLLED_BACK, back.state());
+    assertEquals(two, back.image());
+    assertEquals("1", back.running().version());
+    assertEquals("rollback switch rb-1: pump traps", back.detail());
+    assertEquals(List.of("1", "2", "1"), port.deployed);
+    assertEquals(2, store.pointer().floor(), "the floor does not fall");
+    assertEquals(back, published.get(published.size() - 1));
+    // Once back, the same switch changes nothing; there is nothing further to return to.
+    assertEquals(back, await(u.revert(two, "again")));
+    ImageId one = ImageStoreTest.image("1", 1).id();
+    Exception none =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            java.util.concurrent.ExecutionException.class,
+            () -> u.revert(one, "further").toCompletableFuture().get(60, TimeUnit.SECONDS));
+    assertTrue(none.getCause().getMessage().contains("no longer kept"), none.getMessage());
+  }
+
+  @Test
+  void aSwitchEndsALiveTrialOfItsImage() throws Exception {
+    ImageStore store = ImageStore.open(tmp);
+    DeviceUpdater u =
+        new DeviceUpdater(
+            store,
+            port,
+            published::add,
+            new TrialPolicy(Duration.ZERO, Duration.ofHours(1), Duration.ofMillis(10), 3, 0, 0, 1),
+            exec,
+            Clock.systemUTC());
+    var trial = u.install(ImageStoreTest.image("1", 1));
+    ImageId one = ImageStoreTest.image("1", 1).id();
+    io.edgerule.mqtt.testing.Await.until(
+        Duration.ofSeconds(60), () -> port.deployed.contains("1"), () -> "image 1 deployed");
+    UpdateStatus back = await(u.revert(one, "rollback switch rb-2"));
+    assertEquals(UpdateState.ROLLED_BACK, back.state());
+    assertEquals(back, await(trial), "the trial ended with the switch");
+    assertEquals(null, back.running(), "the config's rules");
+    assertEquals(List.of("1", "config"), port.deployed);
+    assertEquals(StorePointer.EMPTY, store.pointer());
   }
 }

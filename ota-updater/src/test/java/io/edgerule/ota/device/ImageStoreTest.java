@@ -39,7 +39,7 @@ class ImageStoreTest {
     assertTrue(store.pointer().onTrial());
     assertThrows(ImageStoreException.class, () -> store.stage(image("2", 2)), "both slots in use");
     store.commit();
-    assertEquals(new StorePointer(Slot.A, Slot.A, null, 1, 0), store.pointer());
+    assertEquals(new StorePointer(Slot.A, Slot.A, null, true, 1, 0), store.pointer());
 
     Slot b = store.stage(image("2", 2));
     assertEquals(Slot.B, b);
@@ -70,7 +70,7 @@ class ImageStoreTest {
     store.beginTrial(b);
     assertEquals(5, store.pointer().floor(), "not raised by a trial");
     store.rollBack();
-    assertEquals(new StorePointer(Slot.A, Slot.A, null, 5, 0), store.pointer());
+    assertEquals(new StorePointer(Slot.A, Slot.A, null, true, 5, 0), store.pointer());
     ImageStoreException low =
         assertThrows(ImageStoreException.class, () -> store.stage(image("0", 4)));
     assertTrue(low.getMessage().contains("anti-rollback floor"), low.getMessage());
@@ -118,7 +118,8 @@ class ImageStoreTest {
     assertEquals("1", fourth.image().orElseThrow().id().version());
     assertTrue(fourth.fallback().orElseThrow().contains("4 times"), fourth.fallback().get());
     assertEquals("2", fourth.fellBackFrom().orElseThrow().version());
-    assertEquals(new StorePointer(Slot.A, Slot.A, null, 1, 0), ImageStore.open(tmp).pointer());
+    assertEquals(
+        new StorePointer(Slot.A, Slot.A, null, true, 1, 0), ImageStore.open(tmp).pointer());
     BootChoice fifth = BootChoice.decide(ImageStore.open(tmp), 3);
     assertTrue(fifth.fallback().isEmpty(), "the fallback is reported once");
   }
@@ -143,5 +144,43 @@ class ImageStoreTest {
     store.beginTrial(store.stage(image("1", 1)));
     store.rollBack();
     assertTrue(BootChoice.decide(ImageStore.open(tmp), 3).image().isEmpty());
+  }
+
+  @Test
+  void aSwitchReturnsToThePreviousImageOrToTheConfigAndNeverLowersTheFloor() throws Exception {
+    ImageStore store = ImageStore.open(tmp);
+    assertThrows(ImageStoreException.class, store::revertToPrevious, "nothing committed");
+    store.beginTrial(store.stage(image("1", 1)));
+    store.commit();
+    store.beginTrial(store.stage(image("2", 2)));
+    assertThrows(ImageStoreException.class, store::revertToPrevious, "on trial: roll back");
+    store.commit();
+    assertEquals(Slot.A, store.revertToPrevious());
+    assertEquals(new StorePointer(Slot.A, Slot.A, null, false, 2, 0), store.pointer());
+    assertEquals("1", store.idOf(store.pointer().active()).orElseThrow().version());
+    ImageStoreException gone = assertThrows(ImageStoreException.class, store::revertToPrevious);
+    assertTrue(gone.getMessage().contains("no longer kept"), gone.getMessage());
+    assertEquals(Slot.B, store.stagingSlot(), "the image returned from is staged over next");
+    assertEquals(store.pointer(), ImageStore.open(tmp).pointer(), "durable");
+
+    ImageStore fresh = ImageStore.open(tmp.resolve("fresh"));
+    fresh.beginTrial(fresh.stage(image("1", 3)));
+    fresh.commit();
+    assertNull(fresh.revertToPrevious(), "the config's rules ran before the first image");
+    assertEquals(new StorePointer(null, null, null, false, 3, 0), fresh.pointer());
+  }
+
+  @Test
+  void thePreviousImageStagedOverCannotBeReturnedTo() throws Exception {
+    ImageStore store = ImageStore.open(tmp);
+    store.beginTrial(store.stage(image("1", 1)));
+    store.commit();
+    store.beginTrial(store.stage(image("2", 2)));
+    store.commit(); // B committed, A previous
+    store.beginTrial(store.stage(image("3", 3))); // into A: the previous image is gone
+    store.rollBack();
+    ImageStoreException e = assertThrows(ImageStoreException.class, store::revertToPrevious);
+    assertTrue(e.getMessage().contains("no longer kept"), e.getMessage());
+    assertEquals(Slot.B, store.pointer().active(), "nothing changed");
   }
 }

@@ -27,6 +27,7 @@ public final class PointerFile {
           slot(n, "active", where),
           slot(n, "committed", where),
           slot(n, "previous", where),
+          n.path("config_before").asBoolean(false),
           n.path("floor").asLong(0),
           n.path("boots").asInt(0));
     } catch (IOException | RuntimeException e) {
@@ -45,6 +46,7 @@ public final class PointerFile {
     n.put("active", p.active() == null ? null : p.active().name());
     n.put("committed", p.committed() == null ? null : p.committed().name());
     n.put("previous", p.previous() == null ? null : p.previous().name());
+    n.put("config_before", p.configBefore());
     n.put("floor", p.floor());
     n.put("boots", p.boots());
     try {
