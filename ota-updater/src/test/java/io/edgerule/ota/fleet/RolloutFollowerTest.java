@@ -65,6 +65,10 @@ class RolloutFollowerTest {
   }
 
   DeviceUpdater gateway(String id, SimPort port) throws Exception {
+    return gateway(id, port, 32L << 20);
+  }
+
+  DeviceUpdater gateway(String id, SimPort port, long maxImageBytes) throws Exception {
     ImageStore store = ImageStore.open(tmp.resolve(id));
     MqttLink link = broker.link();
     DeviceUpdater u =
@@ -83,7 +87,12 @@ class RolloutFollowerTest {
     RolloutFollower f =
         new RolloutFollower(
             new RolloutFollower.Settings(
-                id, TOPICS, tmp.resolve(id + "-dl"), TestImages.GATEWAY, Duration.ofMinutes(5)),
+                id,
+                TOPICS,
+                tmp.resolve(id + "-dl"),
+                TestImages.GATEWAY,
+                Duration.ofMinutes(5),
+                maxImageBytes),
             link,
             u,
             trust,
@@ -144,6 +153,22 @@ class RolloutFollowerTest {
     putRollout(rollout(img, 6, RolloutState.DONE, Rollouts.canary("gw-1")));
     assertEquals("running it", settledReport("gw-1", 6).detail());
     assertEquals(1, installs(img.id().version()));
+  }
+
+  @Test
+  void anImageLargerThanTheGatewayTakesIsRejectedWithoutADownload() throws Exception {
+    byte[] file = image(3);
+    RolloutImage img = publish(file);
+    DeviceUpdater u = gateway("gw-small", new SimPort("none"), file.length - 1);
+    putRollout(rollout(img, 1, RolloutState.RUNNING, Rollouts.canary("gw-small")));
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> u.status() != null && u.status().state() == UpdateState.REJECTED,
+        () -> "rejected; statuses " + statuses);
+    assertTrue(u.status().detail().contains("more than this gateway takes"), u.status().detail());
+    assertTrue(
+        statuses.stream().noneMatch(s -> s.state() == UpdateState.DOWNLOADING), "not downloaded");
+    assertEquals(UpdateState.REJECTED, settledReport("gw-small", 1).result());
   }
 
   @Test
