@@ -1,17 +1,16 @@
 package io.edgerule.mqtt.outbox;
 
+import io.edgerule.mqtt.outbox.internal.AppendBuffer;
 import io.edgerule.mqtt.outbox.internal.AppendSignal;
 import io.edgerule.mqtt.outbox.internal.ClassTotals;
+import io.edgerule.mqtt.outbox.internal.Committer;
 import io.edgerule.mqtt.outbox.internal.DropLedger;
-import io.edgerule.mqtt.outbox.internal.Pages;
 import io.edgerule.mqtt.outbox.internal.SqliteStore;
 import io.edgerule.mqtt.outbox.internal.StoredMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,30 +34,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Outbox implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Outbox.class);
-  private static final long EXPIRY_PERIOD_MS = 1000;
 
   private final OutboxConfig config;
   private final SqliteStore store; // guarded by itself for writes, by readLock for reads
   private final Object readLock = new Object();
-  private final ScheduledExecutorService flusher;
-
-  private final Object buffer = new Object();
-  private List<StoredMessage> pending = new ArrayList<>(); // guarded by buffer
-  private List<StoredMessage> acks = new ArrayList<>(); // guarded by buffer
-  // The appends the flush under way is committing, readable by the forwarder until the commit.
-  private List<StoredMessage> flushing = List.of(); // guarded by buffer
-  // Of those, the ones the flush's budget removed: no longer to be sent (they may count as
-  // dropped).
-  private final Set<Long> removedInFlush = new HashSet<>(); // guarded by buffer
   private final AppendSignal appended = new AppendSignal();
-  private final Set<Long> ackedIds = new HashSet<>(); // guarded by buffer
-  private final DropLedger ledger = new DropLedger(); // guarded by buffer
-  private long pendingBytes; // guarded by buffer
-  private long nextId; // guarded by buffer
-
-  private final ClassTotals totals; // guarded by store
-  private long lastExpiry; // guarded by store
-  private volatile long durableThrough;
+  private final AppendBuffer buffer;
+  private final Committer committer;
+  private final ScheduledExecutorService flusher;
   private final long recovered;
   private volatile boolean closed;
   private volatile Throwable failure;
@@ -67,13 +50,12 @@ public final class Outbox implements AutoCloseable {
     this.config = config;
     this.store = new SqliteStore(config.file());
     try {
-      totals = new ClassTotals(store);
+      ClassTotals totals = new ClassTotals(store);
       recovered = totals.messages();
       Map<String, Long> counters = store.counters();
       long last = Math.max(store.maxId(), counters.getOrDefault("last_id", 0L));
-      nextId = last + 1;
-      durableThrough = last;
-      appended.set(last);
+      buffer = new AppendBuffer(config.flush(), config.clock(), appended, last);
+      committer = new Committer(config, store, readLock, buffer, totals);
     } catch (SQLException e) {
       closeQuietly();
       throw new IOException("outbox " + config.file() + ": " + e.getMessage(), e);
@@ -110,30 +92,12 @@ public final class Outbox implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("outbox " + config.file() + " is closed");
     }
-    long id;
-    boolean flushNow;
-    synchronized (buffer) {
-      id = nextId++;
-      StoredMessage s =
-          new StoredMessage(
-              id,
-              m.topic(),
-              m.payload(),
-              m.qos(),
-              m.retain(),
-              m.messageClass(),
-              m.size(),
-              config.clock().millis());
-      pending.add(s);
-      pendingBytes += s.size();
-      appended.set(id);
-      flushNow = config.flush().eachMessage() || pendingBytes >= config.flush().maxBufferedBytes();
-    }
+    AppendBuffer.Appended a = buffer.add(m);
     appended.wake();
-    if (flushNow) {
+    if (a.flushNow()) {
       flush();
     }
-    return id;
+    return a.id();
   }
 
   /** The id of the last message appended (committed or not). */
@@ -143,7 +107,7 @@ public final class Outbox implements AutoCloseable {
 
   /** Every message with an id up to this is committed to disk. */
   public long durableThrough() {
-    return durableThrough;
+    return buffer.durableThrough();
   }
 
   /** Messages found on disk when the outbox was opened (sent before a crash, perhaps). */
@@ -173,11 +137,7 @@ public final class Outbox implements AutoCloseable {
    * acknowledged before its commit is never written).
    */
   void ack(StoredMessage m) {
-    synchronized (buffer) {
-      acks.add(m);
-      ackedIds.add(m.id());
-      ledger.acknowledged(m.id());
-    }
+    buffer.ack(m);
   }
 
   /**
@@ -186,9 +146,7 @@ public final class Outbox implements AutoCloseable {
    * counts as dropped ({@link DropLedger}).
    */
   void roundStarted() {
-    synchronized (buffer) {
-      ledger.roundEnded();
-    }
+    buffer.roundEnded();
   }
 
   /**
@@ -198,150 +156,7 @@ public final class Outbox implements AutoCloseable {
    * @throws UncheckedIOException when the disk write failed
    */
   public void flush() {
-    synchronized (store) {
-      List<StoredMessage> toWrite;
-      List<StoredMessage> toAck;
-      List<StoredMessage> toInsert;
-      List<StoredMessage> toDelete;
-      long writtenThrough;
-      synchronized (buffer) {
-        toWrite = pending;
-        toAck = acks;
-        pending = new ArrayList<>();
-        acks = new ArrayList<>();
-        pendingBytes = 0;
-        writtenThrough = nextId - 1;
-        flushing = toWrite;
-        // An acknowledged message is either committed (id <= durableThrough: delete it) or among
-        // the appends this flush commits (do not write it).
-        toInsert = toWrite;
-        toDelete = toAck;
-        if (!toAck.isEmpty() && !toWrite.isEmpty()) {
-          toDelete = new ArrayList<>(toAck.size());
-          for (StoredMessage m : toAck) {
-            if (m.id() <= durableThrough) {
-              toDelete.add(m);
-            }
-          }
-          toInsert = new ArrayList<>(toWrite.size());
-          for (StoredMessage m : toWrite) {
-            if (!ackedIds.contains(m.id())) {
-              toInsert.add(m);
-            }
-          }
-        }
-      }
-      long now = config.clock().millis();
-      boolean expire = now - lastExpiry >= EXPIRY_PERIOD_MS;
-      Map<MessageClass, long[]> settled;
-      synchronized (buffer) {
-        settled = ledger.takeSettled();
-      }
-      if (toWrite.isEmpty() && toAck.isEmpty() && !expire && settled.isEmpty()) {
-        return;
-      }
-      // Under readLock as well: a read of the store and the marking of what it read as handed out
-      // (DropLedger) happen either before this transaction's budget removals or after its commit.
-      // Otherwise a read from the last commit could hand out a message this flush has just removed
-      // and counted as dropped, and it would arrive all the same. The forwarder reads the file only
-      // for a backlog: live messages come from memory (readToSend), so it rarely waits here.
-      synchronized (readLock) {
-        transact(toWrite, toAck, toInsert, toDelete, writtenThrough, now, expire, settled);
-      }
-    }
-  }
-
-  private void transact(
-      List<StoredMessage> toWrite,
-      List<StoredMessage> toAck,
-      List<StoredMessage> toInsert,
-      List<StoredMessage> toDelete,
-      long writtenThrough,
-      long now,
-      boolean expire,
-      Map<MessageClass, long[]> settled) {
-    ClassTotals.Mark before = totals.mark();
-    List<long[]> removed = new ArrayList<>();
-    try {
-      for (StoredMessage m : store.deleteAcked(toDelete)) {
-        totals.removed(m.messageClass(), 1, m.size());
-      }
-      for (StoredMessage m : toInsert) {
-        store.insert(m);
-        MessageClass c = m.messageClass();
-        long over = totals.added(c, m.size(), config.budget(c).maxBytes());
-        if (over > 0) {
-          removed.add(drop(store.dropOldest(c, over), c, DropLedger.Reason.SPACE));
-        }
-      }
-      if (expire) {
-        lastExpiry = now;
-        for (MessageClass c : MessageClass.values()) {
-          long cutoff = now - config.budget(c).maxAge().toMillis();
-          removed.add(drop(store.dropOlderThan(c, cutoff), c, DropLedger.Reason.AGE));
-        }
-      }
-      settled.forEach(
-          (c, n) -> {
-            totals.dropped(c, false, n[0]);
-            totals.dropped(c, true, n[1]);
-          });
-      totals.persist(store);
-      if (!toWrite.isEmpty()) {
-        store.setCounter("last_id", writtenThrough);
-      }
-      store.commit();
-    } catch (SQLException e) {
-      store.rollback();
-      totals.reset(before);
-      synchronized (buffer) { // keep them for the next attempt, in order
-        for (long[] ids : removed) {
-          for (long id : ids) {
-            ledger.removalUndone(id);
-          }
-        }
-        ledger.restoreSettled(settled);
-        toWrite.addAll(pending);
-        pending = toWrite;
-        toAck.addAll(acks);
-        acks = toAck;
-        flushing = List.of();
-        removedInFlush.clear();
-      }
-      throw new UncheckedIOException(
-          new IOException("outbox " + config.file() + ": " + e.getMessage(), e));
-    }
-    synchronized (buffer) {
-      for (StoredMessage m : toAck) {
-        ackedIds.remove(m.id());
-      }
-      flushing = List.of();
-      removedInFlush.clear();
-      if (!toWrite.isEmpty()) {
-        durableThrough = writtenThrough; // with flushing cleared: readToSend sees one or the other
-      }
-    }
-  }
-
-  /**
-   * Books messages a budget removed: they leave the class's totals, and those that count as dropped
-   * now ({@link DropLedger}) are counted. Returns their ids.
-   */
-  private long[] drop(SqliteStore.Removal d, MessageClass c, DropLedger.Reason reason) {
-    totals.removed(c, d.count(), d.bytes());
-    long n = 0;
-    synchronized (buffer) {
-      for (long id : d.ids()) {
-        if (ledger.removed(id, c, reason, ackedIds.contains(id))) {
-          n++;
-        }
-        if (id > durableThrough) { // still readable in flushing until the commit
-          removedInFlush.add(id);
-        }
-      }
-    }
-    totals.dropped(c, reason == DropLedger.Reason.AGE, n);
-    return d.ids();
+    committer.flush();
   }
 
   private void flushQuietly() {
@@ -371,26 +186,17 @@ public final class Outbox implements AutoCloseable {
    */
   List<StoredMessage> readToSend(long after, long upTo, int limit) {
     while (true) {
-      long durable = durableThrough;
+      long durable = buffer.durableThrough();
       if (after < durable) {
         List<StoredMessage> committedPage = read(after, Math.min(upTo, durable), limit);
         if (!committedPage.isEmpty() || upTo <= durable) {
           return committedPage;
         }
       }
-      synchronized (buffer) {
-        if (durableThrough != durable) {
-          continue; // a commit moved messages from memory to the file: read the file again
-        }
-        long from = Math.max(after, durable);
-        List<StoredMessage> out = new ArrayList<>();
-        Pages.collect(flushing, from, upTo, limit, ackedIds, removedInFlush, out);
-        Pages.collect(pending, from, upTo, limit, ackedIds, Set.of(), out);
-        for (StoredMessage m : out) {
-          ledger.handedOut(m.id()); // as read() does: a budget may remove it once committed
-        }
-        return out;
-      }
+      List<StoredMessage> uncommitted = buffer.readUncommitted(after, upTo, limit, durable);
+      if (uncommitted != null) {
+        return uncommitted;
+      } // else a commit moved messages from memory to the file: read the file again
     }
   }
 
@@ -400,28 +206,19 @@ public final class Outbox implements AutoCloseable {
    * a drop).
    */
   List<StoredMessage> read(long after, long upTo, int limit) {
-    synchronized (readLock) { // read and marked in one go: see flush()
+    synchronized (readLock) { // read and marked in one go: see Committer.flush()
       List<StoredMessage> page = peek(after, upTo, limit);
-      synchronized (buffer) {
-        for (StoredMessage m : page) {
-          if (!ackedIds.contains(m.id())) {
-            ledger.handedOut(m.id());
-          }
-        }
-      }
+      buffer.handedOut(page);
       return page;
     }
   }
 
   /** {@link #read} for looking only (nothing of it will be sent). */
   private List<StoredMessage> peek(long after, long upTo, int limit) {
-    Set<Long> skip;
-    synchronized (buffer) {
-      skip = ackedIds.isEmpty() ? Set.of() : new HashSet<>(ackedIds);
-    }
+    Set<Long> skip = buffer.acknowledgedUncommitted();
     synchronized (readLock) {
       try {
-        return store.read(after, Math.min(upTo, durableThrough), limit, skip);
+        return store.read(after, Math.min(upTo, buffer.durableThrough()), limit, skip);
       } catch (SQLException e) {
         throw new UncheckedIOException(new IOException("outbox read: " + e.getMessage(), e));
       }
@@ -474,13 +271,7 @@ public final class Outbox implements AutoCloseable {
   }
 
   public OutboxStats stats() {
-    Map<MessageClass, OutboxStats.ClassStats> m = new EnumMap<>(MessageClass.class);
-    synchronized (store) {
-      for (MessageClass c : MessageClass.values()) {
-        m.put(c, totals.stats(c));
-      }
-    }
-    return new OutboxStats(Map.copyOf(m), durableThrough);
+    return new OutboxStats(Map.copyOf(committer.stats()), buffer.durableThrough());
   }
 
   /** Flushes what is buffered and closes the file. */
@@ -506,7 +297,7 @@ public final class Outbox implements AutoCloseable {
   }
 
   private void closeQuietly() {
-    synchronized (store) { // the order of flush(): store, then readLock
+    synchronized (store) { // the order of a flush: store, then readLock
       synchronized (readLock) {
         try {
           store.close();
