@@ -14,22 +14,36 @@ final class Topics {
     check(what, filter, true);
   }
 
-  private static void check(String what, String topic, boolean wildcards) {
+  static void requireNonEmpty(String what, String topic) {
     if (topic == null || topic.isEmpty()) {
       throw new IllegalArgumentException(what + " must not be empty");
     }
+  }
+
+  /** The complaint about a topic name Paho's own check refused ({@code cause}). */
+  static IllegalArgumentException invalidName(String what, String topic, Exception cause) {
+    return invalid(what, topic, false, cause);
+  }
+
+  private static void check(String what, String topic, boolean wildcards) {
+    requireNonEmpty(what, topic);
     try {
       MqttTopic.validate(topic, wildcards);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          what
-              + " '"
-              + topic
-              + "' is not a valid MQTT topic "
-              + (wildcards ? "filter" : "name (no + or # allowed)")
-              + ": "
-              + e.getMessage(),
-          e);
+      throw invalid(what, topic, wildcards, e);
     }
+  }
+
+  private static IllegalArgumentException invalid(
+      String what, String topic, boolean wildcards, Exception cause) {
+    return new IllegalArgumentException(
+        what
+            + " '"
+            + topic
+            + "' is not a valid MQTT topic "
+            + (wildcards ? "filter" : "name (no + or # allowed)")
+            + ": "
+            + cause.getMessage(),
+        cause);
   }
 }

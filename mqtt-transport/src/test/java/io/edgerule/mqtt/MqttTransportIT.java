@@ -118,6 +118,36 @@ class MqttTransportIT {
     }
   }
 
+  /**
+   * Paho checks the topic (we no longer do it twice): the complaint is still ours, with no slot
+   * lost.
+   */
+  @Test
+  void anInvalidTopicNameIsRefusedWithItsReasonAndKeepsNoSlot() throws Exception {
+    try (Mosquitto broker = Mosquitto.start(dir);
+        MqttTransport t = new MqttTransport(config(broker.uri()).maxInFlight(1).build())) {
+      Events events = new Events();
+      t.addListener(events);
+      t.start();
+      events.awaitUps(1);
+
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> t.publish("a/+/b", new byte[] {1}, 0, false));
+      assertTrue(
+          e.getMessage().startsWith("topic 'a/+/b' is not a valid MQTT topic name (no + or #"),
+          e.getMessage());
+      assertEquals(
+          "topic must not be empty",
+          assertThrows(IllegalArgumentException.class, () -> t.publish("", new byte[0], 0, false))
+              .getMessage());
+      assertEquals(0, t.inFlight());
+      t.publish("a/b", new byte[] {2}, 1, false) // the window of one is free
+          .toCompletableFuture()
+          .get(LONG.toSeconds(), TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void aFullWindowFailsAtOnceAndCapacityTellsWhenItReopens() throws Exception {
     try (Mosquitto broker = Mosquitto.start(dir);

@@ -13,10 +13,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,7 +215,7 @@ public final class Outbox implements AutoCloseable {
 
   /** {@link #read} for looking only (nothing of it will be sent). */
   private List<StoredMessage> peek(long after, long upTo, int limit) {
-    Set<Long> skip = buffer.acknowledgedUncommitted();
+    LongPredicate skip = buffer::acknowledgedUncommitted;
     synchronized (readLock) {
       try {
         return store.read(after, Math.min(upTo, buffer.durableThrough()), limit, skip);

@@ -226,8 +226,13 @@ public final class AppendBuffer {
     }
   }
 
-  /** The ids acknowledged and not committed yet (a copy), which a read of the file skips. */
-  public synchronized Set<Long> acknowledgedUncommitted() {
-    return ackedIds.isEmpty() ? Set.of() : new HashSet<>(ackedIds);
+  /**
+   * Whether {@code id} was acknowledged and is not committed yet (a read of the file skips it).
+   * Asked per row, the lock for a moment each, instead of copying the ids for every page: with a
+   * backlog the copy of thousands of ids per page of 256 was a quarter of the forwarder's samples
+   * (JFR, 10,000 messages/s). An id acknowledged during a read is skipped too; it needs no sending.
+   */
+  public synchronized boolean acknowledgedUncommitted(long id) {
+    return ackedIds.contains(id);
   }
 }

@@ -16,7 +16,8 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Properties;
+import java.util.function.LongPredicate;
 
 /**
  * The outbox's table in one SQLite file: WAL journal with synchronous=FULL, so each commit fsyncs
@@ -37,13 +38,26 @@ public final class SqliteStore implements AutoCloseable {
   private final PreparedStatement read;
   private final PreparedStatement setCounter;
 
+  /**
+   * sqlite-jdbc's connection options. Generated keys off: ids are ours, and with them on the driver
+   * follows every INSERT with a regular-expression match of its SQL and a new statement running
+   * {@code SELECT last_insert_rowid()}, which was most of the flush's CPU when messages were
+   * committed before their acknowledgement (JFR at 10,000 messages/s: 64 % of the flush thread's
+   * samples).
+   */
+  private static Properties options() {
+    Properties p = new Properties();
+    p.setProperty("jdbc.get_generated_keys", "false");
+    return p;
+  }
+
   public SqliteStore(Path file) throws IOException {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), options());
       try (Statement s = db.createStatement()) {
         s.execute("PRAGMA journal_mode=WAL");
         s.execute("PRAGMA synchronous=FULL");
@@ -56,7 +70,7 @@ public final class SqliteStore implements AutoCloseable {
             "CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
       }
       db.setAutoCommit(false);
-      reader = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      reader = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), options());
       reader.setAutoCommit(false);
       insert =
           db.prepareStatement(
@@ -251,7 +265,7 @@ public final class SqliteStore implements AutoCloseable {
    * Messages with {@code after < id <= upTo}, in id order, skipping {@code skip}; empty only when
    * no other message is in the range (a page of skipped ones does not end the range).
    */
-  public List<StoredMessage> read(long after, long upTo, int limit, Set<Long> skip)
+  public List<StoredMessage> read(long after, long upTo, int limit, LongPredicate skip)
       throws SQLException {
     List<StoredMessage> out = new ArrayList<>();
     long from = after;
@@ -265,7 +279,7 @@ public final class SqliteStore implements AutoCloseable {
           rows++;
           long id = r.getLong(1);
           from = id;
-          if (skip.contains(id)) {
+          if (skip.test(id)) {
             continue;
           }
           out.add(
