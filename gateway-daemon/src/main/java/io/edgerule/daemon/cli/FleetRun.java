@@ -23,6 +23,7 @@ final class FleetRun {
   private FleetRun() {}
 
   static int run(CommandSpec spec, Body body) {
+    quietLogs();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String name = spec.qualifiedName(" ");
@@ -48,6 +49,18 @@ final class FleetRun {
     } finally {
       out.flush();
       err.flush();
+    }
+  }
+
+  /**
+   * A fleet command prints what it did; the library's INFO lines (connected, revision published)
+   * would only repeat it. Warnings stay. EDGERULE_LOG_LEVEL, when set, decides as for the daemon.
+   */
+  private static void quietLogs() {
+    if (System.getenv("EDGERULE_LOG_LEVEL") == null
+        && org.slf4j.LoggerFactory.getLogger("io.edgerule")
+            instanceof ch.qos.logback.classic.Logger l) {
+      l.setLevel(ch.qos.logback.classic.Level.WARN);
     }
   }
 
