@@ -10,6 +10,7 @@ import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.daemon.config.GatewaySection;
 import io.edgerule.daemon.config.PipelineConfig;
 import io.edgerule.daemon.config.RuleConfig;
+import io.edgerule.daemon.rules.SwapTiming;
 import io.edgerule.daemon.testing.Poll;
 import io.edgerule.daemon.testing.PushAdapter;
 import io.edgerule.daemon.testing.Wat;
@@ -154,7 +155,7 @@ class RuleLifecycleIT {
               },
               "producer");
       producer.start();
-      List<Gateway.SwapTiming> timings = new ArrayList<>();
+      List<SwapTiming> timings = new ArrayList<>();
       Poll.until(() -> recorder.written.size() > 1000, WAIT, "the first events echoed");
       for (int swap = 1; swap <= 6; swap++) {
         byte[] next = modules[swap % 3];
@@ -179,7 +180,7 @@ class RuleLifecycleIT {
       assertEquals(
           recorder.events, recorder.written, "each sequence number exactly once, in order");
       for (int i = 0; i < timings.size(); i++) {
-        Gateway.SwapTiming t = timings.get(i);
+        SwapTiming t = timings.get(i);
         System.out.printf(
             "swap %d: prepare %.2f ms%s, switch %.2f ms, total %.2f ms%n",
             i + 1,

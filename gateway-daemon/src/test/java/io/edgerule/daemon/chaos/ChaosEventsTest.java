@@ -3,9 +3,9 @@ package io.edgerule.daemon.chaos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.edgerule.adapter.EventSink;
 import io.edgerule.adapter.PointId;
+import io.edgerule.daemon.namespace.GatewayState;
 import io.edgerule.daemon.testing.ChaosAdapter;
 import io.edgerule.daemon.testing.ChaosRig;
 import java.nio.file.Path;
@@ -143,8 +143,8 @@ class ChaosEventsTest {
       while (pushed < 200) {
         if (sent.get() >= pushed * 2_000) {
           rig.tank.push("level", pushed++);
-          JsonNode pipeline = rig.gw.state("online").get("pipeline");
-          if (pipeline.get("queue_depth").asInt() > capacity) {
+          GatewayState.Pipeline pipeline = rig.gw.snapshot("online").pipeline();
+          if (pipeline.queueDepth() > capacity) {
             bounded.set(false);
           }
         } else {
@@ -153,13 +153,13 @@ class ChaosEventsTest {
       }
       joinAll(flood);
       rig.awaitTankWrites(200);
-      JsonNode pipeline = rig.gw.state("online").get("pipeline");
-      long dropped = pipeline.get("dropped").asLong();
+      GatewayState.Pipeline pipeline = rig.gw.snapshot("online").pipeline();
+      long dropped = pipeline.dropped();
       rig.closeGateway();
 
       assertEquals(List.of(), List.copyOf(thrown));
       assertTrue(bounded.get(), "the queue never held more than its capacity");
-      assertEquals(2L * perThread + 200, pipeline.get("accepted").asLong());
+      assertEquals(2L * perThread + 200, pipeline.accepted());
       assertTrue(dropped > 0, "the flood overflowed the queue: " + pipeline);
       assertEquals(dropped, rig.chaosCounter("events_dropped"), "all drops were the flooder's");
       assertEquals(2L * perThread + 200 - dropped, rig.events.get(), "dropped or delivered, once");

@@ -3,11 +3,11 @@ package io.edgerule.daemon.chaos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.edgerule.adapter.AdapterHealth;
 import io.edgerule.daemon.testing.ChaosRig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,13 +27,13 @@ class ChaosHealthAndCloseTest {
   }
 
   private static void healthIsDownWith(ChaosRig rig, String why) {
-    JsonNode adapters = rig.gw.state("online").get("adapters");
+    List<AdapterHealth> adapters = rig.gw.snapshot("online").adapters();
     assertEquals(2, adapters.size(), adapters.toString());
-    JsonNode chaos = adapters.get(0);
-    assertEquals("chaos:pump", chaos.get("name").asText());
-    assertEquals("DOWN", chaos.get("state").asText(), chaos.toString());
+    AdapterHealth chaos = adapters.get(0);
+    assertEquals("chaos:pump", chaos.adapter());
+    assertEquals(AdapterHealth.State.DOWN, chaos.state(), chaos.toString());
     assertTrue(chaos.toString().contains(why), chaos.toString());
-    assertEquals("UP", adapters.get(1).get("state").asText(), adapters.toString());
+    assertEquals(AdapterHealth.State.UP, adapters.get(1).state(), adapters.toString());
   }
 
   @Test

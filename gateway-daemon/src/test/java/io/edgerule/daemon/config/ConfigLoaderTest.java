@@ -43,8 +43,8 @@ class ConfigLoaderTest {
     }
 
     @Override
-    public List<ProtocolAdapter> create(List<TestDevice> devices, AdapterContext context) {
-      return List.of();
+    public ProtocolAdapter createAdapter(List<TestDevice> unit, AdapterContext context) {
+      throw new UnsupportedOperationException("config tests create no adapters");
     }
   }
 

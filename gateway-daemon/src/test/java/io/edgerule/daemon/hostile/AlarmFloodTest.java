@@ -9,11 +9,13 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgerule.daemon.config.PipelineConfig;
+import io.edgerule.daemon.namespace.GatewayState;
 import io.edgerule.daemon.pipeline.ActionDispatcher;
 import io.edgerule.daemon.pipeline.RuleAccount;
 import io.edgerule.daemon.testing.FairnessRig;
 import io.edgerule.daemon.testing.Poll;
 import io.edgerule.daemon.testing.RecordingUplink;
+import io.edgerule.daemon.testing.Snapshots;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,20 +123,14 @@ class AlarmFloodTest {
           up.messages.stream().filter(m -> m.topic().startsWith(floodPrefix)).count();
       assertEquals(CAP, floodAlarmMessages, "only alarms that were kept reach the broker");
 
-      JsonNode state = rig.gw.state("x");
-      int inState = 0;
-      for (var it = state.get("alarms").fieldNames(); it.hasNext(); ) {
-        inState += it.next().startsWith("flood/") ? 1 : 0;
-      }
+      GatewayState state = rig.gw.snapshot("x");
+      long inState = state.alarms().keySet().stream().filter(k -> k.startsWith("flood/")).count();
       assertEquals(CAP, inState, "the state message holds at most alarms_per_rule of the rule");
-      JsonNode floodEntry = null;
-      for (JsonNode r : state.get("rules")) {
-        if (r.get("name").asText().equals("flood")) {
-          floodEntry = r;
-        }
-      }
+      GatewayState.RuleState floodEntry = Snapshots.rule(state, "flood");
       assertEquals(
-          raises - CAP, floodEntry.get("counters").get("alarms_refused").asLong(), "in the state");
+          raises - CAP,
+          floodEntry.counters().getOrDefault("alarms_refused", 0L).longValue(),
+          "in the state");
 
       // Log lines: each attempt either became a line or was counted as suppressed; the lines that
       // got through stay within the rate.

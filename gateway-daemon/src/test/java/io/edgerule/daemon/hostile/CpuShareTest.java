@@ -3,9 +3,9 @@ package io.edgerule.daemon.hostile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgerule.daemon.config.PipelineConfig;
+import io.edgerule.daemon.namespace.GatewayState;
 import io.edgerule.daemon.testing.FairnessRig;
 import io.edgerule.daemon.testing.Poll;
 import io.edgerule.daemon.testing.Wat;
@@ -87,16 +87,14 @@ class CpuShareTest {
       // a shared fixed pool the echo rule waited for a spinner's batch on nearly every event.
       assertTrue(p90 < spinMillis / 4, summary);
 
-      JsonNode state = rig.gw.state("x");
-      for (JsonNode r : state.get("rules")) {
-        long throttled = r.get("throttled").asLong();
-        if (r.get("name").asText().startsWith("spin")) {
+      for (GatewayState.RuleState r : rig.gw.snapshot("x").rules()) {
+        long throttled = r.throttled();
+        if (r.name().startsWith("spin")) {
           assertTrue(throttled >= 1, "a spinner over its CPU share waits: " + r);
-          assertTrue(
-              r.get("dropped").asLong() >= 1, "its inbox stays bounded, oldest dropped: " + r);
+          assertTrue(r.dropped() >= 1, "its inbox stays bounded, oldest dropped: " + r);
         } else {
           assertEquals(0, throttled, "the echo rule stays within its share: " + r);
-          assertEquals(0, r.get("dropped").asLong(), "the echo rule loses nothing: " + r);
+          assertEquals(0, r.dropped(), "the echo rule loses nothing: " + r);
         }
       }
       assertTrue(rig.deadThreads.isEmpty(), rig.deadThreads::toString);

@@ -3,12 +3,13 @@ package io.edgerule.daemon.hostile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgerule.daemon.mqtt.Uplink;
+import io.edgerule.daemon.namespace.GatewayState;
 import io.edgerule.daemon.testing.FairnessRig;
 import io.edgerule.daemon.testing.Poll;
 import io.edgerule.daemon.testing.SlowDevice;
+import io.edgerule.daemon.testing.Snapshots;
 import io.edgerule.daemon.testing.Wat;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -289,12 +290,8 @@ class HostileNeighbourTest {
       for (Thread t : gatewayThreads) {
         assertTrue(t.isAlive(), t.getName() + " died");
       }
-      JsonNode state = rig.gw.state("x");
-      for (JsonNode r : state.get("rules")) {
-        if (r.get("name").asText().equals("echo")) {
-          assertEquals("ACTIVE", r.get("status").asText(), r.toString());
-        }
-      }
+      GatewayState.RuleState echo = Snapshots.rule(rig.gw.snapshot("x"), "echo");
+      assertEquals("ACTIVE", echo.status(), echo.toString());
     }
   }
 

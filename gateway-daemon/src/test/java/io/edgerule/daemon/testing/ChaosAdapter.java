@@ -46,8 +46,8 @@ public final class ChaosAdapter implements ProtocolAdapter {
     }
 
     @Override
-    public List<ProtocolAdapter> create(List<Device> devices, AdapterContext context) {
-      return List.of(ChaosAdapter.this);
+    public ProtocolAdapter createAdapter(List<Device> unit, AdapterContext context) {
+      return ChaosAdapter.this;
     }
   }
 

@@ -44,15 +44,10 @@ public final class PushAdapter implements ProtocolAdapter {
     }
 
     @Override
-    public List<ProtocolAdapter> create(List<Device> devices, AdapterContext context) {
-      return devices.stream()
-          .map(
-              d -> {
-                PushAdapter a = new PushAdapter(d.name());
-                last = a;
-                return (ProtocolAdapter) a;
-              })
-          .toList();
+    public ProtocolAdapter createAdapter(List<Device> unit, AdapterContext context) {
+      PushAdapter a = new PushAdapter(unit.get(0).name());
+      last = a;
+      return a;
     }
   }
 

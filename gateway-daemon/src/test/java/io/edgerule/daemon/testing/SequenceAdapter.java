@@ -62,14 +62,10 @@ public final class SequenceAdapter implements ProtocolAdapter {
     }
 
     @Override
-    public List<ProtocolAdapter> create(List<Device> devices, AdapterContext context) {
-      List<ProtocolAdapter> out = new ArrayList<>();
-      for (Device d : devices) {
-        SequenceAdapter a = new SequenceAdapter(d);
-        last = a;
-        out.add(a);
-      }
-      return out;
+    public ProtocolAdapter createAdapter(List<Device> unit, AdapterContext context) {
+      SequenceAdapter a = new SequenceAdapter(unit.get(0));
+      last = a;
+      return a;
     }
   }
 

@@ -43,15 +43,10 @@ public final class SlowDevice implements ProtocolAdapter {
     }
 
     @Override
-    public List<ProtocolAdapter> create(List<Device> devices, AdapterContext context) {
-      return devices.stream()
-          .map(
-              d -> {
-                SlowDevice a = new SlowDevice(d.name());
-                last = a;
-                return (ProtocolAdapter) a;
-              })
-          .toList();
+    public ProtocolAdapter createAdapter(List<Device> unit, AdapterContext context) {
+      SlowDevice a = new SlowDevice(unit.get(0).name());
+      last = a;
+      return a;
     }
   }
 

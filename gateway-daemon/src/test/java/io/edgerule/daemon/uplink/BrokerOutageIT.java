@@ -3,11 +3,11 @@ package io.edgerule.daemon.uplink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgerule.daemon.Gateway;
 import io.edgerule.daemon.GatewayListener;
 import io.edgerule.daemon.config.FlushSetting;
 import io.edgerule.daemon.config.GatewayConfig;
+import io.edgerule.daemon.namespace.GatewayState;
 import io.edgerule.daemon.testing.Poll;
 import io.edgerule.daemon.testing.SampleLedger;
 import io.edgerule.daemon.testing.SequenceAdapter;
@@ -82,10 +82,10 @@ class BrokerOutageIT {
             () -> ledger.distinct() >= produced,
             Duration.ofMinutes(10),
             "all " + produced + " samples arrived (so far " + ledger.distinct() + ")");
-        ObjectNode state = gw.state("online");
-        long pipelineDropped = state.path("pipeline").path("dropped").asLong();
-        long uplinkDropped = state.path("uplink").path("dropped").asLong();
-        long resent = state.path("uplink").path("resent").asLong();
+        GatewayState state = gw.snapshot("online");
+        long pipelineDropped = state.pipeline().dropped();
+        long uplinkDropped = state.uplink().dropped();
+        long resent = state.uplink().outbox().resent();
         System.out.printf(
             "BrokerOutageIT: sent %d samples (%d points), %d of them during the %.1f s outage"
                 + " (%.0f samples/s); arrived %d distinct, lost %d, duplicated %d (received %d),"

@@ -2,10 +2,10 @@ package io.edgerule.daemon.uplink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgerule.daemon.Gateway;
 import io.edgerule.daemon.GatewayListener;
 import io.edgerule.daemon.config.FlushSetting;
+import io.edgerule.daemon.namespace.GatewayState;
 import io.edgerule.daemon.testing.Poll;
 import io.edgerule.daemon.testing.SampleLedger;
 import io.edgerule.daemon.testing.SequenceAdapter;
@@ -74,7 +74,7 @@ class BrokerRestartIT {
             () -> ledger.distinct() >= produced,
             Duration.ofMinutes(10),
             "all " + produced + " samples arrived (so far " + ledger.distinct() + ")");
-        ObjectNode state = gw.state("online");
+        GatewayState state = gw.snapshot("online");
         System.out.printf(
             "BrokerRestartIT: sent %d samples, broker restarted after %d; arrived %d distinct,"
                 + " lost %d, duplicated %d, resent %d%n",
@@ -83,11 +83,11 @@ class BrokerRestartIT {
             ledger.distinct(),
             ledger.missingCount(produced, POINTS),
             ledger.duplicates(),
-            state.path("uplink").path("resent").asLong());
+            state.uplink().outbox().resent());
         assertEquals(List.of(), ledger.missing(produced, POINTS, 10), "missing samples");
         assertEquals(List.of(), ledger.orderViolations(), "order per point");
-        assertEquals(0, state.path("pipeline").path("dropped").asLong(), "pipeline drops");
-        assertEquals(0, state.path("uplink").path("dropped").asLong(), "outbox drops");
+        assertEquals(0, state.pipeline().dropped(), "pipeline drops");
+        assertEquals(0, state.uplink().dropped(), "outbox drops");
       }
     }
   }

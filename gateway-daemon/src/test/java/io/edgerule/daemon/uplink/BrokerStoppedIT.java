@@ -3,17 +3,20 @@ package io.edgerule.daemon.uplink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.edgerule.daemon.Gateway;
 import io.edgerule.daemon.GatewayListener;
 import io.edgerule.daemon.config.FlushSetting;
 import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.daemon.config.RuleConfig;
+import io.edgerule.daemon.namespace.GatewayState;
 import io.edgerule.daemon.testing.Poll;
 import io.edgerule.daemon.testing.SampleLedger;
 import io.edgerule.daemon.testing.SequenceAdapter;
+import io.edgerule.daemon.testing.Snapshots;
 import io.edgerule.daemon.testing.UplinkRig;
 import io.edgerule.daemon.testing.Wat;
+import io.edgerule.mqtt.outbox.MessageClass;
+import io.edgerule.mqtt.outbox.OutboxStats;
 import io.edgerule.mqtt.testing.Mosquitto;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +83,7 @@ class BrokerStoppedIT {
           long producedAtStop = device.produced();
           // Until the outbox had to drop telemetry for space, and 20,000 more device writes later.
           Poll.until(
-              () -> classes(gw).path("telemetry").path("dropped_for_space").asLong() > 0,
+              () -> Snapshots.outbox(gw, MessageClass.TELEMETRY).droppedForSpace() > 0,
               Duration.ofMinutes(5),
               "telemetry dropped for space while the broker does not read");
           long writesAtDrop = device.writes();
@@ -88,27 +91,26 @@ class BrokerStoppedIT {
               () -> device.writes() >= writesAtDrop + 20_000,
               Duration.ofMinutes(5),
               "the rule's device writes go on (" + device.writes() + ")");
-          JsonNode state = gw.state("online");
-          JsonNode telemetry = state.path("uplink").path("classes").path("telemetry");
-          long inFlight = state.path("uplink").path("in_flight").asLong();
+          GatewayState state = gw.snapshot("online");
+          OutboxStats.ClassStats telemetry = Snapshots.outbox(state, MessageClass.TELEMETRY);
+          long inFlight = state.uplink().outbox().inFlight();
           System.out.printf(
               "BrokerStoppedIT: while the broker was stopped: %d samples handed in, %d device"
                   + " writes, telemetry backlog %d bytes (budget %d), %d telemetry dropped for"
                   + " space, %d publishes in flight, pipeline queue %d%n",
               device.produced() - producedAtStop,
               device.writes() - writesAtStop,
-              telemetry.path("backlog_bytes").asLong(),
+              telemetry.queuedBytes(),
               BUDGET,
-              telemetry.path("dropped_for_space").asLong(),
+              telemetry.droppedForSpace(),
               inFlight,
-              state.path("pipeline").path("queue_depth").asLong());
-          assertTrue(telemetry.path("backlog_bytes").asLong() <= BUDGET, telemetry.toString());
+              state.pipeline().queueDepth());
+          assertTrue(telemetry.queuedBytes() <= BUDGET, telemetry.toString());
           assertTrue(inFlight <= 1000, "in flight within the window: " + inFlight);
-          assertEquals(0, state.path("pipeline").path("dropped").asLong(), "pipeline drops");
+          assertEquals(0, state.pipeline().dropped(), "pipeline drops");
           assertTrue(
-              state.path("rules").get(0).path("batches").asLong() > 0
-                  && "ACTIVE".equals(state.path("rules").get(0).path("status").asText()),
-              "the rule runs: " + state.path("rules"));
+              state.rules().get(0).batches() > 0 && "ACTIVE".equals(state.rules().get(0).status()),
+              "the rule runs: " + state.rules());
         } finally {
           broker.resume(); // SIGCONT
         }
@@ -121,9 +123,5 @@ class BrokerStoppedIT {
             "samples flow again after SIGCONT (p0#" + last + ")");
       }
     }
-  }
-
-  private static JsonNode classes(Gateway gw) {
-    return gw.state("online").path("uplink").path("classes");
   }
 }

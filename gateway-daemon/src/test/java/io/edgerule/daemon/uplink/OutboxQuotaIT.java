@@ -3,19 +3,21 @@ package io.edgerule.daemon.uplink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgerule.daemon.Gateway;
 import io.edgerule.daemon.GatewayListener;
 import io.edgerule.daemon.config.FlushSetting;
 import io.edgerule.daemon.mqtt.OutboxUplink;
 import io.edgerule.daemon.namespace.AlarmChange;
+import io.edgerule.daemon.namespace.GatewayState;
 import io.edgerule.daemon.namespace.json.JsonNamespace;
 import io.edgerule.daemon.testing.MqttProbe;
 import io.edgerule.daemon.testing.Poll;
 import io.edgerule.daemon.testing.SampleLedger;
 import io.edgerule.daemon.testing.SequenceAdapter;
+import io.edgerule.daemon.testing.Snapshots;
 import io.edgerule.daemon.testing.UplinkRig;
+import io.edgerule.mqtt.outbox.MessageClass;
+import io.edgerule.mqtt.outbox.OutboxStats;
 import io.edgerule.mqtt.testing.CuttableProxy;
 import io.edgerule.mqtt.testing.Mosquitto;
 import java.nio.file.Path;
@@ -76,16 +78,17 @@ class OutboxQuotaIT {
                   gw.uplink()::publish);
         }
         Poll.until(
-            () -> classes(gw).path("alarm").path("backlog_messages").asLong() == ALARMS,
+            () -> Snapshots.outbox(gw, MessageClass.ALARM).queuedMessages() == ALARMS,
             Duration.ofMinutes(1),
             "every alarm committed to the outbox");
-        JsonNode during = classes(gw);
-        long backlogBytes = during.path("telemetry").path("backlog_bytes").asLong();
-        long droppedDuring = during.path("telemetry").path("dropped").asLong();
+        GatewayState during = gw.snapshot("online");
+        long backlogBytes = Snapshots.outbox(during, MessageClass.TELEMETRY).queuedBytes();
+        long droppedDuring = Snapshots.outbox(during, MessageClass.TELEMETRY).dropped();
         assertTrue(backlogBytes <= BUDGET, "telemetry within its budget: " + backlogBytes);
-        assertTrue(droppedDuring > 0, "telemetry dropped for space: " + during);
-        assertEquals(ALARMS, during.path("alarm").path("backlog_messages").asLong(), "alarms kept");
-        assertEquals(0, during.path("alarm").path("dropped").asLong());
+        assertTrue(droppedDuring > 0, "telemetry dropped for space: " + during.uplink());
+        OutboxStats.ClassStats alarmsDuring = Snapshots.outbox(during, MessageClass.ALARM);
+        assertEquals(ALARMS, alarmsDuring.queuedMessages(), "alarms kept");
+        assertEquals(0, alarmsDuring.dropped());
 
         link.restore();
         long produced = device.stop();
@@ -101,12 +104,11 @@ class OutboxQuotaIT {
           Poll.until(() -> ledger.has(point, last), Duration.ofMinutes(5), point + "#" + last);
         }
         Poll.until(
-            () -> classes(gw).path("telemetry").path("backlog_messages").asLong() == 0,
+            () -> Snapshots.outbox(gw, MessageClass.TELEMETRY).queuedMessages() == 0,
             Duration.ofMinutes(5),
             "the telemetry backlog was sent");
-        ObjectNode state = gw.state("online");
-        long dropped =
-            state.path("uplink").path("classes").path("telemetry").path("dropped").asLong();
+        GatewayState state = gw.snapshot("online");
+        long dropped = Snapshots.outbox(state, MessageClass.TELEMETRY).dropped();
         long missing = ledger.missingCount(produced, POINTS);
         // Oldest first: per point, every sample after the newest missing one arrived, and those
         // are at least the budget's worth of the newest samples (a message is ~300 bytes).
@@ -153,13 +155,9 @@ class OutboxQuotaIT {
             dropped - missing <= failures,
             "counted " + dropped + ", missing " + missing + ", failed publishes " + failures);
         assertTrue(missing > 0, "the budget made the gateway drop telemetry");
-        assertEquals(0, state.path("pipeline").path("dropped").asLong(), "pipeline drops");
+        assertEquals(0, state.pipeline().dropped(), "pipeline drops");
         assertTrue(gw.uplink().isConnected(), "the gateway went on");
       }
     }
-  }
-
-  private static JsonNode classes(Gateway gw) {
-    return gw.state("online").path("uplink").path("classes");
   }
 }

@@ -15,7 +15,10 @@ import java.util.concurrent.ThreadFactory;
  * stops them on close.
  *
  * @param scheduler for polls, timeouts and reconnect backoff; tasks must be short and never block
- * @param blockingIo for calls that may block (serial opens, DNS, TLS handshakes)
+ * @param blockingIo for calls that may block (serial opens, DNS, TLS handshakes); the daemon gives
+ *     each adapter a bounded lane of its own, so one adapter's blocked calls never hold up another
+ *     adapter's; a task it cannot queue any more is refused with {@link
+ *     java.util.concurrent.RejectedExecutionException}
  * @param threadFactory for the adapter's own long-lived threads
  * @param clock the gateway's clock (tests pass a fixed or stepping one)
  * @param stateDirectory where the adapter keeps durable state (certificates, network keys, ...),

@@ -8,7 +8,9 @@ import io.edgerule.daemon.GatewayListener;
 import io.edgerule.daemon.namespace.sparkplug.SparkplugHost.Received;
 import io.edgerule.daemon.testing.Poll;
 import io.edgerule.daemon.testing.PushAdapter;
+import io.edgerule.daemon.testing.Snapshots;
 import io.edgerule.daemon.testing.UplinkRig;
+import io.edgerule.mqtt.outbox.MessageClass;
 import io.edgerule.mqtt.testing.CuttableProxy;
 import io.edgerule.mqtt.testing.Mosquitto;
 import java.nio.file.Path;
@@ -71,14 +73,7 @@ class SparkplugOutageIT {
         // The values reach the outbox through the pipeline; once they are all there, the link
         // comes back (values still in the pipeline then would be made in the new session).
         Poll.until(
-            () ->
-                gw.state("online")
-                        .path("uplink")
-                        .path("classes")
-                        .path("telemetry")
-                        .path("backlog_messages")
-                        .asLong()
-                    >= DURING,
+            () -> Snapshots.outbox(gw, MessageClass.TELEMETRY).queuedMessages() >= DURING,
             WAIT,
             "the outage's values stored in the outbox");
         link.restore();

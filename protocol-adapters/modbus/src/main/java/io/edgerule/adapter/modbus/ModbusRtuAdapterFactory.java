@@ -20,11 +20,11 @@ import java.util.Objects;
 
 /**
  * {@code protocol: modbus-rtu}: every {@code devices:} entry is one slave; the slaves with the same
- * {@code bus.port} become one {@link ProtocolAdapter} per bus, with one request on the wire at a
- * time. Each adapter has two threads from {@link AdapterContext#threadFactory()}: the bus thread
- * and one for its pollers.
+ * {@code bus.port} become one {@link ProtocolAdapter} per bus (a reload restarts the bus of a
+ * changed slave), with one request on the wire at a time. Each adapter has two threads from {@link
+ * AdapterContext#threadFactory()}: the bus thread and one for its pollers.
  *
- * <p>{@link #check} (and {@link #create}) refuse, with a {@link DeviceConflictException} at the
+ * <p>{@link #check} (and {@link #units}) refuse, with a {@link DeviceConflictException} at the
  * later device's field: two slaves on one port that disagree on the bus settings or share a unit
  * id, a device name used twice, and two spellings of one serial device (a by-id link and its tty,
  * {@code /dev/./ttyUSB0} and {@code /dev/ttyUSB0}).
@@ -47,14 +47,19 @@ public final class ModbusRtuAdapterFactory implements AdapterFactory<ModbusRtuDe
     group(devices);
   }
 
+  /** One unit per bus, keyed {@code modbus-rtu:<port>}, its slaves in config order. */
   @Override
-  public List<ProtocolAdapter> create(List<ModbusRtuDeviceConfig> devices, AdapterContext context) {
-    Map<String, List<ModbusRtuDeviceConfig>> buses = group(devices);
-    List<ProtocolAdapter> adapters = new ArrayList<>();
-    for (List<ModbusRtuDeviceConfig> slaves : buses.values()) {
-      adapters.add(new ModbusRtuAdapter(slaves.get(0).bus(), slaves, context));
-    }
-    return List.copyOf(adapters);
+  public Map<String, List<ModbusRtuDeviceConfig>> units(List<ModbusRtuDeviceConfig> devices) {
+    Map<String, List<ModbusRtuDeviceConfig>> units = new LinkedHashMap<>();
+    group(devices).forEach((port, slaves) -> units.put(PROTOCOL + ":" + port, List.copyOf(slaves)));
+    return units;
+  }
+
+  /** The adapter of one bus: {@code unit} is its slaves (one entry of {@link #units}). */
+  @Override
+  public ProtocolAdapter createAdapter(List<ModbusRtuDeviceConfig> unit, AdapterContext context) {
+    group(unit); // the slaves of one unit agree on their bus
+    return new ModbusRtuAdapter(unit.get(0).bus(), unit, context);
   }
 
   /**

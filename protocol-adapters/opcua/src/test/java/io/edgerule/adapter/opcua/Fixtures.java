@@ -48,6 +48,6 @@ final class Fixtures {
   }
 
   static ProtocolAdapter adapter(OpcUaDeviceConfig device, TestContext ctx) {
-    return new OpcUaAdapterFactory().create(List.of(device), ctx.context()).get(0);
+    return new OpcUaAdapterFactory().createAll(List.of(device), ctx.context()).get(0);
   }
 }

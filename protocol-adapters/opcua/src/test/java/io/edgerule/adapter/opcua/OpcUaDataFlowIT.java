@@ -93,7 +93,7 @@ class OpcUaDataFlowIT {
             Duration.ofSeconds(2),
             null,
             points);
-    adapter = new OpcUaAdapterFactory().create(List.of(device), ctx.context()).get(0);
+    adapter = new OpcUaAdapterFactory().createAll(List.of(device), ctx.context()).get(0);
     adapter.start(sink).toCompletableFuture().get();
   }
 

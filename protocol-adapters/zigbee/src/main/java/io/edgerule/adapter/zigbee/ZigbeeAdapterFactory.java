@@ -4,7 +4,6 @@ import io.edgerule.adapter.AdapterContext;
 import io.edgerule.adapter.AdapterFactory;
 import io.edgerule.adapter.DeviceConflictException;
 import io.edgerule.adapter.ProtocolAdapter;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,18 +48,13 @@ public final class ZigbeeAdapterFactory implements AdapterFactory<ZigbeeCoordina
     }
   }
 
-  /**
-   * @throws IllegalArgumentException ({@link DeviceConflictException}) what {@link #check} refuses
-   */
+  /** The adapter of one coordinator (a unit of {@link #units}: one per coordinator). */
   @Override
-  public List<ProtocolAdapter> create(
-      List<ZigbeeCoordinatorConfig> devices, AdapterContext context) {
-    check(devices);
-    List<ProtocolAdapter> adapters = new ArrayList<>();
-    for (ZigbeeCoordinatorConfig c : devices) {
-      adapters.add(new ZigbeeCoordinatorAdapter(c, context));
+  public ProtocolAdapter createAdapter(List<ZigbeeCoordinatorConfig> unit, AdapterContext context) {
+    if (unit.size() != 1) {
+      throw new IllegalArgumentException("a zigbee adapter serves one coordinator, got " + unit);
     }
-    return adapters;
+    return new ZigbeeCoordinatorAdapter(unit.get(0), context);
   }
 
   private static void checkName(

@@ -9,11 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The threads of the TCP links of one adapter factory call: one Netty event loop thread for all
- * sockets and a small executor for decoding and callbacks, both made with the daemon's thread
- * factory instead of digitalpetri's static shared pools. Nothing here blocks, so devices sharing
- * these threads never wait on each other. Reference-counted: each adapter holds a lease and the
- * threads stop when the last lease is released. Threads start lazily, on the first connect.
+ * The threads of the TCP links of one gateway's Modbus TCP adapters: one Netty event loop thread
+ * for all sockets and a small executor for decoding and callbacks, both made with the daemon's
+ * thread factory instead of digitalpetri's static shared pools. Nothing here blocks, so devices
+ * sharing these threads never wait on each other. Reference-counted: each adapter holds a lease and
+ * the threads stop when the last lease is released. Threads start lazily, on the first connect.
  */
 public final class NettyResources {
   private static final Logger log = LoggerFactory.getLogger(NettyResources.class);
@@ -37,6 +37,14 @@ public final class NettyResources {
 
   public ExecutorService executor() {
     return executor;
+  }
+
+  /**
+   * Takes a lease unless the threads were already released (the last lease given back): then null,
+   * and the caller makes new resources.
+   */
+  public synchronized Runnable tryLease() {
+    return released ? null : lease();
   }
 
   /** Takes a lease; {@link Runnable#run()} on the result gives it back (once). */

@@ -44,14 +44,14 @@ final class TestGateway implements AutoCloseable {
   }
 
   List<ProtocolAdapter> create(ModbusTcpDeviceConfig... devices) {
-    List<ProtocolAdapter> made = new ModbusTcpAdapterFactory().create(List.of(devices), context);
+    List<ProtocolAdapter> made = new ModbusTcpAdapterFactory().createAll(List.of(devices), context);
     adapters.addAll(made);
     return made;
   }
 
   /** The {@code modbus-rtu} factory's adapters for {@code devices} (one per bus), not started. */
   List<ProtocolAdapter> createRtu(ModbusRtuDeviceConfig... devices) {
-    List<ProtocolAdapter> made = new ModbusRtuAdapterFactory().create(List.of(devices), context);
+    List<ProtocolAdapter> made = new ModbusRtuAdapterFactory().createAll(List.of(devices), context);
     adapters.addAll(made);
     return made;
   }

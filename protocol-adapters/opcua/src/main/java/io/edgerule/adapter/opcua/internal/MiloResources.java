@@ -29,9 +29,9 @@ import org.eclipse.milo.opcua.stack.transport.client.tcp.OpcTcpClientTransportCo
  *   <li>the daemon's scheduler for Milo's timers (keep-alives, reconnect waits, watchdogs).
  * </ul>
  *
- * Shared by all adapters of one factory call, reference counted: the last {@link #release()} stops
- * the threads. Not replaceable: Milo's NonceUtil starts one short-lived thread on first use to seed
- * its SecureRandom.
+ * Shared by one gateway's OPC-UA adapters, reference counted: the last {@link #release()} stops the
+ * threads. Not replaceable: Milo's NonceUtil starts one short-lived thread on first use to seed its
+ * SecureRandom.
  */
 public final class MiloResources {
   private final EventLoopGroup eventLoop;
@@ -60,9 +60,23 @@ public final class MiloResources {
     }
   }
 
+  private boolean released;
+
   public synchronized MiloResources retain() {
+    if (released) {
+      throw new IllegalStateException("Milo threads already released");
+    }
     references++;
     return this;
+  }
+
+  /** Retains unless already released (the last user gone): then false, make new resources. */
+  public synchronized boolean tryRetain() {
+    if (released) {
+      return false;
+    }
+    references++;
+    return true;
   }
 
   /** Stops the threads when the last user releases them. */
@@ -71,6 +85,7 @@ public final class MiloResources {
       if (--references > 0) {
         return;
       }
+      released = true;
     }
     executor.shutdown();
     wheelTimer.stop().forEach(Timeout::cancel);
