@@ -29,6 +29,7 @@ import java.time.Duration;
  * @param maxErrorRate failed calls / calls allowed over the trial window (0..1, default 0.01)
  * @param maxImageSize a rollout whose image is larger is refused without downloading it
  * @param downloadTimeout a download not complete after this is given up (REJECTED)
+ * @param chunkTimeout a download that gets no new chunk for this long is given up (REJECTED)
  */
 public record OtaSection(
     Boolean enabled,
@@ -42,12 +43,13 @@ public record OtaSection(
     Long maxDeadlineMisses,
     Double maxErrorRate,
     ByteSize maxImageSize,
-    Duration downloadTimeout) {
+    Duration downloadTimeout,
+    Duration chunkTimeout) {
   // Before DEFAULTS: the constructor reads it.
   private static final long MAX_IMAGE = ImageLimits.defaults().maxImageBytes();
 
   public static final OtaSection DEFAULTS =
-      new OtaSection(null, null, null, null, null, null, null, null, null, null, null, null);
+      new OtaSection(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   public OtaSection {
     TrialPolicy d = TrialPolicy.DEFAULTS;
@@ -70,6 +72,13 @@ public record OtaSection(
             Duration.ofMinutes(30),
             Duration.ofSeconds(1),
             Duration.ofDays(7));
+    chunkTimeout =
+        within(
+            "chunk_timeout",
+            chunkTimeout,
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(1),
+            Duration.ofHours(1));
     maxTrialBoots = maxTrialBoots == null ? d.maxTrialBoots() : maxTrialBoots;
     if (maxTrialBoots < 1 || maxTrialBoots > 1000) {
       throw new IllegalArgumentException("max_trial_boots: must be 1..1000, got " + maxTrialBoots);
@@ -138,6 +147,7 @@ public record OtaSection(
         maxDeadlineMisses,
         maxErrorRate,
         maxImageSize,
-        downloadTimeout);
+        downloadTimeout,
+        chunkTimeout);
   }
 }

@@ -33,6 +33,7 @@ class OtaConfigTest {
     assertEquals(TrialPolicy.DEFAULTS, o.trialPolicy());
     assertEquals(32L << 20, o.maxImageSize().bytes());
     assertEquals(Duration.ofMinutes(30), o.downloadTimeout());
+    assertEquals(Duration.ofSeconds(60), o.chunkTimeout());
   }
 
   @Test
@@ -54,7 +55,8 @@ class OtaConfigTest {
                         + "  max_deadline_misses: 3\n"
                         + "  max_error_rate: 0.05\n"
                         + "  max_image_size: 4 MiB\n"
-                        + "  download_timeout: 1h\n"),
+                        + "  download_timeout: 1h\n"
+                        + "  chunk_timeout: 2m\n"),
                 FILE)
             .ota();
     assertTrue(o.enabled());
@@ -66,6 +68,7 @@ class OtaConfigTest {
         o.trialPolicy());
     assertEquals(4L << 20, o.maxImageSize().bytes());
     assertEquals(Duration.ofHours(1), o.downloadTimeout());
+    assertEquals(Duration.ofMinutes(2), o.chunkTimeout());
   }
 
   @Test

@@ -3,8 +3,12 @@ package io.edgerule.ota.device;
 import io.edgerule.mqtt.InboundMessage;
 import io.edgerule.mqtt.MqttTransport;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -80,6 +84,23 @@ public final class MqttImageFetch {
   /** As {@link #fetch(MqttTransport, String, ImageDownload, Consumer)}, on any {@link MqttLink}. */
   public static CompletionStage<byte[]> fetch(
       MqttLink mqtt, String prefix, ImageDownload download, Consumer<String> progress) {
+    return fetch(mqtt, prefix, download, progress, null, null);
+  }
+
+  /**
+   * As {@link #fetch(MqttLink, String, ImageDownload, Consumer)}, given up when no new chunk has
+   * arrived for {@code stall} (a broker that lost a retained chunk, a publisher that stopped): the
+   * stage fails with a {@link TimeoutException}, the subscription ends, and the chunks held stay in
+   * the part file for the next attempt. Looked at about every quarter of {@code stall}, on {@code
+   * timer}.
+   */
+  public static CompletionStage<byte[]> fetch(
+      MqttLink mqtt,
+      String prefix,
+      ImageDownload download,
+      Consumer<String> progress,
+      Duration stall,
+      Executor timer) {
     CompletableFuture<byte[]> done = new CompletableFuture<>();
     if (download.complete()) {
       finish(download, done);
@@ -96,7 +117,44 @@ public final class MqttImageFetch {
                 done.completeExceptionally(e);
               }
             });
+    if (stall != null) {
+      watch(download, done, stall, timer, download.chunksHeld(), System.nanoTime());
+    }
     return done.whenComplete((v, e) -> mqtt.unsubscribe(filter));
+  }
+
+  private static void watch(
+      ImageDownload d,
+      CompletableFuture<byte[]> done,
+      Duration stall,
+      Executor timer,
+      int held,
+      long since) {
+    if (done.isDone()) {
+      return;
+    }
+    int now = d.chunksHeld();
+    long t = System.nanoTime();
+    if (now != held) {
+      held = now;
+      since = t;
+    } else if (t - since >= stall.toNanos()) {
+      done.completeExceptionally(
+          new TimeoutException(
+              "no chunk arrived for "
+                  + stall.toMillis()
+                  + " ms ("
+                  + now
+                  + " of "
+                  + d.index().chunks().size()
+                  + " held)"));
+      return;
+    }
+    int h = held;
+    long s = since;
+    CompletableFuture.delayedExecutor(
+            Math.max(1, stall.toMillis() / 4), TimeUnit.MILLISECONDS, timer)
+        .execute(() -> watch(d, done, stall, timer, h, s));
   }
 
   private static void chunk(

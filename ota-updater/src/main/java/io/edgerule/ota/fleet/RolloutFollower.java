@@ -73,6 +73,7 @@ public final class RolloutFollower implements AutoCloseable {
    * @param version this gateway's version, for the image's compatibility check
    * @param downloadTimeout a download not complete after this is given up (REJECTED)
    * @param maxImageBytes an image the rollout says is larger is REJECTED without downloading it
+   * @param chunkTimeout a download that gets no new chunk for this long is given up (REJECTED)
    */
   public record Settings(
       String gatewayId,
@@ -80,8 +81,9 @@ public final class RolloutFollower implements AutoCloseable {
       Path downloads,
       GatewayVersion version,
       Duration downloadTimeout,
-      long maxImageBytes) {
-    /** Settings with the verifier's own cap on the image size. */
+      long maxImageBytes,
+      Duration chunkTimeout) {
+    /** Settings with the verifier's own cap on the image size and no stall limit of its own. */
     public Settings(
         String gatewayId,
         FleetTopics topics,
@@ -94,7 +96,8 @@ public final class RolloutFollower implements AutoCloseable {
           downloads,
           version,
           downloadTimeout,
-          ImageLimits.defaults().maxImageBytes());
+          ImageLimits.defaults().maxImageBytes(),
+          downloadTimeout);
     }
 
     public Settings {
@@ -107,6 +110,9 @@ public final class RolloutFollower implements AutoCloseable {
       }
       if (maxImageBytes <= 0) {
         throw new IllegalArgumentException("max image bytes must be > 0");
+      }
+      if (chunkTimeout == null || chunkTimeout.isNegative() || chunkTimeout.isZero()) {
+        throw new IllegalArgumentException("chunk timeout must be > 0");
       }
     }
   }
@@ -347,7 +353,14 @@ public final class RolloutFollower implements AutoCloseable {
             },
             exec)
         .thenCompose(
-            d -> MqttImageFetch.fetch(mqtt, prefix, d, p -> updater.downloading(image.id(), p)))
+            d ->
+                MqttImageFetch.fetch(
+                    mqtt,
+                    prefix,
+                    d,
+                    p -> updater.downloading(image.id(), p),
+                    settings.chunkTimeout(),
+                    exec))
         .toCompletableFuture()
         .orTimeout(settings.downloadTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .thenComposeAsync(

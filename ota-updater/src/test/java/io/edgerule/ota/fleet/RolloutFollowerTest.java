@@ -65,10 +65,11 @@ class RolloutFollowerTest {
   }
 
   DeviceUpdater gateway(String id, SimPort port) throws Exception {
-    return gateway(id, port, 32L << 20);
+    return gateway(id, port, 32L << 20, Duration.ofMinutes(1));
   }
 
-  DeviceUpdater gateway(String id, SimPort port, long maxImageBytes) throws Exception {
+  DeviceUpdater gateway(String id, SimPort port, long maxImageBytes, Duration chunkTimeout)
+      throws Exception {
     ImageStore store = ImageStore.open(tmp.resolve(id));
     MqttLink link = broker.link();
     DeviceUpdater u =
@@ -92,7 +93,8 @@ class RolloutFollowerTest {
                 tmp.resolve(id + "-dl"),
                 TestImages.GATEWAY,
                 Duration.ofMinutes(5),
-                maxImageBytes),
+                maxImageBytes,
+                chunkTimeout),
             link,
             u,
             trust,
@@ -159,7 +161,8 @@ class RolloutFollowerTest {
   void anImageLargerThanTheGatewayTakesIsRejectedWithoutADownload() throws Exception {
     byte[] file = image(3);
     RolloutImage img = publish(file);
-    DeviceUpdater u = gateway("gw-small", new SimPort("none"), file.length - 1);
+    DeviceUpdater u =
+        gateway("gw-small", new SimPort("none"), file.length - 1, Duration.ofMinutes(1));
     putRollout(rollout(img, 1, RolloutState.RUNNING, Rollouts.canary("gw-small")));
     Await.until(
         Duration.ofSeconds(60),
@@ -169,6 +172,21 @@ class RolloutFollowerTest {
     assertTrue(
         statuses.stream().noneMatch(s -> s.state() == UpdateState.DOWNLOADING), "not downloaded");
     assertEquals(UpdateState.REJECTED, settledReport("gw-small", 1).result());
+  }
+
+  @Test
+  void aDownloadThatStallsIsGivenUpAfterTheChunkTimeout() throws Exception {
+    RolloutImage img = publish(image(3));
+    String missing = io.edgerule.ota.device.MqttImageFetch.chunkTopic("edgerule", img.sha256(), 1);
+    assertTrue(broker.retained.remove(missing) != null, "the image has a second chunk to lose");
+    DeviceUpdater u = gateway("gw-stall", new SimPort("none"), 32L << 20, Duration.ofMillis(300));
+    putRollout(rollout(img, 1, RolloutState.RUNNING, Rollouts.canary("gw-stall")));
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> u.status() != null && u.status().state() == UpdateState.REJECTED,
+        () -> "rejected; statuses " + statuses);
+    String why = u.status().detail();
+    assertTrue(why.startsWith("download failed: no chunk arrived for 300 ms (1 of 2 held)"), why);
   }
 
   @Test
