@@ -69,6 +69,8 @@ def gateway_config(run_dir, devices, rules, modbus_port, mqtt_port, poll_ms=1000
             text += ("  - name: plant%d\n    wasm: rules/reference_rule.wasm\n    manifest: rules/plant%d.yaml\n"
                      % (k, k))
     text += "mqtt:\n  broker: tcp://127.0.0.1:%d\n" % mqtt_port
+    # the status server on a free port, so that runs side by side (and other gateways) all serve it
+    text += "http:\n  port: 0\n"
     path = os.path.join(run_dir, "gateway.yaml")
     with open(path, "w") as f:
         f.write(text)

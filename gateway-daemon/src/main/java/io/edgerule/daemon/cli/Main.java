@@ -1,5 +1,6 @@
 package io.edgerule.daemon.cli;
 
+import io.edgerule.daemon.logging.ProgramLogging;
 import picocli.CommandLine;
 
 /** Entry point of the production {@code edgerule} program. */
@@ -7,14 +8,13 @@ public final class Main {
   private Main() {}
 
   /**
-   * Points logback at our config by a name no library ships (HiveMQ, for one, ships a logback.xml),
-   * unless the operator chose another with -Dlogback.configurationFile. Call before any logger
+   * Has logback set up the program's own logging ({@link ProgramLogging}: stdout, journald level
+   * prefixes, {@code EDGERULE_LOG_LEVEL}) instead of a logback.xml a library ships (Tahu, HiveMQ),
+   * unless the operator chose a file with -Dlogback.configurationFile. Call before any logger
    * exists.
    */
   public static void useOwnLoggingConfig() {
-    if (System.getProperty("logback.configurationFile") == null) {
-      System.setProperty("logback.configurationFile", "edgerule-logback.xml");
-    }
+    ProgramLogging.use(ProgramLogging.Output.STDOUT);
   }
 
   public static void main(String[] args) {

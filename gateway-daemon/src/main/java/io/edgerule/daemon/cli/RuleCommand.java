@@ -6,6 +6,7 @@ import io.edgerule.adapter.PointPattern;
 import io.edgerule.daemon.Gateway;
 import io.edgerule.daemon.GatewayListener;
 import io.edgerule.daemon.config.GatewayConfig;
+import io.edgerule.daemon.logging.ProgramLogging;
 import io.edgerule.sandbox.Rule;
 import io.edgerule.sandbox.RuleEngine;
 import io.edgerule.sandbox.RuleLimits;
@@ -173,9 +174,7 @@ public final class RuleCommand {
      * Embedded (tests), the host's logging setup stays as it is.
      */
     private static void logToStderr() {
-      if ("edgerule-logback.xml".equals(System.getProperty("logback.configurationFile"))) {
-        System.setProperty("logback.configurationFile", "edgerule-stderr-logback.xml");
-      }
+      ProgramLogging.useStderrIfOwn();
     }
 
     private static Optional<Instant> instant(String option, String text) {
