@@ -49,6 +49,12 @@ final class JsonPayloads {
 
   /** {@code {"value":21.5,"type":"float64","quality":"GOOD","source_time":...,"seq":17}} */
   static byte[] telemetry(PointEvent e) {
+    byte[] direct = TelemetryBytes.encode(e); // the common case, without a generator
+    return direct != null ? direct : telemetryWithJackson(e);
+  }
+
+  /** {@link #telemetry} for every event (TelemetryBytes writes the same bytes for most). */
+  static byte[] telemetryWithJackson(PointEvent e) {
     return encode(
         192,
         g -> {
