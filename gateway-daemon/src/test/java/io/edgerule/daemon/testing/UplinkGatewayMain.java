@@ -1,5 +1,6 @@
 package io.edgerule.daemon.testing;
 
+import io.edgerule.adapter.PointEvent;
 import io.edgerule.daemon.Gateway;
 import io.edgerule.daemon.GatewayListener;
 import io.edgerule.daemon.config.FlushSetting;
@@ -9,6 +10,7 @@ import io.edgerule.mqtt.outbox.Outbox;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A gateway in a child JVM for the uplink tests that kill it: one {@link SequenceAdapter} device
@@ -18,8 +20,11 @@ import java.util.List;
  * samples had been handed in. SIGTERM closes the gateway (the daemon's own shutdown path).
  *
  * <p>Arguments: gateway id, state folder, broker URI, samples per second, points, and optionally
- * {@code batch}: telemetry batches (the default window), the device reading every point once per
- * cycle and ending each cycle, so {@code produced} counts the samples whose cycle end returned.
+ * {@code batch} (or {@code per_point}): telemetry batches (the default window), the device reading
+ * every point once per cycle and ending each cycle, so {@code produced} counts the samples whose
+ * cycle end returned; and a number of events after which the dispatch thread is held still (as a
+ * very busy one would be: the rules and the pipeline's queue no longer move) until SIGTERM; the
+ * child prints {@code dispatcher held} then.
  */
 public final class UplinkGatewayMain {
   private UplinkGatewayMain() {}
@@ -31,6 +36,25 @@ public final class UplinkGatewayMain {
     int rate = Integer.parseInt(args[3]);
     int points = Integer.parseInt(args[4]);
     boolean batch = args.length > 5 && args[5].equals("batch");
+    long holdAfter = args.length > 6 ? Long.parseLong(args[6]) : 0;
+    CountDownLatch released = new CountDownLatch(1);
+    GatewayListener listener =
+        new GatewayListener() {
+          private long events; // on the dispatch thread only
+
+          @Override
+          public void onEvent(PointEvent event) {
+            if (++events == holdAfter) {
+              System.out.println("dispatcher held");
+              System.out.flush();
+              try {
+                released.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+        };
     SequenceAdapter.Factory devices = new SequenceAdapter.Factory();
     Gateway gw =
         Gateway.start(
@@ -47,10 +71,17 @@ public final class UplinkGatewayMain {
                     ? new TelemetrySettings(TelemetrySettings.Mode.BATCH, null)
                     : TelemetrySettings.DEFAULTS),
             List.of(devices),
-            new GatewayListener() {},
+            listener,
             Clock.systemUTC(),
             null);
-    Runtime.getRuntime().addShutdownHook(new Thread(gw::close, "shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  released.countDown();
+                  gw.close();
+                },
+                "shutdown"));
     System.out.println("started");
     Outbox outbox = ((OutboxUplink) gw.uplink()).outbox();
     while (true) {

@@ -29,10 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  * gateway had accepted from the device is missing: telemetry enters the outbox on the device's
  * thread ({@code TelemetryAtIngress}), per point as the device hands a sample in, in batch mode
  * when the device ends its read cycle, so every sample the device had handed over when the child
- * last reported its outbox durable ({@code durable <n>}) arrives, whatever the pipeline's queue
- * held (a loaded machine falls behind 10,000 samples/s). Also: what the subscriber got before the
- * outage and what was on disk cover each point's samples from the first up to the last one on disk,
- * everything on disk arrives, and each point's samples arrive in order.
+ * last reported its outbox durable ({@code durable <n>}) arrives, whatever the pipeline does: the
+ * child's dispatch thread is held still after 2 s of samples (as a very busy one would be), so the
+ * samples of the outage wait in the pipeline's queue, unseen by the rules, and are only in the
+ * outbox if they were put there at ingress. Also: what the subscriber got before the outage and
+ * what was on disk cover each point's samples from the first up to the last one on disk, everything
+ * on disk arrives, and each point's samples arrive in order.
  *
  * <p>What cannot survive SIGKILL is the outbox's buffer of the last flush interval (100 ms by
  * default, see docs/reference/mqtt.md); the test prints how many samples that was.
@@ -69,11 +71,17 @@ class GatewayKillIT {
         SampleLedger ledger = new SampleLedger(broker.uri(), filter)) {
       String via = "tcp://127.0.0.1:" + link.port();
       Path log1 = tmp.resolve("run1.log");
-      Process run1 = child(state, via, RATE, mode, log1);
+      // The child's dispatch thread is held still after 2 s of samples: from then on nothing the
+      // device hands in moves through the pipeline, and only what is made at ingress can survive.
+      Process run1 = child(state, via, RATE, mode, 2L * RATE, log1);
       long producedAtKill;
       long durableAtKill;
       try {
         Poll.until(() -> ledger.distinct() >= 5_000, Duration.ofMinutes(3), "samples flow");
+        Poll.until(
+            () -> logSays(log1, "dispatcher held"),
+            Duration.ofMinutes(3),
+            "the child's dispatch thread is held");
         link.cut();
         long cutAt = produced(log1);
         Poll.until(
@@ -129,7 +137,7 @@ class GatewayKillIT {
 
       link.restore();
       Path log2 = tmp.resolve("run2.log");
-      Process run2 = child(state, via, 0, mode, log2);
+      Process run2 = child(state, via, 0, mode, 0, log2);
       try {
         for (Map.Entry<String, List<Long>> e : onDisk.entrySet()) {
           for (long v : e.getValue()) {
@@ -186,8 +194,11 @@ class GatewayKillIT {
     }
   }
 
-  private static Process child(Path state, String broker, int rate, String mode, Path log)
-      throws Exception {
+  /**
+   * @param holdAfter events after which the child's dispatch thread is held still (0: never)
+   */
+  private static Process child(
+      Path state, String broker, int rate, String mode, long holdAfter, Path log) throws Exception {
     return new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx512m",
@@ -199,10 +210,20 @@ class GatewayKillIT {
             broker,
             Integer.toString(rate),
             Integer.toString(POINTS),
-            mode)
+            mode,
+            Long.toString(holdAfter))
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
+  }
+
+  /** Whether the child printed a line {@code line}. */
+  private static boolean logSays(Path log, String line) {
+    try {
+      return Files.readAllLines(log, UTF_8).contains(line);
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   /** The child's last progress report. */
