@@ -74,7 +74,7 @@ final class FleetSession implements AutoCloseable {
     try {
       t = new MqttTransport(config);
     } catch (IOException e) {
-      throw new IllegalArgumentException("--tls-* files: " + e.getMessage()); // names the file
+      throw new IllegalArgumentException(optionNames(e.getMessage())); // names the file
     }
     CompletableFuture<Void> up = new CompletableFuture<>();
     t.addListener(
@@ -87,7 +87,7 @@ final class FleetSession implements AutoCloseable {
           @Override
           public void down(String reason, Throwable cause, boolean wasUp) {
             if (!wasUp) {
-              up.completeExceptionally(new IOException(reason));
+              up.completeExceptionally(new IOException(optionNames(reason)));
             }
           }
         });
@@ -101,6 +101,18 @@ final class FleetSession implements AutoCloseable {
       s.close();
       throw e;
     }
+  }
+
+  /**
+   * The transport words TLS problems with the config's setting names (tls.client_certificate); here
+   * they are options.
+   */
+  static String optionNames(String message) {
+    return message
+        .replace("tls.ca_file", "--tls-ca-file")
+        .replace("tls.client_certificate", "--tls-cert-file")
+        .replace("tls.client_key", "--tls-key-file")
+        .replace("tls.key_password", "--tls-key-password-file");
   }
 
   /** For a command that changes nothing: no audit record is ever written. */

@@ -537,15 +537,17 @@ class FleetCliIT {
               key.toString());
       assertTrue(ok.out().contains("0 gateway(s)") && ok.out().contains("no rollout"), ok.out());
       // no client certificate: the broker refuses; the command says so and ends (no retrying)
-      fails(
-          1,
-          "connecting to ssl://localhost",
-          "fleet",
-          "status",
-          "--broker",
-          uri,
-          "--tls-ca-file",
-          caFile.toString());
+      Run refused =
+          fails(
+              1,
+              "connecting to ssl://localhost",
+              "fleet",
+              "status",
+              "--broker",
+              uri,
+              "--tls-ca-file",
+              caFile.toString());
+      assertTrue(refused.err().contains("--tls-cert-file and --tls-key-file"), refused.err());
       fails(
           2,
           "--tls-cert-file needs --tls-key-file",
@@ -555,8 +557,17 @@ class FleetCliIT {
           uri,
           "--tls-cert-file",
           cert.toString());
-      fails(
-          2, "missing.pem", "fleet", "status", "--broker", uri, "--tls-ca-file", p("missing.pem"));
+      Run missing =
+          fails(
+              2,
+              "missing.pem",
+              "fleet",
+              "status",
+              "--broker",
+              uri,
+              "--tls-ca-file",
+              p("missing.pem"));
+      assertTrue(missing.err().contains("--tls-ca-file"), missing.err());
     }
   }
 }
