@@ -26,6 +26,10 @@ import io.edgerule.daemon.pipeline.ActionDispatcher;
 import io.edgerule.daemon.pipeline.Commands;
 import io.edgerule.daemon.pipeline.Ingress;
 import io.edgerule.daemon.pipeline.TelemetryAtIngress;
+import io.edgerule.daemon.reload.ConfigReloader;
+import io.edgerule.daemon.reload.ConfigSource;
+import io.edgerule.daemon.reload.ReloadReport;
+import io.edgerule.daemon.rules.RuleReconciler;
 import io.edgerule.daemon.rules.RuleSupervisor;
 import io.edgerule.daemon.rules.SwapTiming;
 import io.edgerule.daemon.state.LatestSamples;
@@ -46,6 +50,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -91,6 +96,7 @@ public final class Gateway implements AutoCloseable {
   private final PrometheusMetrics metrics = new PrometheusMetrics();
   private final RuleMeters ruleMeters;
   private final LatestSamples latest;
+  private final ConfigReloader reloader;
   private volatile StatusServer statusServer;
   private volatile boolean closed;
 
@@ -169,7 +175,18 @@ public final class Gateway implements AutoCloseable {
     }
     ota.start();
     ota.follow(uplink); // ota.enabled: rollouts and rollback switches over MQTT
-    new Commands(uplink, namespace, dispatcher, rules, () -> snapshot("online")).subscribe();
+    this.reloader =
+        new ConfigReloader(
+            config,
+            adapters,
+            factories,
+            new RuleReconciler(rules),
+            this::rulesFromImage,
+            this::devicesChanged);
+    Commands.Reloader reloadCommand =
+        () -> reload().thenApply(r -> new Commands.Reloader.Answer(r.status(), r.summary()));
+    new Commands(uplink, namespace, dispatcher, rules, () -> snapshot("online"), reloadCommand)
+        .subscribe();
     TelemetrySettings telemetrySettings =
         config.mqtt() == null
             ? new TelemetrySettings(TelemetrySettings.Mode.OFF, null)
@@ -254,6 +271,47 @@ public final class Gateway implements AutoCloseable {
   /** Every point of the gateway's devices (for the namespace's births; after construction). */
   private List<PointInfo> points() {
     return adapters.directory().all();
+  }
+
+  /**
+   * Where {@link #reload()} reads the config from ({@code edgerule run}: its {@code --config}
+   * file); until it is set, a reload is refused.
+   */
+  public void reloadFrom(ConfigSource source) {
+    reloader.source(source);
+  }
+
+  /**
+   * Reads the config again and applies what changed (docs/reference/config.md, "Reload"), on the
+   * gateway's reload thread, one reload at a time; SIGHUP, a change of the file and the MQTT {@code
+   * reload} command all come here.
+   */
+  public CompletableFuture<ReloadReport> reload() {
+    return CompletableFuture.supplyAsync(reloader::reload, threads.reloadThread)
+        .whenComplete(
+            (report, e) -> {
+              if (e != null) {
+                log.error("config reload failed: {}", e.toString());
+              }
+            });
+  }
+
+  /** Applies {@code next}, a loaded config, like a reload (embedding and tests); waits for it. */
+  public ReloadReport apply(GatewayConfig next) {
+    return CompletableFuture.supplyAsync(() -> reloader.apply(next), threads.reloadThread).join();
+  }
+
+  /** Whether the rules of an OTA image run (then a reload leaves the config's rules alone). */
+  private boolean rulesFromImage() {
+    var store = ota.store();
+    var active = store.pointer().active();
+    return active != null && store.idOf(active).isPresent();
+  }
+
+  /** After a reload changed the devices: the new point table, and births that list it. */
+  private void devicesChanged() {
+    latest.reshape(adapters.directory().all());
+    namespace.birth(uplink::publish);
   }
 
   /** The typed state snapshot (the namespace publishes it on every health interval). */

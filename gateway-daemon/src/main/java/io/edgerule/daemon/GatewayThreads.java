@@ -13,15 +13,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The gateway's shared threads: the scheduler, the rule threads, the sandbox watchdog and the OTA
- * deploy thread. Blocking adapter work does not run here: each adapter has a lane of its own
- * ({@link io.edgerule.daemon.adapters.BlockingLanes}).
+ * The gateway's shared threads: the scheduler, the rule threads, the sandbox watchdog, the OTA
+ * deploy thread and the config reload thread. Blocking adapter work does not run here: each adapter
+ * has a lane of its own ({@link io.edgerule.daemon.adapters.BlockingLanes}).
  */
 final class GatewayThreads implements AutoCloseable {
   final ScheduledExecutorService scheduler;
   final ExecutorService ruleThreads;
   final ScheduledExecutorService watchdog;
   final ExecutorService deployThread;
+  final ExecutorService reloadThread;
 
   GatewayThreads(GatewayConfig config) {
     ScheduledThreadPoolExecutor sched =
@@ -45,6 +46,8 @@ final class GatewayThreads implements AutoCloseable {
             ruleThreadFactory("edgerule-rule", stackKib));
     watchdog = Executors.newSingleThreadScheduledExecutor(named("edgerule-watchdog"));
     deployThread = Executors.newSingleThreadExecutor(named("edgerule-deploy"));
+    // Reloads (SIGHUP, file change, the reload command) one after the other, off their callers.
+    reloadThread = Executors.newSingleThreadExecutor(named("edgerule-reload"));
   }
 
   /** Daemon threads named {@code prefix-1}, {@code prefix-2}, ... */
@@ -73,7 +76,8 @@ final class GatewayThreads implements AutoCloseable {
 
   @Override
   public void close() {
-    for (ExecutorService e : List.of(deployThread, ruleThreads, scheduler, watchdog)) {
+    for (ExecutorService e :
+        List.of(reloadThread, deployThread, ruleThreads, scheduler, watchdog)) {
       e.shutdownNow();
     }
   }

@@ -39,6 +39,20 @@ public final class AdapterSet implements AutoCloseable {
   /** A created adapter: its unit, guard, blocking lane and lane into the ingress. */
   record Running(Unit unit, AdapterGuard guard, ExecutorService lane, Ingress.Lane sink) {}
 
+  /**
+   * What a reload did to the adapters, by unit key.
+   *
+   * @param failed units whose new adapter could not be created, with the reason (not running)
+   */
+  public record Changes(
+      List<String> added, List<String> changed, List<String> removed, Map<String, String> failed) {
+    public static final Changes NONE = new Changes(List.of(), List.of(), List.of(), Map.of());
+
+    public boolean isEmpty() {
+      return added.isEmpty() && changed.isEmpty() && removed.isEmpty() && failed.isEmpty();
+    }
+  }
+
   private final Function<ExecutorService, AdapterContext> contexts;
   private final ScheduledExecutorService scheduler;
   private final Duration adapterTimeout;
@@ -130,6 +144,75 @@ public final class AdapterSet implements AutoCloseable {
     for (Running r : running.values()) {
       r.guard().start(r.sink());
     }
+  }
+
+  /**
+   * Makes the running adapters those of {@code next} (a config reload): a unit whose key and
+   * devices are unchanged keeps its adapter, connection and state untouched; a changed one is
+   * closed and created again; a removed one is closed; a new one is created. Changed and removed
+   * adapters are closed first (in parallel, at most {@code adapter_timeout}), so a new adapter can
+   * take the port or serial device its old version held. Nothing at all happens when nothing
+   * changed. A unit whose new adapter cannot be created is reported and left out; the others run.
+   */
+  public synchronized Changes apply(Map<String, Unit> next) {
+    Map<String, Running> now = running;
+    List<String> added = new ArrayList<>();
+    List<String> changed = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    List<Running> closing = new ArrayList<>();
+    for (Running r : now.values()) {
+      Unit wanted = next.get(r.unit().key());
+      if (wanted == null) {
+        removed.add(r.unit().key());
+        closing.add(r);
+      } else if (wanted.factory() != r.unit().factory()
+          || !wanted.devices().equals(r.unit().devices())) {
+        changed.add(r.unit().key());
+        closing.add(r);
+      }
+    }
+    for (String key : next.keySet()) {
+      if (!now.containsKey(key)) {
+        added.add(key);
+      }
+    }
+    if (closing.isEmpty() && added.isEmpty()) {
+      return Changes.NONE;
+    }
+    for (Running r : closing) {
+      directory.remove(r.guard());
+    }
+    closeWithin(closing);
+    for (Running r : closing) {
+      r.lane().shutdown(); // what the adapter queued in close() still runs
+      ingress.retire(r.sink());
+    }
+    Map<String, Running> result = new LinkedHashMap<>();
+    Map<String, String> failed = new LinkedHashMap<>();
+    List<Running> fresh = new ArrayList<>();
+    for (Unit unit : next.values()) {
+      Running kept = now.get(unit.key());
+      if (kept != null && !closing.contains(kept)) {
+        result.put(unit.key(), kept);
+        continue;
+      }
+      try {
+        Running r = create(unit);
+        r.guard().attach(directory);
+        directory.add(r.guard());
+        result.put(unit.key(), r);
+        fresh.add(r);
+      } catch (RuntimeException e) {
+        failed.put(unit.key(), String.valueOf(e.getMessage()));
+      }
+    }
+    running = result;
+    for (Running r : fresh) {
+      r.guard().start(r.sink());
+    }
+    added.removeAll(failed.keySet());
+    changed.removeAll(failed.keySet());
+    return new Changes(List.copyOf(added), List.copyOf(changed), List.copyOf(removed), failed);
   }
 
   /** Which adapter owns which point. */

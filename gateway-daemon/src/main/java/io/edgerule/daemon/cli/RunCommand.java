@@ -2,20 +2,30 @@ package io.edgerule.daemon.cli;
 
 import io.edgerule.daemon.Gateway;
 import io.edgerule.daemon.GatewayListener;
+import io.edgerule.daemon.config.ConfigLoader;
 import io.edgerule.daemon.config.GatewayConfig;
+import io.edgerule.daemon.reload.ConfigFileWatcher;
+import io.edgerule.daemon.reload.ConfigSource;
 import io.edgerule.daemon.systemd.SystemdService;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code edgerule run --config FILE}: runs the gateway until SIGTERM or Ctrl-C. */
+/**
+ * {@code edgerule run --config FILE}: runs the gateway until SIGTERM or Ctrl-C; reloads the config
+ * on SIGHUP, when the file changes (unless {@code --no-watch}) and on the MQTT {@code reload}
+ * command.
+ */
 @Command(
     name = "run",
     description =
@@ -31,6 +41,13 @@ public final class RunCommand implements Callable<Integer> {
       description = "The gateway's YAML config.")
   Path config;
 
+  @Option(
+      names = "--no-watch",
+      description =
+          "Do not reload when the config file changes (SIGHUP and the MQTT reload command still"
+              + " reload it).")
+  boolean noWatch;
+
   @Override
   public Integer call() {
     Optional<GatewayConfig> loaded = ConfigFiles.load(config, spec.commandLine().getErr());
@@ -43,7 +60,10 @@ public final class RunCommand implements Callable<Integer> {
     try (Gateway gateway =
             Gateway.start(cfg, Factories.installed(), GatewayListener.NONE, Clock.systemUTC());
         SystemdService systemd =
-            SystemdService.fromEnvironment(System.getenv(), gateway.liveness())) {
+            SystemdService.fromEnvironment(System.getenv(), gateway.liveness());
+        ConfigFileWatcher watcher = watch(gateway)) {
+      gateway.reloadFrom(ConfigSource.file(config, new ConfigLoader(Factories.installed())));
+      Signals.onHangup(gateway::reload);
       systemd.ready(
           String.format(
               Locale.ROOT,
@@ -61,5 +81,21 @@ public final class RunCommand implements Callable<Integer> {
       return ExitCodes.FAILURE;
     }
     return ExitCodes.OK;
+  }
+
+  /** The watcher that reloads when the config file changes, or null with --no-watch. */
+  private ConfigFileWatcher watch(Gateway gateway) throws IOException {
+    if (noWatch) {
+      return null;
+    }
+    AtomicInteger n = new AtomicInteger();
+    ThreadFactory threads =
+        r -> {
+          Thread t = new Thread(r, "edgerule-config-watch-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
+    // Waits for the reload, so that changes during one are taken by the next.
+    return ConfigFileWatcher.start(config, () -> gateway.reload().join(), threads);
   }
 }

@@ -10,6 +10,19 @@ import sun.misc.Signal;
 public final class Signals {
   private Signals() {}
 
+  /**
+   * Runs {@code action} (once per signal) on SIGHUP: a config reload. Without a handler the JVM
+   * would stop on SIGHUP, so this is installed once the gateway runs.
+   */
+  @SuppressWarnings("restriction")
+  public static void onHangup(Runnable action) {
+    try {
+      Signal.handle(new Signal("HUP"), s -> action.run());
+    } catch (IllegalArgumentException e) {
+      // Signal not available on this platform; the other reload paths remain.
+    }
+  }
+
   /** Runs {@code action} (once per signal) on SIGTERM or SIGINT. */
   @SuppressWarnings("restriction")
   public static void onTermination(Runnable action) {

@@ -33,6 +33,9 @@ public sealed interface FleetCommand {
    */
   record LogLevel(CommandId id, String name, String logger, String level) implements FleetCommand {}
 
+  /** Read the config file again and apply what changed (docs/reference/config.md, "Reload"). */
+  record Reload(CommandId id, String name) implements FleetCommand {}
+
   /** Publish the birth messages again (Sparkplug's "Node Control/Rebirth"). */
   record Rebirth(CommandId id, String name) implements FleetCommand {}
 

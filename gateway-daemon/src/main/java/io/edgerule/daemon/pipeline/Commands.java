@@ -8,6 +8,7 @@ import io.edgerule.daemon.namespace.CommandResult;
 import io.edgerule.daemon.namespace.FleetCommand;
 import io.edgerule.daemon.namespace.FleetNamespace;
 import io.edgerule.daemon.namespace.GatewayState;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,8 @@ import org.slf4j.LoggerFactory;
  *       quarantined rule at once); the answer's detail carries the rule's new status.
  *   <li>{@code status}: answers with the gateway's state snapshot.
  *   <li>{@code log-level}: sets a logger's level at run time.
+ *   <li>{@code reload}: reads the config file again and applies what changed; answered when done,
+ *       with what changed, what needs a restart, or why the new config was refused.
  *   <li>rebirth (Sparkplug's Node Control/Rebirth): publishes the birth messages again.
  * </ul>
  */
@@ -34,6 +37,16 @@ public final class Commands {
   private final ActionDispatcher dispatcher;
   private final RuleControl rules;
   private final Supplier<GatewayState> status;
+  private final Reloader reloader;
+
+  /** A config reload (the gateway implements it): its answer when it is done. */
+  public interface Reloader {
+    /** Status (OK, FAILED, INVALID, REJECTED) and detail of the answer. */
+    record Answer(String status, String detail) {}
+
+    /** Starts a reload; never waits for it. */
+    CompletionStage<Answer> reload();
+  }
 
   /** Operator control of loaded rules (the gateway implements it). */
   public interface RuleControl {
@@ -66,6 +79,20 @@ public final class Commands {
       ActionDispatcher dispatcher,
       RuleControl rules,
       Supplier<GatewayState> status) {
+    this(uplink, namespace, dispatcher, rules, status, null);
+  }
+
+  /**
+   * @param reloader the config reload for the {@code reload} command; null: not available
+   */
+  public Commands(
+      Uplink uplink,
+      FleetNamespace namespace,
+      ActionDispatcher dispatcher,
+      RuleControl rules,
+      Supplier<GatewayState> status,
+      Reloader reloader) {
+    this.reloader = reloader;
     this.uplink = uplink;
     this.namespace = namespace;
     this.dispatcher = dispatcher;
@@ -146,6 +173,8 @@ public final class Commands {
           before,
           ll.level());
       answer(id, name, "OK", "logger '" + ll.logger() + "' was " + before + ", is " + ll.level());
+    } else if (command instanceof FleetCommand.Reload) {
+      onReload(id, name);
     } else if (command instanceof FleetCommand.Rebirth) {
       log.info("command {} {}: rebirth", name, text(id));
       namespace.birth(uplink::publish);
@@ -166,6 +195,26 @@ public final class Commands {
     } catch (IllegalArgumentException | IllegalStateException e) {
       answer(id, name, "INVALID", e.getMessage());
     }
+  }
+
+  private void onReload(CommandId id, String name) {
+    if (reloader == null) {
+      answer(id, name, "REJECTED", "this gateway does not offer config reload");
+      return;
+    }
+    log.info("command {} {}: reload", name, text(id));
+    // Runs on the gateway's reload thread: a reload closes and opens devices and swaps rules, and
+    // the MQTT callback thread must not wait for that.
+    reloader
+        .reload()
+        .whenComplete(
+            (a, e) -> {
+              if (e != null) {
+                answer(id, name, "FAILED", "reload failed: " + e);
+              } else {
+                answer(id, name, a.status(), a.detail());
+              }
+            });
   }
 
   private static String text(CommandId id) {

@@ -56,6 +56,7 @@ public final class Ingress implements EventSink {
     private final ArrayDeque<PointEvent> queue = new ArrayDeque<>();
     private final AtomicLong laneDropped = new AtomicLong();
     private long lastSequence; // guarded by lock: of this lane's last event
+    private boolean retired; // guarded by lock: no more samples; removed once drained
 
     @Override
     public void cycleEnd(String device) {
@@ -122,6 +123,22 @@ public final class Ingress implements EventSink {
     return lane;
   }
 
+  /**
+   * Stops taking samples from {@code lane} (its adapter was closed by a config reload). Its events
+   * already queued are still drained in order; the lane goes when it is empty.
+   */
+  public void retire(Lane lane) {
+    lock.lock();
+    try {
+      lane.retired = true;
+      if (lane.queue.isEmpty()) {
+        lanes.remove(lane);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   @Override
   public void accept(PointSample sample) {
     accept(defaultLane, sample);
@@ -182,7 +199,7 @@ public final class Ingress implements EventSink {
 
   /** Queues one sample (lock held); false if it was dropped because the ingress is closed. */
   private boolean enqueue(Lane lane, PointSample sample, Instant receiveTime) {
-    if (closed) {
+    if (closed || lane.retired) {
       dropped.incrementAndGet();
       lane.laneDropped.incrementAndGet();
       return false;
@@ -199,6 +216,9 @@ public final class Ingress implements EventSink {
         }
       }
       longest.queue.pollFirst();
+      if (longest.retired && longest.queue.isEmpty()) {
+        lanes.remove(longest);
+      }
       longest.laneDropped.incrementAndGet();
       dropped.incrementAndGet();
       size--;
@@ -249,6 +269,9 @@ public final class Ingress implements EventSink {
           }
         }
         into.add(next.queue.pollFirst());
+        if (next.retired && next.queue.isEmpty()) {
+          lanes.remove(next);
+        }
         size--;
       }
       return true;

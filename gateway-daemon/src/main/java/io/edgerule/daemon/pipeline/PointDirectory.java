@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Which adapter owns which point, for routing writes and for checking that an adapter's events are
@@ -15,13 +16,30 @@ import java.util.concurrent.ConcurrentHashMap;
  * to the first one (config order); the other is told through {@link AdapterGuard#problem}.
  */
 public final class PointDirectory {
+  // Changed by a config reload (add, remove) while writes and samples look points up.
   private final List<ProtocolAdapter> adapters;
   private final Map<PointId, Entry> entries = new ConcurrentHashMap<>();
 
   public record Entry(ProtocolAdapter adapter, PointInfo info) {}
 
   public PointDirectory(List<ProtocolAdapter> adapters) {
-    this.adapters = List.copyOf(adapters);
+    this.adapters = new CopyOnWriteArrayList<>(adapters);
+    refresh();
+  }
+
+  /** Adds an adapter (a config reload): its points are found from now on. */
+  public void add(ProtocolAdapter adapter) {
+    adapters.add(adapter);
+    refresh(adapter);
+  }
+
+  /**
+   * Removes an adapter (a config reload) and forgets its points; a point it shadowed in another
+   * adapter belongs to that one from now on.
+   */
+  public void remove(ProtocolAdapter adapter) {
+    adapters.remove(adapter);
+    entries.values().removeIf(e -> e.adapter() == adapter);
     refresh();
   }
 

@@ -166,6 +166,16 @@ public final class RuleSupervisor implements RuleTable, Commands.RuleControl {
     return table.slots().stream().map(RuleSlot::rule).toList();
   }
 
+  /** Whether a rule of that name is loaded. */
+  public boolean isLoaded(String name) {
+    return table.slots().stream().anyMatch(s -> s.name().equals(name));
+  }
+
+  /** The config's {@code rules:} from now on (a config reload). */
+  void configure(List<RuleConfig> rules) {
+    this.configured = List.copyOf(rules);
+  }
+
   /** Rules that failed to load, with the reason. */
   public Map<String, String> failedRules() {
     synchronized (failed) {

@@ -11,9 +11,10 @@ import java.util.Map;
 
 /**
  * The last event of every configured point, for the status page ({@code points} of the state
- * snapshot). The table is built once from the configured points and never changes shape, so the
- * dispatcher's per-event {@link #record} is a lookup in a map nobody writes to and one volatile
- * write: no lock, no allocation. Events of points not configured (none today) are ignored.
+ * snapshot). The table is built from the configured points and never changes shape (a config reload
+ * that changes the devices replaces it whole), so the dispatcher's per-event {@link #record} is a
+ * volatile read, a lookup in a map nobody writes to and one volatile write: no lock, no allocation.
+ * Events of points not configured (none today) are ignored.
  */
 public final class LatestSamples {
   private static final class Cell {
@@ -25,25 +26,39 @@ public final class LatestSamples {
     }
   }
 
-  private final Map<PointId, Cell> cells;
-  private final List<Cell> ordered;
+  /** The table's shape: never changed, replaced whole when the devices change. */
+  private record Shape(Map<PointId, Cell> cells, List<Cell> ordered) {}
+
+  private volatile Shape shape;
 
   public LatestSamples(List<PointInfo> points) {
+    this.shape = shape(points, Map.of());
+  }
+
+  private static Shape shape(List<PointInfo> points, Map<PointId, Cell> before) {
     Map<PointId, Cell> m = new HashMap<>(points.size() * 2);
     List<Cell> o = new ArrayList<>(points.size());
     for (PointInfo p : points) {
-      Cell c = new Cell(p);
+      Cell kept = before.get(p.id());
+      Cell c = kept != null && kept.info.equals(p) ? kept : new Cell(p);
       if (m.putIfAbsent(p.id(), c) == null) {
         o.add(c);
       }
     }
-    this.cells = m;
-    this.ordered = List.copyOf(o);
+    return new Shape(m, List.copyOf(o));
+  }
+
+  /**
+   * Takes the points after a config reload changed the devices: points that stay keep their last
+   * value, new ones start empty, removed ones go.
+   */
+  public void reshape(List<PointInfo> points) {
+    shape = shape(points, shape.cells());
   }
 
   /** Called by the dispatcher for every event. */
   public void record(PointEvent event) {
-    Cell c = cells.get(event.point());
+    Cell c = shape.cells().get(event.point());
     if (c != null) {
       c.last = event;
     }
@@ -51,6 +66,7 @@ public final class LatestSamples {
 
   /** Every point in configuration order, with its last value (null before its first sample). */
   public List<GatewayState.PointState> snapshot() {
+    List<Cell> ordered = shape.ordered();
     List<GatewayState.PointState> out = new ArrayList<>(ordered.size());
     for (Cell c : ordered) {
       PointEvent e = c.last;

@@ -47,6 +47,7 @@ public final class ModbusTcpSimulator implements AutoCloseable {
   private final ExecutorService requestThread;
   private final ScheduledExecutorService ticker;
   private final AtomicLong ticks = new AtomicLong();
+  private final AtomicLong accepted = new AtomicLong();
   private volatile int port;
   private ModbusTcpServer server;
   private boolean closed;
@@ -89,6 +90,14 @@ public final class ModbusTcpSimulator implements AutoCloseable {
       sim.ticker.scheduleAtFixedRate(sim::tickLogged, period, period, TimeUnit.NANOSECONDS);
     }
     return sim;
+  }
+
+  /**
+   * TCP connections accepted since start: a client that keeps its connection adds one, one that
+   * reconnects adds one per connection.
+   */
+  public long connectionsAccepted() {
+    return accepted.get();
   }
 
   /** The port it listens on (the one picked when the config said 0). */
@@ -263,6 +272,13 @@ public final class ModbusTcpSimulator implements AutoCloseable {
                                       ((InetSocketAddress) ctx.channel().localAddress()).getPort());
                                   bound.countDown();
                                   ctx.fireChannelActive();
+                                }
+
+                                @Override
+                                public void channelRead(ChannelHandlerContext ctx, Object child) {
+                                  // On the listening channel every read is one accepted client.
+                                  accepted.incrementAndGet();
+                                  ctx.fireChannelRead(child);
                                 }
                               }));
             });

@@ -78,9 +78,10 @@ final class JsonCommandDecoder {
         case "rule" -> rule(id, name, body);
         case "status" -> new FleetCommand.Status(id, name);
         case "log-level" -> logLevel(id, name, body);
+        case "reload" -> new FleetCommand.Reload(id, name);
         default ->
             throw new IllegalArgumentException(
-                "unknown command '" + name + "'; known: write, rule, status, log-level");
+                "unknown command '" + name + "'; known: write, rule, status, log-level, reload");
       };
     } catch (IllegalArgumentException e) {
       return new FleetCommand.Invalid(id, name, e.getMessage());

@@ -230,7 +230,7 @@ class JsonNamespaceTest {
         ((FleetCommand.Invalid) bad).detail());
     FleetCommand unknown = ns.decode("edgerule/gw-001/cmd/reboot", "{}".getBytes());
     assertEquals(
-        "unknown command 'reboot'; known: write, rule, status, log-level",
+        "unknown command 'reboot'; known: write, rule, status, log-level, reload",
         ((FleetCommand.Invalid) unknown).detail());
   }
 }

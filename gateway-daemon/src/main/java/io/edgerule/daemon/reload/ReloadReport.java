@@ -1,0 +1,104 @@
+package io.edgerule.daemon.reload;
+
+import io.edgerule.daemon.adapters.AdapterSet;
+import io.edgerule.daemon.rules.RuleChanges;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a config reload did: refused (the running config stays), nothing to do, or what changed, and
+ * which settings need a restart to take effect.
+ *
+ * @param error why it was refused or unavailable, else null
+ * @param needsRestart restart-only settings the new config changes; the old values stay in effect
+ */
+public record ReloadReport(
+    Outcome outcome,
+    String error,
+    AdapterSet.Changes devices,
+    RuleChanges rules,
+    List<String> needsRestart) {
+
+  public enum Outcome {
+    /** Devices or rules changed. */
+    APPLIED,
+    /** Nothing to restart, swap, add or remove (maybe settings that need a restart). */
+    UNCHANGED,
+    /** The new config is invalid; the running one stays. */
+    REFUSED,
+    /** This gateway has no config source to reload from. */
+    UNAVAILABLE
+  }
+
+  public ReloadReport {
+    needsRestart = List.copyOf(needsRestart);
+  }
+
+  static ReloadReport refused(String error) {
+    return new ReloadReport(
+        Outcome.REFUSED, error, AdapterSet.Changes.NONE, RuleChanges.NONE, List.of());
+  }
+
+  static ReloadReport unavailable(String why) {
+    return new ReloadReport(
+        Outcome.UNAVAILABLE, why, AdapterSet.Changes.NONE, RuleChanges.NONE, List.of());
+  }
+
+  /** Whether a device or rule could not be brought up as the new config says. */
+  public boolean hasFailures() {
+    return !devices.failed().isEmpty() || !rules.failed().isEmpty();
+  }
+
+  /** The answer's status: OK, FAILED (partly applied), INVALID (refused) or REJECTED. */
+  public String status() {
+    return switch (outcome) {
+      case REFUSED -> "INVALID";
+      case UNAVAILABLE -> "REJECTED";
+      default -> hasFailures() ? "FAILED" : "OK";
+    };
+  }
+
+  /** One line for the answer and the log. */
+  public String summary() {
+    if (outcome == Outcome.REFUSED) {
+      return "config refused, the running config stays: " + error;
+    }
+    if (outcome == Outcome.UNAVAILABLE) {
+      return error;
+    }
+    List<String> parts = new ArrayList<>();
+    if (outcome == Outcome.UNCHANGED) {
+      parts.add("no changes to devices or rules");
+    }
+    list(parts, "devices added", devices.added());
+    list(parts, "devices changed (reconnected)", devices.changed());
+    list(parts, "devices removed", devices.removed());
+    failed(parts, "devices failed", devices.failed());
+    list(parts, "rules added", rules.added());
+    list(parts, "rules swapped", rules.swapped());
+    list(parts, "rules removed", rules.removed());
+    failed(parts, "rules failed", rules.failed());
+    if (rules.unmanaged() != null) {
+      parts.add("rules not reloaded: " + rules.unmanaged());
+    }
+    if (!needsRestart.isEmpty()) {
+      parts.add("needs restart (running with the old values): " + String.join(", ", needsRestart));
+    }
+    return String.join("; ", parts);
+  }
+
+  private static void list(List<String> parts, String what, List<String> names) {
+    if (!names.isEmpty()) {
+      parts.add(what + ": " + String.join(", ", names));
+    }
+  }
+
+  private static void failed(List<String> parts, String what, Map<String, String> failures) {
+    if (!failures.isEmpty()) {
+      List<String> each = new ArrayList<>();
+      failures.forEach((name, why) -> each.add(name + " (" + why + ")"));
+      parts.add(what + ": " + String.join(", ", each));
+    }
+  }
+}
