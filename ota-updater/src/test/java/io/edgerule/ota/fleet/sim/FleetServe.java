@@ -46,7 +46,20 @@ public final class FleetServe {
     int n = Integer.parseInt(args[1]);
     Path work = FleetSimMain.workDir(Files.createTempDirectory("fleet-serve"));
     CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+    Thread main = Thread.currentThread();
+    // Ctrl-C / SIGTERM: let the main thread close the gateways and delete their stores before the
+    // JVM ends (it does not wait for the main thread by itself)
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stop.countDown();
+                  try {
+                    main.join(30_000);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
     try (VirtualFleet fleet =
         VirtualFleet.start(
             new VirtualFleet.Settings(
