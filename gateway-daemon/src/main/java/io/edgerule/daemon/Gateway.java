@@ -30,6 +30,7 @@ import io.edgerule.daemon.reload.ConfigReloader;
 import io.edgerule.daemon.reload.ConfigSource;
 import io.edgerule.daemon.reload.ReloadReport;
 import io.edgerule.daemon.rules.RuleReconciler;
+import io.edgerule.daemon.rules.RuleShadows;
 import io.edgerule.daemon.rules.RuleSupervisor;
 import io.edgerule.daemon.rules.SwapTiming;
 import io.edgerule.daemon.state.LatestSamples;
@@ -88,6 +89,7 @@ public final class Gateway implements AutoCloseable {
   private final Uplink uplink;
   private final RuleEngine engine;
   private final RuleSupervisor rules;
+  private final RuleShadows shadows;
   private final ActionDispatcher dispatcher;
   private final Thread dispatchThread;
   private final Liveness liveness = new Liveness(System::nanoTime);
@@ -153,6 +155,7 @@ public final class Gateway implements AutoCloseable {
             listener,
             this::points,
             config.rules());
+    this.shadows = new RuleShadows(rules);
     this.latest = new LatestSamples(adapters.directory().all());
     this.state =
         new StateReporter(
@@ -353,19 +356,19 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** Runs a shadow candidate beside the active rule; see {@link RuleSupervisor#startShadow}. */
+  /** Runs a shadow candidate beside the active rule; see {@link RuleShadows#startShadow}. */
   public void startShadow(String name, byte[] wasm, RuleManifest manifest) {
-    rules.startShadow(name, wasm, manifest);
+    shadows.startShadow(name, wasm, manifest);
   }
 
   /** The running shadow's comparison so far. */
   public Optional<ShadowReport> shadowReport(String name) {
-    return rules.shadowReport(name);
+    return shadows.shadowReport(name);
   }
 
   /** Stops the shadow and returns its final report (empty if none ran). */
   public Optional<ShadowReport> stopShadow(String name) {
-    return rules.stopShadow(name);
+    return shadows.stopShadow(name);
   }
 
   /** The port of the status page, health and metrics server, if it runs ({@code http:}). */

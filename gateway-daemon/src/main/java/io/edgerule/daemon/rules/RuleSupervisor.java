@@ -13,8 +13,6 @@ import io.edgerule.sandbox.RuleEngine;
 import io.edgerule.sandbox.RuleLoadException;
 import io.edgerule.sandbox.RuleManifest;
 import io.edgerule.sandbox.RuleStatus;
-import io.edgerule.sandbox.ShadowReport;
-import io.edgerule.sandbox.ShadowRun;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The loaded rules: their slots, which events go to which rule (routes), their tick timers, and
  * what changes them at run time: loading from the config, OTA deploys ({@link RuleTable}), operator
- * control ({@link Commands.RuleControl}), hot swap and shadow runs. Safe to use from any thread.
+ * control ({@link Commands.RuleControl}) and hot swap; shadow runs are {@link RuleShadows}'. Safe
+ * to use from any thread.
  *
  * <p>The dispatcher reads the routes for every event, the scheduler reads the slots for ticks and
  * re-admission, deploys and commands change them: the slots and the routes made from them are one
@@ -274,7 +273,8 @@ public final class RuleSupervisor implements RuleTable, Commands.RuleControl {
 
   // ---- operator control: enable/disable, hot swap, shadow ----
 
-  private RuleSlot slot(String name) {
+  /** The loaded rule's slot. */
+  RuleSlot slot(String name) {
     List<RuleSlot> slots = table.slots();
     for (RuleSlot s : slots) {
       if (s.name().equals(name)) {
@@ -346,49 +346,6 @@ public final class RuleSupervisor implements RuleTable, Commands.RuleControl {
         timing.prepare().toNanos() / 1e6,
         timing.switchover().toNanos() / 1e6);
     return timing;
-  }
-
-  /**
-   * Runs {@code wasm} as a shadow candidate beside the active rule: same batches and ticks, its
-   * actions compared and reported ({@link #shadowReport}), never executed; its state is a private
-   * copy. Replaces a running shadow of the same rule.
-   */
-  public void startShadow(String name, byte[] wasm, RuleManifest manifest) {
-    RuleSlot s = slot(name);
-    Rule candidate = engine.loadShadow(s.rule(), wasm, manifest.sourceName(), manifest);
-    CompletableFuture<Long> started = new CompletableFuture<>();
-    s.runBetweenBatches(
-        () -> {
-          ShadowRun old = s.shadow();
-          s.setShadow(new ShadowRun(engine, candidate));
-          if (old != null) {
-            engine.unload(old.candidate());
-          }
-          started.complete(0L);
-        });
-    await(started, "shadow start of rule '" + name + "'");
-  }
-
-  /** The running shadow's comparison so far. */
-  public Optional<ShadowReport> shadowReport(String name) {
-    ShadowRun run = slot(name).shadow();
-    return run == null ? Optional.empty() : Optional.of(run.report());
-  }
-
-  /** Stops the shadow and returns its final report (empty if none ran). */
-  public Optional<ShadowReport> stopShadow(String name) {
-    RuleSlot s = slot(name);
-    CompletableFuture<ShadowReport> stopped = new CompletableFuture<>();
-    s.runBetweenBatches(
-        () -> {
-          ShadowRun run = s.shadow();
-          s.setShadow(null);
-          if (run != null) {
-            engine.unload(run.candidate());
-          }
-          stopped.complete(run == null ? null : run.report());
-        });
-    return Optional.ofNullable(await(stopped, "shadow stop of rule '" + name + "'"));
   }
 
   private void scheduleTicks(RuleSlot slot) {
