@@ -87,10 +87,13 @@ final class RolloutDriveCommand implements Callable<Integer> {
         revision = r.revision();
         out.println(FleetText.rollout(r));
         out.println("  " + r.reason());
-      } else if (v != null && !quiet && !v.counts().toString().equals(lastCounts)) {
-        out.println("  wave " + r.wave() + ": " + v.counts());
-      }
-      if (v != null) {
+        // this verdict may belong to the revision before (the step that moved the rollout on, or a
+        // step just before the new revision was adopted): the next one is printed whatever it says
+        lastCounts = "";
+      } else if (v != null) {
+        if (!quiet && !v.counts().toString().equals(lastCounts)) {
+          out.println("  wave " + r.wave() + ": " + v.counts());
+        }
         lastCounts = v.counts().toString();
       }
       out.flush();
