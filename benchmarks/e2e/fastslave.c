@@ -106,14 +106,19 @@ static void *updater(void *arg) {
     return NULL;
 }
 
+/* Written to a temporary file and renamed over the stats file, so that a reader never sees it
+ * empty (truncated and not yet written: the harness then read 0 polls and reported a negative rate). */
 static void *stats_writer(void *arg) {
     (void)arg;
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", stats_file);
     for (;;) {
         sleep(1);
-        FILE *f = fopen(stats_file, "w");
+        FILE *f = fopen(tmp, "w");
         if (f) {
             fprintf(f, "%lu\n", atomic_load(&reads));
             fclose(f);
+            rename(tmp, stats_file);
         }
     }
     return NULL;
