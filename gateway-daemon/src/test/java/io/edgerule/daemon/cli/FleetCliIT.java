@@ -64,6 +64,11 @@ class FleetCliIT {
     fleet = new MqttClient(broker.uri(), "test-" + UUID.randomUUID(), new MemoryPersistence());
     MqttConnectOptions o = new MqttConnectOptions();
     o.setCleanSession(true);
+    // Paho can complete a QoS 1 token before it lowers its in-flight count: back-to-back
+    // synchronous
+    // publishes (the 40 follow reports below) can hit the default limit of 10 ("Too many publishes
+    // in progress", seen under load)
+    o.setMaxInflight(1000);
     fleet.connect(o);
     fleet.subscribe("edgerule/fleet/#", 1, (t, m) -> seen.put(t, m.getPayload()));
   }
@@ -384,7 +389,10 @@ class FleetCliIT {
     }
     assertEquals(0, second.awaitExit(), second.output());
     assertTrue(second.output().contains("is DONE: nothing left to drive"), second.output());
-    assertEquals(RolloutState.DONE, retainedRollout().state());
+    // the driver has published DONE; this test's subscriber receives it a moment later
+    assertEquals(
+        RolloutState.DONE,
+        awaitRollout("DONE retained", x -> x.state() == RolloutState.DONE).state());
 
     // one record per decision: the restart decided nothing twice
     List<String> audit = Files.readAllLines(tmp.resolve("audit.jsonl"));
