@@ -57,13 +57,14 @@ public final class RunCommand implements Callable<Integer> {
     GatewayConfig cfg = loaded.get();
     CountDownLatch stop = new CountDownLatch(1);
     Signals.onTermination(stop::countDown);
+    HangupReload hangup = HangupReload.install();
     try (Gateway gateway =
             Gateway.start(cfg, Factories.installed(), GatewayListener.NONE, Clock.systemUTC());
         SystemdService systemd =
             SystemdService.fromEnvironment(System.getenv(), gateway.liveness());
         ConfigFileWatcher watcher = watch(gateway)) {
       gateway.reloadFrom(ConfigSource.file(config, new ConfigLoader(Factories.installed())));
-      Signals.onHangup(gateway::reload);
+      hangup.running(gateway);
       systemd.ready(
           String.format(
               Locale.ROOT,

@@ -12,7 +12,8 @@ public final class Signals {
 
   /**
    * Runs {@code action} (once per signal) on SIGHUP: a config reload. Without a handler the JVM
-   * would stop on SIGHUP, so this is installed once the gateway runs.
+   * would stop on SIGHUP, so the program installs this before the gateway starts ({@link
+   * HangupReload}).
    */
   @SuppressWarnings("restriction")
   public static void onHangup(Runnable action) {
