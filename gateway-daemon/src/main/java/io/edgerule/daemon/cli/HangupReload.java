@@ -3,6 +3,8 @@ package io.edgerule.daemon.cli;
 import io.edgerule.daemon.Gateway;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SIGHUP handled from the program's first moment. Without a handler the JVM stops on SIGHUP, so a
@@ -11,13 +13,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * and applied as one reload as soon as it does.
  */
 final class HangupReload {
+  private static final Logger log = LoggerFactory.getLogger(HangupReload.class);
+
   private final AtomicReference<Gateway> gateway = new AtomicReference<>();
   private final AtomicBoolean pending = new AtomicBoolean();
 
   /** Installs the handler; call before the gateway starts. */
   static HangupReload install() {
     HangupReload h = new HangupReload();
-    Signals.onHangup(h::hangup);
+    if (!Signals.onHangup(h::hangup)) {
+      log.warn(
+          "SIGHUP is ignored in this process (started with nohup?): it will not reload the config;"
+              + " a change of the file and the MQTT reload command still do");
+    }
     return h;
   }
 

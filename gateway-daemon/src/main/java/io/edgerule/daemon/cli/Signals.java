@@ -1,6 +1,7 @@
 package io.edgerule.daemon.cli;
 
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * SIGTERM and SIGINT as ordinary events. A JVM stopped by a signal through shutdown hooks exits
@@ -14,13 +15,19 @@ public final class Signals {
    * Runs {@code action} (once per signal) on SIGHUP: a config reload. Without a handler the JVM
    * would stop on SIGHUP, so the program installs this before the gateway starts ({@link
    * HangupReload}).
+   *
+   * @return false if SIGHUP cannot be handled: not on this platform, or ignored by the process that
+   *     started this one ({@code nohup})
    */
   @SuppressWarnings("restriction")
-  public static void onHangup(Runnable action) {
+  public static boolean onHangup(Runnable action) {
     try {
-      Signal.handle(new Signal("HUP"), s -> action.run());
+      // A process started with SIGHUP ignored (nohup) keeps it ignored: the JVM then installs no
+      // handler and says so by returning SIG_IGN.
+      return Signal.handle(new Signal("HUP"), s -> action.run()) != SignalHandler.SIG_IGN;
     } catch (IllegalArgumentException e) {
       // Signal not available on this platform; the other reload paths remain.
+      return false;
     }
   }
 

@@ -61,6 +61,10 @@ class ReloadSignalIT {
       Path log = tmp.resolve("out.log");
       Process p =
           new ProcessBuilder(
+                  // a test run started with SIGHUP ignored (nohup) passes that on to its children,
+                  // and the JVM cannot handle an ignored signal: env (coreutils) resets it
+                  "env",
+                  "--default-signal=HUP",
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                   "-jar",
                   jar.toString(),
