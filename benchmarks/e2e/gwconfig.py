@@ -21,8 +21,15 @@ def points():
 
 
 def write(run_dir, units, interval_ms, modbus_port, mqtt_port, telemetry="true", outbox_flush=None):
-    """Writes gateway.yaml and the rule into run_dir; returns the config path."""
-    rules_dir = os.path.join(run_dir, "rules")
+    """Writes etc/gateway.yaml and the rule into run_dir; returns the config path.
+
+    The config sits in a folder of its own, as /etc/edgerule does on a gateway: the gateway watches
+    its config file's folder for changes (hot reload), and the recorder's and the slave's files,
+    written thousands of times a second in run_dir, would wake its watcher at every write (11 % of
+    a core at 10,000 samples/s, seen in the per-thread table as FileSystemWatch + edgerule-config).
+    """
+    etc = os.path.join(run_dir, "etc")
+    rules_dir = os.path.join(etc, "rules")
     os.makedirs(rules_dir, exist_ok=True)
     for f in ("plant_rule.wasm", "plant_rule.yaml"):
         shutil.copy(os.path.join(HERE, f), rules_dir)
@@ -47,7 +54,7 @@ def write(run_dir, units, interval_ms, modbus_port, mqtt_port, telemetry="true",
             + "pipeline:\n  alarms_per_rule: %d\n  health_interval: 5s\n" % max(100, min(10000, units * NREG))
             + "rule_limits:\n  memory_pages: 64\n"
             + ("outbox:\n  flush: %s\n" % outbox_flush if outbox_flush else ""))
-    path = os.path.join(run_dir, "gateway.yaml")
+    path = os.path.join(etc, "gateway.yaml")
     with open(path, "w") as f:
         f.write(text)
     return path

@@ -2,7 +2,7 @@
 # plant.sh REPO OUT MQTT_PORT MODBUS_PORT: a Mosquitto and the end-to-end benchmark's pymodbus slave
 # (unit 1) in the background (their pids in OUT/pids), and two gateway configs for
 # benchmarks/jvm/probe.py: OUT/idle.yaml (1 device x 3 points polled every second, the reference
-# rule, MQTT, the status server) and OUT/k1/gateway.yaml (1 device x 100 registers every 100 ms,
+# rule, MQTT, the status server) and OUT/k1/etc/gateway.yaml (1 device x 100 registers every 100 ms,
 # the plant rule: 1,000 samples/s).
 set -euo pipefail
 repo=$1 out=$2 mq=$3 mb=$4
