@@ -258,21 +258,40 @@ public final class Ingress implements EventSink {
         }
         notEmpty.awaitNanos(journal.nanosUntilDue(now, left));
       }
-      for (int i = 0; i < max && size > 0; i++) {
-        // Each lane is in sequence order: the smallest head is the next event overall.
+      int taken = 0;
+      while (taken < max && size > 0) {
+        // Each lane is in sequence order: the smallest head is the next event overall, and the
+        // lane may go on until its head passes the second smallest. A response's events are
+        // numbered together (acceptAll), so a run is ~100 events: one scan of the lanes per run,
+        // not per event (the per-event scan was 18 % of the dispatcher with 50 devices).
         Lane next = null;
+        long nextHead = Long.MAX_VALUE;
+        long secondHead = Long.MAX_VALUE;
         for (Lane l : lanes) {
           PointEvent head = l.queue.peekFirst();
-          if (head != null
-              && (next == null || head.sequence() < next.queue.peekFirst().sequence())) {
+          if (head == null) {
+            continue;
+          }
+          long seq = head.sequence();
+          if (seq < nextHead) {
+            secondHead = nextHead;
+            nextHead = seq;
             next = l;
+          } else if (seq < secondHead) {
+            secondHead = seq;
           }
         }
-        into.add(next.queue.pollFirst());
+        PointEvent head;
+        while (taken < max
+            && (head = next.queue.peekFirst()) != null
+            && head.sequence() < secondHead) {
+          into.add(next.queue.pollFirst());
+          size--;
+          taken++;
+        }
         if (next.retired && next.queue.isEmpty()) {
           lanes.remove(next);
         }
-        size--;
       }
       return true;
     } finally {

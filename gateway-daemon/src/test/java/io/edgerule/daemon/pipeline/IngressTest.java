@@ -220,4 +220,41 @@ class IngressTest {
     assertEquals(1, done.size(), "the due work ran once, inside the drain");
     assertTrue(done.get(0) - dueAt[0] >= 0, "not before it was due");
   }
+
+  @Test
+  void drainMergesManyLanesInSequenceOrderWhateverItsMaxAndTheRunLengths() throws Exception {
+    Ingress ingress = new Ingress(100_000, CLOCK);
+    List<Ingress.Lane> lanes = new ArrayList<>();
+    for (int l = 0; l < 7; l++) {
+      lanes.add(ingress.lane("dev" + l));
+    }
+    java.util.Random random = new java.util.Random(17);
+    int total = 0;
+    for (int round = 0; round < 400; round++) {
+      Ingress.Lane lane = lanes.get(random.nextInt(lanes.size()));
+      int n = random.nextInt(4) == 0 ? 1 : 1 + random.nextInt(120); // single samples and responses
+      List<PointSample> burst = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        burst.add(sample(total + i));
+      }
+      if (n == 1) {
+        lane.accept(burst.get(0));
+      } else {
+        lane.acceptAll(burst);
+      }
+      total += n;
+    }
+    ingress.retire(lanes.get(3)); // drained to the end, then gone
+    List<PointEvent> out = new ArrayList<>();
+    while (out.size() < total) {
+      int before = out.size();
+      ingress.drain(out, 1 + random.nextInt(150), 0, TimeUnit.MILLISECONDS);
+      assertTrue(out.size() > before, "drain took nothing with " + (total - before) + " queued");
+    }
+    assertEquals(total, out.size());
+    for (int i = 0; i < total; i++) {
+      assertEquals(i + 1, out.get(i).sequence(), "merged in sequence order");
+    }
+    assertEquals(0, ingress.depth());
+  }
 }
