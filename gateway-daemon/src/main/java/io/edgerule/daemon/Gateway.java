@@ -6,7 +6,6 @@ import io.edgerule.adapter.AdapterHealth;
 import io.edgerule.adapter.PointInfo;
 import io.edgerule.daemon.adapters.AdapterSet;
 import io.edgerule.daemon.config.GatewayConfig;
-import io.edgerule.daemon.config.TelemetrySettings;
 import io.edgerule.daemon.http.StatusServer;
 import io.edgerule.daemon.http.StatusView;
 import io.edgerule.daemon.metrics.PrometheusMetrics;
@@ -178,6 +177,12 @@ public final class Gateway implements AutoCloseable {
     }
     ota.start();
     ota.follow(uplink); // ota.enabled: rollouts and rollback switches over MQTT
+    // Telemetry enters the outbox on the adapter's thread: per point as each sample comes in,
+    // batches when the device's read cycle ends (or its window runs out: the dispatch thread).
+    var telemetry =
+        new TelemetryAtIngress(namespace, uplink::publish, config.mqtt(), config.deviceTelemetry());
+    ingress.journal(telemetry);
+    ingress.journalBurst(uplink::batch); // one wake-up of the outbox's sender per response
     this.reloader =
         new ConfigReloader(
             config,
@@ -185,21 +190,13 @@ public final class Gateway implements AutoCloseable {
             factories,
             new RuleReconciler(rules),
             this::rulesFromImage,
-            this::devicesChanged);
+            this::devicesChanged,
+            (gateway, devices) ->
+                ingress.betweenEvents(() -> telemetry.settings(gateway, devices)));
     Commands.Reloader reloadCommand =
         () -> reload().thenApply(r -> new Commands.Reloader.Answer(r.status(), r.summary()));
     new Commands(uplink, namespace, dispatcher, rules, () -> snapshot("online"), reloadCommand)
         .subscribe();
-    TelemetrySettings telemetrySettings =
-        config.mqtt() == null
-            ? new TelemetrySettings(TelemetrySettings.Mode.OFF, null)
-            : config.mqtt().telemetrySettings();
-    // Telemetry enters the outbox on the adapter's thread: per point as each sample comes in,
-    // batches when the device's read cycle ends (or its window runs out: the dispatch thread).
-    ingress.journal(
-        new TelemetryAtIngress(
-            namespace, uplink::publish, telemetrySettings, config.deviceTelemetry()));
-    ingress.journalBurst(uplink::batch); // one wake-up of the outbox's sender per response
     this.dispatchThread =
         GatewayThreads.named("edgerule-dispatch")
             .newThread(new DispatchLoop(ingress, rules, latest, listener, liveness));

@@ -14,11 +14,14 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's adapters, one per config unit ({@link AdapterFactory#units}: a device, or the
@@ -28,6 +31,7 @@ import java.util.function.Function;
  * its adapter and leave the others running.
  */
 public final class AdapterSet implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AdapterSet.class);
 
   /** The config entries one adapter serves, under the key its factory gave them. */
   public record Unit(String key, AdapterFactory<?> factory, List<DeviceConfig> devices) {
@@ -42,14 +46,26 @@ public final class AdapterSet implements AutoCloseable {
   /**
    * What a reload did to the adapters, by unit key.
    *
+   * @param changed units whose adapter was closed and made again
+   * @param changedInPlace units whose adapter took the change itself, keeping its connection
+   *     ({@link AdapterFactory#reconfigure}), as {@code key [devices made again, added or removed]}
    * @param failed units whose new adapter could not be created, with the reason (not running)
    */
   public record Changes(
-      List<String> added, List<String> changed, List<String> removed, Map<String, String> failed) {
-    public static final Changes NONE = new Changes(List.of(), List.of(), List.of(), Map.of());
+      List<String> added,
+      List<String> changed,
+      List<String> changedInPlace,
+      List<String> removed,
+      Map<String, String> failed) {
+    public static final Changes NONE =
+        new Changes(List.of(), List.of(), List.of(), List.of(), Map.of());
 
     public boolean isEmpty() {
-      return added.isEmpty() && changed.isEmpty() && removed.isEmpty() && failed.isEmpty();
+      return added.isEmpty()
+          && changed.isEmpty()
+          && changedInPlace.isEmpty()
+          && removed.isEmpty()
+          && failed.isEmpty();
     }
   }
 
@@ -149,26 +165,39 @@ public final class AdapterSet implements AutoCloseable {
   /**
    * Makes the running adapters those of {@code next} (a config reload): a unit whose key and
    * devices are unchanged keeps its adapter, connection and state untouched; a changed one is
-   * closed and created again; a removed one is closed; a new one is created. Changed and removed
-   * adapters are closed first (in parallel, at most {@code adapter_timeout}), so a new adapter can
-   * take the port or serial device its old version held. Nothing at all happens when nothing
-   * changed. A unit whose new adapter cannot be created is reported and left out; the others run.
+   * changed in place when its factory can ({@link AdapterFactory#reconfigure}: an RTU bus makes
+   * only its changed slaves again), else closed and created again; a removed one is closed; a new
+   * one is created. Adapters to replace or remove are closed first (in parallel, at most {@code
+   * adapter_timeout}), so a new adapter can take the port or serial device its old version held.
+   * Nothing at all happens when nothing changed. A unit whose new adapter cannot be created is
+   * reported and left out; the others run.
    */
   public synchronized Changes apply(Map<String, Unit> next) {
-    Map<String, Running> now = running;
+    Map<String, Running> now = new LinkedHashMap<>(running);
     List<String> added = new ArrayList<>();
     List<String> changed = new ArrayList<>();
+    List<String> inPlace = new ArrayList<>();
     List<String> removed = new ArrayList<>();
     List<Running> closing = new ArrayList<>();
-    for (Running r : now.values()) {
+    for (Running r : List.copyOf(now.values())) {
       Unit wanted = next.get(r.unit().key());
       if (wanted == null) {
         removed.add(r.unit().key());
         closing.add(r);
-      } else if (wanted.factory() != r.unit().factory()
-          || !wanted.devices().equals(r.unit().devices())) {
+      } else if (wanted.factory() != r.unit().factory()) {
         changed.add(r.unit().key());
         closing.add(r);
+      } else if (!wanted.devices().equals(r.unit().devices())) {
+        Optional<List<String>> devices = reconfigure(r, wanted);
+        if (devices.isPresent()) {
+          Running updated = new Running(wanted, r.guard(), r.lane(), r.sink());
+          now.put(wanted.key(), updated);
+          directory.reshaped(r.guard());
+          inPlace.add(wanted.key() + " [" + String.join(", ", devices.get()) + "]");
+        } else {
+          changed.add(r.unit().key());
+          closing.add(r);
+        }
       }
     }
     for (String key : next.keySet()) {
@@ -177,7 +206,11 @@ public final class AdapterSet implements AutoCloseable {
       }
     }
     if (closing.isEmpty() && added.isEmpty()) {
-      return Changes.NONE;
+      if (inPlace.isEmpty()) {
+        return Changes.NONE;
+      }
+      running = now; // the same adapters, with their new units
+      return new Changes(List.of(), List.of(), List.copyOf(inPlace), List.of(), Map.of());
     }
     for (Running r : closing) {
       directory.remove(r.guard());
@@ -212,7 +245,31 @@ public final class AdapterSet implements AutoCloseable {
     }
     added.removeAll(failed.keySet());
     changed.removeAll(failed.keySet());
-    return new Changes(List.copyOf(added), List.copyOf(changed), List.copyOf(removed), failed);
+    return new Changes(
+        List.copyOf(added),
+        List.copyOf(changed),
+        List.copyOf(inPlace),
+        List.copyOf(removed),
+        failed);
+  }
+
+  /**
+   * Asks the unit's factory to apply {@code wanted} to the running adapter in place; empty when it
+   * cannot or fails (then the adapter is replaced, as before: nothing is lost by trying).
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Optional<List<String>> reconfigure(Running r, Unit wanted) {
+    try {
+      Optional<List<String>> devices =
+          ((AdapterFactory) wanted.factory()).reconfigure(r.guard().adapter(), wanted.devices());
+      return devices == null ? Optional.empty() : devices;
+    } catch (RuntimeException e) {
+      log.warn(
+          "adapter {}: cannot take the new config in place, making it again: {}",
+          r.unit().key(),
+          e.toString());
+      return Optional.empty();
+    }
   }
 
   /** Which adapter owns which point. */

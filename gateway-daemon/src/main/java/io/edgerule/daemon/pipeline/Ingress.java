@@ -111,6 +111,20 @@ public final class Ingress implements EventSink {
     this.journalBurst = Objects.requireNonNull(burst, "burst");
   }
 
+  /**
+   * Runs {@code change} under the ingress lock, between two events: a config reload changes the
+   * journal's settings here, so that no event is journaled half under the old settings and half
+   * under the new.
+   */
+  public void betweenEvents(Runnable change) {
+    lock.lock();
+    try {
+      change.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** A sink of its own for one source (an adapter), sharing this ingress's capacity. */
   public Lane lane(String source) {
     Lane lane = new Lane(Objects.requireNonNull(source, "source"));

@@ -3,9 +3,11 @@ package io.edgerule.daemon.pipeline;
 import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.PointInfo;
 import io.edgerule.adapter.ProtocolAdapter;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -40,6 +42,23 @@ public final class PointDirectory {
   public void remove(ProtocolAdapter adapter) {
     adapters.remove(adapter);
     entries.values().removeIf(e -> e.adapter() == adapter);
+    refresh();
+  }
+
+  /**
+   * Re-reads the points of {@code adapter}, which changed in place (a config reload made some of
+   * its devices again): points it no longer offers, or offers differently, are forgotten; its other
+   * points stay known throughout, so their events are never refused meanwhile.
+   */
+  public void reshaped(ProtocolAdapter adapter) {
+    List<PointInfo> now;
+    try {
+      now = adapter.points();
+    } catch (RuntimeException e) {
+      now = null;
+    }
+    Set<PointInfo> offered = now == null ? Set.of() : new HashSet<>(now);
+    entries.values().removeIf(e -> e.adapter() == adapter && !offered.contains(e.info()));
     refresh();
   }
 

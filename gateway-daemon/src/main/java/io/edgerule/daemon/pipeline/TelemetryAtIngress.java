@@ -1,6 +1,7 @@
 package io.edgerule.daemon.pipeline;
 
 import io.edgerule.adapter.PointEvent;
+import io.edgerule.daemon.config.MqttConfig;
 import io.edgerule.daemon.config.TelemetrySettings;
 import io.edgerule.daemon.namespace.FleetNamespace;
 import io.edgerule.mqtt.outbox.OutboundMessage;
@@ -25,13 +26,14 @@ import java.util.function.Consumer;
  * the adapter's call: the adapters are slowed down (back-pressure), and the outbox's budgets drop
  * the oldest telemetry, counted.
  *
- * <p>Every method runs under the ingress lock (no locking of its own).
+ * <p>Every method runs under the ingress lock (no locking of its own). A config reload changes the
+ * settings there too ({@link #settings}, through {@link Ingress#betweenEvents}).
  */
 public final class TelemetryAtIngress implements IngressJournal {
   private final FleetNamespace namespace;
   private final Consumer<OutboundMessage> out;
-  private final TelemetrySettings gateway;
-  private final Map<String, TelemetrySettings> devices;
+  private TelemetrySettings gateway; // guarded by the ingress lock
+  private Map<String, TelemetrySettings> devices; // guarded by the ingress lock
   private final TelemetryBatches batches;
 
   /**
@@ -48,6 +50,41 @@ public final class TelemetryAtIngress implements IngressJournal {
     this.gateway = gateway;
     this.devices = Map.copyOf(devices);
     this.batches = new TelemetryBatches(namespace, out);
+  }
+
+  /** With the gateway's settings from {@code mqtt} (none: {@code telemetry: off}). */
+  public TelemetryAtIngress(
+      FleetNamespace namespace,
+      Consumer<OutboundMessage> out,
+      MqttConfig mqtt,
+      Map<String, TelemetrySettings> devices) {
+    this(namespace, out, of(mqtt), devices);
+  }
+
+  /**
+   * The gateway's telemetry settings in {@code mqtt} ({@code telemetry: off} without an uplink).
+   */
+  public static TelemetrySettings of(MqttConfig mqtt) {
+    return mqtt == null
+        ? new TelemetrySettings(TelemetrySettings.Mode.OFF, null)
+        : mqtt.telemetrySettings();
+  }
+
+  /**
+   * New settings from a config reload; call under the ingress lock ({@link Ingress#betweenEvents}).
+   * When they differ, every batch collected so far goes out first, made as the old settings said:
+   * no event waits in a batch whose mode or window no longer applies, and none is lost.
+   *
+   * @return whether anything changed
+   */
+  public boolean settings(TelemetrySettings gateway, Map<String, TelemetrySettings> devices) {
+    if (gateway.equals(this.gateway) && devices.equals(this.devices)) {
+      return false;
+    }
+    batches.flushAll();
+    this.gateway = gateway;
+    this.devices = Map.copyOf(devices);
+    return true;
   }
 
   @Override

@@ -88,7 +88,7 @@ final class TelemetryBatches {
     return wait;
   }
 
-  /** Sends every batch collected (at shutdown). */
+  /** Sends every batch collected (at shutdown, and before new settings apply). */
   void flushAll() {
     pending.forEach((device, p) -> flush(device, p, Long.MAX_VALUE));
   }

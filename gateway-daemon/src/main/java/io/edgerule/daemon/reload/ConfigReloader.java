@@ -4,8 +4,10 @@ import io.edgerule.adapter.AdapterFactory;
 import io.edgerule.daemon.adapters.AdapterSet;
 import io.edgerule.daemon.config.ConfigException;
 import io.edgerule.daemon.config.GatewayConfig;
+import io.edgerule.daemon.config.TelemetrySettings;
 import io.edgerule.daemon.rules.RuleChanges;
 import io.edgerule.daemon.rules.RuleReconciler;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -15,9 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies a new config to a running gateway, restarting only what changed
  * (docs/reference/config.md, "Reload"): devices by their adapter's key ({@link AdapterSet#apply}),
- * rules by name ({@link RuleReconciler}). An invalid config is refused with its error and changes
- * nothing; settings that only take effect at start are reported as needing a restart. One reload at
- * a time: SIGHUP, a change of the file and the {@code reload} command may come together.
+ * rules by name ({@link RuleReconciler}), telemetry settings between two events ({@link
+ * LiveTelemetry}). An invalid config is refused with its error and changes nothing; settings that
+ * only take effect at start are reported as needing a restart. One reload at a time: SIGHUP, a
+ * change of the file and the {@code reload} command may come together.
  */
 public final class ConfigReloader {
   private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
@@ -27,12 +30,20 @@ public final class ConfigReloader {
   private final RuleReconciler rules;
   private final BooleanSupplier rulesFromImage;
   private final Runnable devicesChanged;
+  private final Telemetry telemetry;
   private volatile ConfigSource source;
   private GatewayConfig running; // guarded by this: the devices and rules in effect
+
+  /** Takes new telemetry settings (the ingress's journal, between two events). */
+  @FunctionalInterface
+  public interface Telemetry {
+    void apply(TelemetrySettings gateway, Map<String, TelemetrySettings> devices);
+  }
 
   /**
    * @param rulesFromImage whether an OTA image's rules run (then the config's are not used)
    * @param devicesChanged called after the devices changed (new point table, births again)
+   * @param telemetry called when the telemetry settings changed
    */
   public ConfigReloader(
       GatewayConfig running,
@@ -40,13 +51,15 @@ public final class ConfigReloader {
       List<AdapterFactory<?>> factories,
       RuleReconciler rules,
       BooleanSupplier rulesFromImage,
-      Runnable devicesChanged) {
+      Runnable devicesChanged,
+      Telemetry telemetry) {
     this.running = running;
     this.adapters = adapters;
     this.factories = List.copyOf(factories);
     this.rules = rules;
     this.rulesFromImage = rulesFromImage;
     this.devicesChanged = devicesChanged;
+    this.telemetry = telemetry;
   }
 
   /** Where {@link #reload()} reads the config from; until set, a reload is refused. */
@@ -82,9 +95,17 @@ public final class ConfigReloader {
       return logged(ReloadReport.refused(String.valueOf(e.getMessage())));
     }
     List<String> restart = RestartOnly.changed(running, next);
+    List<String> live = new ArrayList<>();
+    // Telemetry before the devices: a device added below sends its first events as configured.
+    List<String> telemetryChanged = LiveTelemetry.changed(running, next);
+    if (!telemetryChanged.isEmpty()) {
+      telemetry.apply(LiveTelemetry.gateway(running, next), next.deviceTelemetry());
+      live.addAll(telemetryChanged);
+    }
     AdapterSet.Changes devices = adapters.apply(units);
     if (!devices.added().isEmpty()
         || !devices.changed().isEmpty()
+        || !devices.changedInPlace().isEmpty()
         || !devices.removed().isEmpty()) {
       devicesChanged.run();
     }
@@ -93,26 +114,27 @@ public final class ConfigReloader {
             ? RuleChanges.unmanaged(
                 "the rules of the active OTA image run; the config's rules apply without one")
             : rules.apply(next.rules());
-    // Devices and rules are now the new config's; the rest keeps its running values.
+    // Devices, rules and telemetry are now the new config's; the rest keeps its running values.
     running =
         new GatewayConfig(
             running.gateway(),
             next.devices(),
             next.rules(),
-            running.mqtt(),
+            LiveTelemetry.mqtt(running, next),
             running.pipeline(),
             running.ruleLimits(),
             running.outbox(),
             running.http(),
             running.ota(),
-            running.deviceTelemetry());
-    boolean changed = !devices.isEmpty() || ruleChanges.changedAny();
+            next.deviceTelemetry());
+    boolean changed = !devices.isEmpty() || ruleChanges.changedAny() || !live.isEmpty();
     return logged(
         new ReloadReport(
             changed ? ReloadReport.Outcome.APPLIED : ReloadReport.Outcome.UNCHANGED,
             null,
             devices,
             ruleChanges,
+            live,
             restart));
   }
 

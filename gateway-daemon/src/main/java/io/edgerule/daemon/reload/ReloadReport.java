@@ -11,6 +11,8 @@ import java.util.Map;
  * which settings need a restart to take effect.
  *
  * @param error why it was refused or unavailable, else null
+ * @param appliedLive settings other than devices and rules that took effect at once (telemetry), by
+ *     their path in the file
  * @param needsRestart restart-only settings the new config changes; the old values stay in effect
  */
 public record ReloadReport(
@@ -18,10 +20,11 @@ public record ReloadReport(
     String error,
     AdapterSet.Changes devices,
     RuleChanges rules,
+    List<String> appliedLive,
     List<String> needsRestart) {
 
   public enum Outcome {
-    /** Devices or rules changed. */
+    /** Devices, rules or live settings changed. */
     APPLIED,
     /** Nothing to restart, swap, add or remove (maybe settings that need a restart). */
     UNCHANGED,
@@ -32,17 +35,18 @@ public record ReloadReport(
   }
 
   public ReloadReport {
+    appliedLive = List.copyOf(appliedLive);
     needsRestart = List.copyOf(needsRestart);
   }
 
   static ReloadReport refused(String error) {
     return new ReloadReport(
-        Outcome.REFUSED, error, AdapterSet.Changes.NONE, RuleChanges.NONE, List.of());
+        Outcome.REFUSED, error, AdapterSet.Changes.NONE, RuleChanges.NONE, List.of(), List.of());
   }
 
   static ReloadReport unavailable(String why) {
     return new ReloadReport(
-        Outcome.UNAVAILABLE, why, AdapterSet.Changes.NONE, RuleChanges.NONE, List.of());
+        Outcome.UNAVAILABLE, why, AdapterSet.Changes.NONE, RuleChanges.NONE, List.of(), List.of());
   }
 
   /** Whether a device or rule could not be brought up as the new config says. */
@@ -73,6 +77,7 @@ public record ReloadReport(
     }
     list(parts, "devices added", devices.added());
     list(parts, "devices changed (reconnected)", devices.changed());
+    list(parts, "devices changed in place (connection kept)", devices.changedInPlace());
     list(parts, "devices removed", devices.removed());
     failed(parts, "devices failed", devices.failed());
     list(parts, "rules added", rules.added());
@@ -82,6 +87,7 @@ public record ReloadReport(
     if (rules.unmanaged() != null) {
       parts.add("rules not reloaded: " + rules.unmanaged());
     }
+    list(parts, "applied live", appliedLive);
     if (!needsRestart.isEmpty()) {
       parts.add("needs restart (running with the old values): " + String.join(", ", needsRestart));
     }

@@ -1,21 +1,19 @@
 package io.edgerule.daemon.reload;
 
 import io.edgerule.daemon.config.GatewayConfig;
-import io.edgerule.daemon.config.TelemetrySettings;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
+import java.util.Set;
 
 /**
- * The settings a running gateway takes only at start: everything but {@code devices:} and {@code
- * rules:} (the state folder, the broker and the client's identity, the HTTP address, the pipeline's
- * queues and threads, the outbox, the rule limits, the OTA settings, a device's telemetry
- * settings). A reload that changes one reports it as needing a restart, by its path in the file,
- * and keeps running with the old value.
+ * The settings a running gateway takes only at start: everything but {@code devices:}, {@code
+ * rules:} and the telemetry settings ({@link LiveTelemetry}): the state folder, the MQTT
+ * connection, namespace and topics, the HTTP address, the pipeline's queues and threads, the
+ * outbox, the rule limits, the OTA settings. A reload that changes one reports it as needing a
+ * restart, by its path in the file, and keeps running with the old value.
  */
 final class RestartOnly {
   private RestartOnly() {}
@@ -23,27 +21,22 @@ final class RestartOnly {
   /** The restart-only settings that differ between {@code running} and {@code next}. */
   static List<String> changed(GatewayConfig running, GatewayConfig next) {
     List<String> out = new ArrayList<>();
-    fields("gateway", running.gateway(), next.gateway(), out);
-    fields("mqtt", running.mqtt(), next.mqtt(), out);
-    fields("pipeline", running.pipeline(), next.pipeline(), out);
-    fields("rule_limits", running.ruleLimits(), next.ruleLimits(), out);
-    fields("outbox", running.outbox(), next.outbox(), out);
-    fields("http", running.http(), next.http(), out);
-    fields("ota", running.ota(), next.ota(), out);
-    Map<String, TelemetrySettings> a = running.deviceTelemetry();
-    Map<String, TelemetrySettings> b = next.deviceTelemetry();
-    TreeSet<String> devices = new TreeSet<>(a.keySet());
-    devices.addAll(b.keySet());
-    for (String device : devices) {
-      if (!Objects.equals(a.get(device), b.get(device))) {
-        out.add("devices[" + device + "].telemetry");
-      }
-    }
+    fields("gateway", running.gateway(), next.gateway(), Set.of(), out);
+    fields("mqtt", running.mqtt(), next.mqtt(), LiveTelemetry.MQTT_FIELDS, out);
+    fields("pipeline", running.pipeline(), next.pipeline(), Set.of(), out);
+    fields("rule_limits", running.ruleLimits(), next.ruleLimits(), Set.of(), out);
+    fields("outbox", running.outbox(), next.outbox(), Set.of(), out);
+    fields("http", running.http(), next.http(), Set.of(), out);
+    fields("ota", running.ota(), next.ota(), Set.of(), out);
     return out;
   }
 
-  /** {@code section} or, for records, each of its components that differ. */
-  private static void fields(String section, Object a, Object b, List<String> out) {
+  /**
+   * {@code section} or, for records, each of its components that differ, but for those in {@code
+   * live} (a reload applies them).
+   */
+  private static void fields(
+      String section, Object a, Object b, Set<String> live, List<String> out) {
     if (Objects.equals(a, b)) {
       return;
     }
@@ -52,6 +45,9 @@ final class RestartOnly {
       return;
     }
     for (RecordComponent c : a.getClass().getRecordComponents()) {
+      if (live.contains(c.getName())) {
+        continue;
+      }
       try {
         if (!Objects.equals(c.getAccessor().invoke(a), c.getAccessor().invoke(b))) {
           out.add(section + "." + snake(c.getName()));

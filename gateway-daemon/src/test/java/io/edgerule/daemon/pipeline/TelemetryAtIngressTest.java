@@ -1,6 +1,7 @@
 package io.edgerule.daemon.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -165,6 +166,31 @@ class TelemetryAtIngressTest {
     assertEquals(List.of("telemetry/boiler/t"), sent);
     t.close(); // the ingress closed: what is collected goes out
     assertEquals(List.of("telemetry/boiler/t", "telemetry-batch/tank"), sent);
+  }
+
+  @Test
+  void newSettingsSendTheBatchesCollectedUnderTheOldOnesFirst() {
+    List<String> sent = new ArrayList<>();
+    TelemetrySettings batch =
+        new TelemetrySettings(TelemetrySettings.Mode.BATCH, Duration.ofHours(1));
+    TelemetryAtIngress t =
+        new TelemetryAtIngress(
+            new JsonNamespace(new JsonTopics("e", "gw")),
+            (OutboundMessage m) -> sent.add(m.topic().substring("e/gw/".length())),
+            batch,
+            Map.of());
+    t.event(event("tank/a", 1));
+    t.event(event("boiler/t", 2));
+    assertEquals(List.of(), sent, "collected, the window (1h) runs");
+    assertFalse(t.settings(batch, Map.of()), "the same settings: nothing happens");
+    assertEquals(List.of(), sent);
+    TelemetrySettings perPoint = new TelemetrySettings(TelemetrySettings.Mode.PER_POINT, null);
+    assertTrue(t.settings(perPoint, Map.of("boiler", batch)));
+    assertEquals(List.of("telemetry-batch/tank", "telemetry-batch/boiler"), sent, "sent whole");
+    t.event(event("tank/a", 3)); // per point now
+    t.event(event("boiler/t", 4)); // its own setting: collected
+    assertEquals(
+        List.of("telemetry-batch/tank", "telemetry-batch/boiler", "telemetry/tank/a"), sent);
   }
 
   private static PointEvent event(String point, long seq) {

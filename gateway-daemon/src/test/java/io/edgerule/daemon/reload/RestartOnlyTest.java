@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Settings read only at start are named by their path when a reload changes them. */
+/**
+ * Settings read only at start are named by their path when a reload changes them; the telemetry
+ * settings, applied live, are not among them.
+ */
 class RestartOnlyTest {
   private static GatewayConfig config(
       Path stateDir, Duration health, HttpSection http, Map<String, TelemetrySettings> telemetry) {
@@ -49,11 +52,10 @@ class RestartOnlyTest {
             new HttpSection(true, "0.0.0.0", 9470),
             Map.of("tank", new TelemetrySettings(TelemetrySettings.Mode.OFF, null)));
     assertEquals(
-        List.of(
-            "gateway.state_dir",
-            "pipeline.health_interval",
-            "http.address",
-            "devices[tank].telemetry"),
+        List.of("gateway.state_dir", "pipeline.health_interval", "http.address"),
         RestartOnly.changed(running, next));
+    // A device's telemetry settings are applied live, not restart-only.
+    assertEquals(List.of("devices[tank].telemetry"), LiveTelemetry.changed(running, next));
+    assertEquals(List.of(), LiveTelemetry.changed(running, running));
   }
 }

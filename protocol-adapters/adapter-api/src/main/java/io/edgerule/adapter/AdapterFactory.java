@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Creates adapters for one protocol. Found with {@link java.util.ServiceLoader}; the daemon binds
@@ -67,6 +68,23 @@ public interface AdapterFactory<C extends DeviceConfig> {
    *     adapter alone
    */
   ProtocolAdapter createAdapter(List<C> unit, AdapterContext context);
+
+  /**
+   * Applies a changed config of one unit (the same key of {@link #units}) to its running adapter in
+   * place, keeping what the unit's devices share: an RS-485 bus stays open, and only its slaves
+   * whose entries changed are made again (the others keep their schedule and report-by-exception
+   * state). Called by a config reload on the daemon's reload thread, never at the same time as
+   * another call for the same adapter or its {@code close()}; it may block briefly (closing a
+   * device's poller).
+   *
+   * @param adapter the running adapter this factory made for the unit
+   * @return the names of the devices made again, added or removed; empty when the change cannot be
+   *     applied in place (the default; or a setting the devices share changed), and then nothing
+   *     was changed: the daemon closes the adapter and creates a new one
+   */
+  default Optional<List<String>> reconfigure(ProtocolAdapter adapter, List<C> unit) {
+    return Optional.empty();
+  }
 
   /** One adapter per unit of {@link #units}, all with one context (tools and tests). */
   default List<ProtocolAdapter> createAll(List<C> devices, AdapterContext context) {

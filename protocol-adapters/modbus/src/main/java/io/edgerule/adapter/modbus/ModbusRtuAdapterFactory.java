@@ -17,12 +17,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@code protocol: modbus-rtu}: every {@code devices:} entry is one slave; the slaves with the same
- * {@code bus.port} become one {@link ProtocolAdapter} per bus (a reload restarts the bus of a
- * changed slave), with one request on the wire at a time. Each adapter has two threads from {@link
- * AdapterContext#threadFactory()}: the bus thread and one for its pollers.
+ * {@code bus.port} become one {@link ProtocolAdapter} per bus, with one request on the wire at a
+ * time. A reload makes a changed slave again on its open bus; a changed bus setting restarts the
+ * bus. Each adapter has two threads from {@link AdapterContext#threadFactory()}: the bus thread and
+ * one for its pollers.
  *
  * <p>{@link #check} (and {@link #units}) refuse, with a {@link DeviceConflictException} at the
  * later device's field: two slaves on one port that disagree on the bus settings or share a unit
@@ -60,6 +62,17 @@ public final class ModbusRtuAdapterFactory implements AdapterFactory<ModbusRtuDe
   public ProtocolAdapter createAdapter(List<ModbusRtuDeviceConfig> unit, AdapterContext context) {
     group(unit); // the slaves of one unit agree on their bus
     return new ModbusRtuAdapter(unit.get(0).bus(), unit, context);
+  }
+
+  /**
+   * A reload that changes slaves but not their bus settings makes only those slaves again: the bus
+   * stays open and the other slaves keep their state ({@link ModbusRtuAdapter#reconfigure}).
+   */
+  @Override
+  public Optional<List<String>> reconfigure(
+      ProtocolAdapter adapter, List<ModbusRtuDeviceConfig> unit) {
+    group(unit); // the slaves of one unit agree on their bus
+    return adapter instanceof ModbusRtuAdapter rtu ? rtu.reconfigure(unit) : Optional.empty();
   }
 
   /**

@@ -168,6 +168,14 @@ public final class RtuBus implements AutoCloseable {
     return link;
   }
 
+  /**
+   * Takes a unit off the bus (a config reload removed or changed its slave): its unit id is free
+   * again. Close its link first; a request of it already queued still goes out and is answered.
+   */
+  public void remove(UnitLink link) {
+    units.remove(link.unitId(), link);
+  }
+
   public boolean isOpen() {
     return open;
   }
