@@ -6,18 +6,12 @@ import io.edgerule.ota.image.ImageVerifier;
 import io.edgerule.ota.image.VerifiedImage;
 import io.edgerule.ota.image.VerifyContext;
 import io.edgerule.ota.trust.TrustRoot;
-import io.edgerule.sandbox.ShadowReport;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The device side of an update: stage a verified image in the free slot, try it (self-test vectors,
@@ -27,22 +21,19 @@ import org.slf4j.LoggerFactory;
  * a live trial resumes, and a fallback made at start is reported.
  *
  * <p>All work runs on the lent single-threaded scheduler; no method blocks its caller. One update
- * at a time: another arriving meanwhile is rejected with the reason.
+ * at a time: another arriving meanwhile is rejected with the reason. The way of one update (stage,
+ * self-test, shadow, live, commit or roll back) is the {@link InstallPipeline}'s; this class is the
+ * entry point: what to report and resume after a restart, verification of downloaded files, and the
+ * return to the image committed before (a rollback switch).
  */
 public final class DeviceUpdater {
-  private static final Logger log = LoggerFactory.getLogger(DeviceUpdater.class);
-
   private final ImageStore store;
   private final DeployPort port;
-  private final TrialPolicy policy;
-  private final HealthGate gate;
   private final ScheduledExecutorService exec;
   private final Clock clock;
   private final UpdateRecords records;
   private final StatusLog statusLog;
-  private CompletableFuture<UpdateStatus> current; // touched only on exec
-  private Instant pendingTimeFloor; // of the image on trial; touched only on exec
-  private SlotImage living; // the image live on trial; null ends its health checks (exec only)
+  private final InstallPipeline pipeline; // touched only on exec
 
   /**
    * @param exec a single-threaded scheduler the updater runs on (not shut down by it)
@@ -56,12 +47,11 @@ public final class DeviceUpdater {
       Clock clock) {
     this.store = store;
     this.port = port;
-    this.policy = policy;
-    this.gate = new HealthGate(policy);
     this.exec = exec;
     this.clock = clock;
     this.records = new UpdateRecords(store.folder());
     this.statusLog = new StatusLog(store, records, publisher, clock);
+    this.pipeline = new InstallPipeline(store, port, policy, exec, clock, records, statusLog);
   }
 
   /** The last transition (also one from before a restart); null if there never was an update. */
@@ -84,14 +74,10 @@ public final class DeviceUpdater {
                     UpdateState.ROLLED_BACK,
                     boot.fallback().get()));
           } else if (boot.onTrial()) {
-            SlotImage image = boot.image().orElseThrow();
-            current = done;
-            living = image;
-            report(
-                image.id(),
-                UpdateState.TRIAL,
-                "live: resumed after a restart (start " + boot.boots() + " of the trial)");
-            live(image, Instant.now(clock), port.health(image.rules()));
+            pipeline.resumeLive(
+                boot.image().orElseThrow(),
+                "live: resumed after a restart (start " + boot.boots() + " of the trial)",
+                done);
           } else if (status() != null && !status().state().isFinal()) {
             UpdateStatus last = status();
             // Restarted before the image went live (REJECTED: nothing had changed), or during a
@@ -121,13 +107,7 @@ public final class DeviceUpdater {
    */
   public CompletionStage<UpdateStatus> install(VerifiedImage image) {
     CompletableFuture<UpdateStatus> done = new CompletableFuture<>();
-    exec.execute(
-        () -> {
-          if (current == null || current.isDone()) {
-            pendingTimeFloor = image.timeFloor();
-          }
-          begin(SlotImages.of(image), done);
-        });
+    exec.execute(() -> pipeline.begin(SlotImages.of(image), image.timeFloor(), done));
     return done;
   }
 
@@ -159,7 +139,7 @@ public final class DeviceUpdater {
   /** Installs an image's content; completes with the final status. */
   public CompletionStage<UpdateStatus> install(SlotImage image) {
     CompletableFuture<UpdateStatus> done = new CompletableFuture<>();
-    exec.execute(() -> begin(image, done));
+    exec.execute(() -> pipeline.begin(image, done));
     return done;
   }
 
@@ -187,10 +167,9 @@ public final class DeviceUpdater {
   private void revertOnExec(ImageId image, String why, CompletableFuture<UpdateStatus> done) {
     if (!image.equals(running())) {
       done.complete(status());
-    } else if (living != null && living.id().equals(image)) {
-      current.whenComplete((s, e) -> done.complete(s));
-      rollBack(image, why);
-    } else if (current != null && !current.isDone()) {
+    } else if (pipeline.isLive(image)) {
+      pipeline.abortLive(image, why, done);
+    } else if (pipeline.busy()) {
       done.completeExceptionally(
           new ImageStoreException("another update is in progress: " + statusLog.describeLast()));
     } else {
@@ -198,15 +177,17 @@ public final class DeviceUpdater {
         Slot back = store.pointer().previous();
         Optional<SlotImage> previous = back == null ? Optional.empty() : store.read(back);
         store.revertToPrevious();
-        current = done;
+        pipeline.track(done);
         (previous.isPresent() ? port.deploy(previous.get()) : port.deployConfigured())
             .whenCompleteAsync(
                 (r, e) ->
-                    finish(
+                    pipeline.finish(
                         report(
                             image,
                             UpdateState.ROLLED_BACK,
-                            e == null ? why : why + "; deploying it failed: " + cause(e))),
+                            e == null
+                                ? why
+                                : why + "; deploying it failed: " + Failures.message(e))),
                 exec);
       } catch (RuntimeException e) {
         done.completeExceptionally(e);
@@ -219,190 +200,11 @@ public final class DeviceUpdater {
     exec.execute(() -> report(image, UpdateState.DOWNLOADING, progress));
   }
 
-  private void begin(SlotImage image, CompletableFuture<UpdateStatus> done) {
-    if (current != null && !current.isDone()) {
-      // Published, not kept: the status kept is the update in progress's.
-      UpdateStatus busy =
-          statusLog.publishOnly(
-              image.id(),
-              UpdateState.REJECTED,
-              "another update is in progress: " + statusLog.describeLast());
-      done.complete(busy);
-      return;
-    }
-    current = done;
-    Slot slot;
-    SlotImage staged;
-    try {
-      slot = store.stage(image);
-      staged = store.read(slot).orElseThrow();
-    } catch (IOException | RuntimeException e) {
-      finish(report(image.id(), UpdateState.REJECTED, "not staged: " + e.getMessage()));
-      return;
-    }
-    report(image.id(), UpdateState.STAGED, "slot " + slot);
-    report(image.id(), UpdateState.TRIAL, "self-test");
-    port.selfTest(staged)
-        .whenCompleteAsync(
-            (failures, e) -> {
-              if (e != null || !failures.isEmpty()) {
-                reject(
-                    image,
-                    "self-test failed: " + (e != null ? cause(e) : String.join("; ", failures)));
-              } else {
-                shadow(slot, staged);
-              }
-            },
-            exec);
-  }
-
-  private void shadow(Slot slot, SlotImage image) {
-    if (policy.shadowWindow().isZero()) {
-      goLive(slot, image);
-      return;
-    }
-    report(image.id(), UpdateState.TRIAL, "shadow");
-    port.startShadow(image)
-        .whenCompleteAsync(
-            (shadowed, e) -> {
-              if (e != null) {
-                reject(image, "shadow start failed: " + cause(e));
-                return;
-              }
-              exec.schedule(
-                  () ->
-                      port.stopShadow()
-                          .whenCompleteAsync(
-                              (reports, e2) -> judgeShadow(slot, image, reports, e2), exec),
-                  policy.shadowWindow().toMillis(),
-                  TimeUnit.MILLISECONDS);
-            },
-            exec);
-  }
-
-  private void judgeShadow(
-      Slot slot, SlotImage image, Map<String, ShadowReport> reports, Throwable e) {
-    if (e != null) {
-      reject(image, "shadow stop failed: " + cause(e));
-      return;
-    }
-    Optional<String> bad = ShadowVerdict.failures(reports);
-    if (bad.isPresent()) {
-      reject(image, bad.get());
-      return;
-    }
-    goLive(slot, image);
-  }
-
-  private void goLive(Slot slot, SlotImage image) {
-    try {
-      store.beginTrial(slot);
-    } catch (RuntimeException ex) {
-      reject(image, "cannot start the trial: " + ex.getMessage());
-      return;
-    }
-    living = image;
-    report(image.id(), UpdateState.TRIAL, "live");
-    port.deploy(image)
-        .whenCompleteAsync(
-            (result, e) -> {
-              if (living != image) {
-                return; // given up meanwhile (a rollback switch)
-              }
-              if (e != null) {
-                rollBack(image.id(), "deploy failed: " + cause(e));
-              } else {
-                live(image, Instant.now(clock), port.health(image.rules()));
-              }
-            },
-            exec);
-  }
-
-  /** The health gate: checks every checkEvery until the trial window has passed, then commits. */
-  private void live(SlotImage image, Instant since, RuleHealth before) {
-    if (living != image) {
-      return; // the trial ended otherwise (a rollback switch)
-    }
-    RuleHealth now = port.health(image.rules());
-    boolean windowOver = !Instant.now(clock).isBefore(since.plus(policy.trialWindow()));
-    String why = gate.judge(before, now, windowOver).orElse(null);
-    if (why != null) {
-      rollBack(image.id(), "health gate: " + why);
-    } else if (windowOver) {
-      try {
-        store.commit();
-        raiseTimeFloor();
-      } catch (RuntimeException e) {
-        rollBack(image.id(), "commit failed: " + e.getMessage());
-        return;
-      }
-      finish(report(image.id(), UpdateState.COMMITTED, HealthGate.summary(before, now)));
-    } else {
-      exec.schedule(
-          () -> live(image, since, before), policy.checkEvery().toMillis(), TimeUnit.MILLISECONDS);
-    }
-  }
-
-  /** Like the security floor, the time floor rises only at commit. */
-  private void raiseTimeFloor() {
-    Instant t = pendingTimeFloor;
-    pendingTimeFloor = null;
-    if (t != null) {
-      records.raiseTimeFloor(t);
-    }
-  }
-
-  private void rollBack(ImageId image, String why) {
-    living = null; // no health check of the trial runs during the rollback
-    Optional<SlotImage> back;
-    try {
-      store.rollBack();
-      Slot committed = store.pointer().committed();
-      back = committed == null ? Optional.empty() : store.read(committed);
-    } catch (RuntimeException e) {
-      log.error("rollback of {} failed: {}", image, e.getMessage());
-      finish(report(image, UpdateState.ROLLED_BACK, why + "; rollback failed: " + e.getMessage()));
-      return;
-    }
-    CompletionStage<DeployResult> deployed =
-        back.isPresent() ? port.deploy(back.get()) : port.deployConfigured();
-    deployed.whenCompleteAsync(
-        (r, e) ->
-            finish(
-                report(
-                    image,
-                    UpdateState.ROLLED_BACK,
-                    e == null
-                        ? why
-                        : why + "; redeploying the committed rules failed: " + cause(e))),
-        exec);
-  }
-
-  private void reject(SlotImage image, String why) {
-    finish(report(image.id(), UpdateState.REJECTED, why));
-  }
-
-  private void finish(UpdateStatus status) {
-    living = null;
-    CompletableFuture<UpdateStatus> c = current;
-    if (c != null) {
-      c.complete(status);
-    }
-  }
-
   private UpdateStatus report(ImageId image, UpdateState state, String detail) {
     return statusLog.report(image, state, detail);
   }
 
   private ImageId running() {
     return statusLog.running();
-  }
-
-  private static String cause(Throwable e) {
-    Throwable c =
-        e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-            ? e.getCause()
-            : e;
-    return c.getMessage() == null ? c.toString() : c.getMessage();
   }
 }
