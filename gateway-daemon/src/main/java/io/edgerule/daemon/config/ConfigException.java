@@ -23,6 +23,18 @@ public final class ConfigException extends Exception {
     this.problem = problem;
   }
 
+  /** A problem at {@code pos} in {@code file}, or in the whole file when {@code pos} is null. */
+  static ConfigException at(Path file, YamlLocations.Position pos, String problem) {
+    return at(file, pos, problem, null);
+  }
+
+  static ConfigException at(
+      Path file, YamlLocations.Position pos, String problem, Throwable cause) {
+    return pos == null
+        ? new ConfigException(file, 0, 0, problem, cause)
+        : new ConfigException(file, pos.line(), pos.column(), problem, cause);
+  }
+
   public Path file() {
     return file;
   }

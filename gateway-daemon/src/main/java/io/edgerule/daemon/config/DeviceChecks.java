@@ -19,7 +19,7 @@ final class DeviceChecks {
     for (int i = 0; i < config.devices().size(); i++) {
       Integer first = seen.putIfAbsent(config.devices().get(i).name(), i);
       if (first != null) {
-        throw ConfigLoader.at(
+        throw ConfigException.at(
             file,
             where.value("devices[" + i + "].name"),
             "devices["
@@ -35,7 +35,7 @@ final class DeviceChecks {
     for (int i = 0; i < config.rules().size(); i++) {
       Integer first = seen.putIfAbsent(config.rules().get(i).name(), i);
       if (first != null) {
-        throw ConfigLoader.at(
+        throw ConfigException.at(
             file,
             where.value("rules[" + i + "].name"),
             "rules["
@@ -75,11 +75,11 @@ final class DeviceChecks {
                 ? indexes.get(e.device())
                 : indexes.get(0);
         String path = "devices[" + device + "]." + e.field();
-        throw ConfigLoader.at(file, where.key(path), path + ": " + e.problem());
+        throw ConfigException.at(file, where.key(path), path + ": " + e.problem());
       } catch (RuntimeException e) {
         // A factory's check that fails otherwise is still a config problem, not a crash.
         String path = "devices[" + indexes.get(0) + "]";
-        throw ConfigLoader.at(
+        throw ConfigException.at(
             file,
             where.value(path),
             path + ": " + factory.protocol() + " devices do not fit together: " + e.getMessage());

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * Reads the telemetry keys a device entry may carry besides its protocol's own ({@code telemetry:},
  * {@code telemetry_window:}). They belong to the gateway, not to the adapter, so the adapters'
- * config records never see them: the binding skips them (ConfigLoader's device mix-in) and this
+ * config records never see them: the binding skips them (ConfigMapper's device mix-in) and this
  * reads them from the document.
  */
 final class DeviceTelemetry {
@@ -47,7 +47,7 @@ final class DeviceTelemetry {
           }
           m = TelemetrySettings.Mode.of(mode);
         } catch (IllegalArgumentException e) {
-          throw ConfigLoader.at(file, where.value(path), path + ": " + e.getMessage());
+          throw ConfigException.at(file, where.value(path), path + ": " + e.getMessage());
         }
       }
       if (window != null) {
@@ -62,7 +62,7 @@ final class DeviceTelemetry {
         } catch (IllegalArgumentException e) {
           String why = e.getMessage();
           why = why.startsWith(WINDOW + ": ") ? why.substring(WINDOW.length() + 2) : why;
-          throw ConfigLoader.at(file, where.value(path), path + ": " + why);
+          throw ConfigException.at(file, where.value(path), path + ": " + why);
         }
       }
       out.put(devices.get(i).name(), new TelemetrySettings(m, w));

@@ -61,9 +61,7 @@ final class YamlSyntaxErrors {
       problem =
           context != null && y.getProblem() != null ? context + ": " + what : String.valueOf(what);
     }
-    problem =
-        ConfigLoader.oneLine(
-            ConfigLoader.LONG_QUOTED.matcher("invalid YAML: " + problem).replaceAll("'$1...'"));
+    problem = ProblemText.readable("invalid YAML: " + problem);
     if (problem.length() > 500) {
       problem = problem.substring(0, 500) + " ...";
     }
@@ -71,9 +69,7 @@ final class YamlSyntaxErrors {
         mark != null
             ? new YamlLocations.Position(mark.getLine() + 1, mark.getColumn() + 1)
             : fallback;
-    return pos == null
-        ? new ConfigException(file, 0, 0, problem, y)
-        : new ConfigException(file, pos.line(), pos.column(), problem, y);
+    return ConfigException.at(file, pos, problem, y);
   }
 
   /** The plain key ({@code points}) that starts at {@code mark}, or null. */
