@@ -3,6 +3,7 @@ package io.edgerule.mqtt;
 import io.edgerule.mqtt.PublishException.Reason;
 import io.edgerule.mqtt.internal.FailureText;
 import io.edgerule.mqtt.internal.InFlightWindow;
+import io.edgerule.mqtt.internal.PahoLog;
 import io.edgerule.mqtt.internal.PahoThreads;
 import io.edgerule.mqtt.internal.TlsContexts;
 import java.io.IOException;
@@ -49,6 +50,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class MqttTransport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MqttTransport.class);
+
+  static {
+    PahoLog.install(); // Paho's log through SLF4J, and no java.util.logging lookup per publish
+  }
 
   private final TransportConfig config;
   private final String endpoint;
