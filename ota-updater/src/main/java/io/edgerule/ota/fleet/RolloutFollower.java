@@ -2,32 +2,22 @@ package io.edgerule.ota.fleet;
 
 import io.edgerule.mqtt.InboundMessage;
 import io.edgerule.ota.device.DeviceUpdater;
-import io.edgerule.ota.device.ImageDownload;
 import io.edgerule.ota.device.ImageId;
-import io.edgerule.ota.device.MqttImageFetch;
 import io.edgerule.ota.device.MqttLink;
-import io.edgerule.ota.device.UpdateState;
 import io.edgerule.ota.device.UpdateStatus;
 import io.edgerule.ota.image.GatewayVersion;
 import io.edgerule.ota.image.ImageLimits;
-import io.edgerule.ota.trust.TrustException;
 import io.edgerule.ota.trust.TrustRoot;
 import io.edgerule.ota.trust.internal.Doc;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway's side of a fleet rollout: follows the retained rollout document and the signed
  * rollback switches, and drives the {@link DeviceUpdater}: when the gateway is in a wave of a
- * running rollout it downloads the image over MQTT ({@link MqttImageFetch}), verifies and installs
- * it (trial, commit or rollback: the updater's job, reported on {@code …/ota/status}); when a
+ * running rollout it has the image downloaded, verified and installed ({@link RolloutInstaller};
+ * trial, commit or rollback are the updater's job, reported on {@code …/ota/status}); when a
  * verified switch covers it, it stops following that rollout and returns to the image it committed
  * before ({@link Revert}, done by the device side).
  *
@@ -45,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * the same rollout whose revision is not above the last one seen is ignored; an image the gateway
  * runs, is trying, or has tried (committed, rolled back, rejected) is never installed again by the
  * same rollout; one download or install at a time; each switch is acted on once per process start.
- * All state is touched on the lent executor only (serial); MQTT callbacks just hand over.
+ * All state is touched on the lent executor only (serial); MQTT callbacks just hand over. What it
+ * makes of the rollout is published by its {@link FollowReporter}.
  */
 public final class RolloutFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RolloutFollower.class);
@@ -120,20 +111,18 @@ public final class RolloutFollower implements AutoCloseable {
   private final Settings settings;
   private final MqttLink mqtt;
   private final DeviceUpdater updater;
-  private final Supplier<TrustRoot> trust;
   private final Revert revert;
   private final Executor exec;
-  private final Clock clock;
+  private final RolloutInstaller installer;
+  private final FollowReporter reporter;
+  private final SwitchesSeen switches;
 
   // touched on exec only
   private Rollout rollout;
-  private final Map<String, RollbackSwitch> switches = new LinkedHashMap<>();
-  private final Set<String> actedOn = new HashSet<>();
   // how each image (by SHA-256) this process tried to install ended
   private final Map<String, UpdateStatus> tried = new HashMap<>();
   private boolean installing;
   private boolean reverting;
-  private FollowReport reported;
   private boolean closed;
 
   public RolloutFollower(
@@ -147,10 +136,14 @@ public final class RolloutFollower implements AutoCloseable {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
     this.updater = Objects.requireNonNull(updater, "updater");
-    this.trust = Objects.requireNonNull(trust, "trust");
+    Objects.requireNonNull(trust, "trust");
     this.revert = Objects.requireNonNull(revert, "revert");
     this.exec = Objects.requireNonNull(exec, "exec");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(clock, "clock");
+    this.installer = new RolloutInstaller(settings, mqtt, updater, trust, exec);
+    this.switches = new SwitchesSeen(settings.gatewayId(), trust, revert, clock);
+    this.reporter =
+        new FollowReporter(settings.gatewayId(), settings.topics(), mqtt, updater, clock);
   }
 
   /**
@@ -206,29 +199,9 @@ public final class RolloutFollower implements AutoCloseable {
   }
 
   private void switchArrived(byte[] payload, String topic) {
-    if (closed) {
-      return;
+    if (!closed && switches.arrived(payload, topic)) {
+      decide();
     }
-    String id = topic.substring(topic.lastIndexOf('/') + 1);
-    if (payload.length == 0) {
-      switches.remove(id);
-      return;
-    }
-    RollbackSwitch s;
-    try {
-      s = RollbackSwitches.verify(payload, topic, trust.get(), clock.instant());
-    } catch (TrustException e) {
-      log.warn("rollback switch refused ({}): {}", e.reason(), e.getMessage());
-      revert.refused(topic, e.reason() + ": " + e.getMessage());
-      return;
-    }
-    if (!s.id().equals(id)) {
-      log.warn("rollback switch refused: {} carries switch '{}'", topic, s.id());
-      revert.refused(topic, topic + " carries switch '" + s.id() + "'");
-      return;
-    }
-    switches.put(id, s);
-    decide();
   }
 
   /** Takes the decision from what is known now; the same facts give the same decision. */
@@ -237,35 +210,31 @@ public final class RolloutFollower implements AutoCloseable {
       return;
     }
     UpdateStatus last = updater.status();
-    for (RollbackSwitch s : switches.values()) {
-      if (applies(s) && !actedOn.contains(s.id()) && touches(last, s.image().id())) {
-        if (installing || reverting) {
-          break; // decided again when that ends
-        }
-        actedOn.add(s.id());
-        reverting = true;
-        log.info("rollback switch {}: returning from {} ({})", s.id(), s.image(), s.reason());
-        revert
-            .revert(s)
-            .whenCompleteAsync(
-                (st, e) -> {
-                  reverting = false;
-                  if (e != null) {
-                    log.warn("rollback switch {} failed: {}", s.id(), cause(e));
-                  }
-                  decide();
-                },
-                exec);
-        report(null, "returning to the previous image: rollback switch " + s.id());
-        return;
-      }
+    RollbackSwitch s = switches.toActOn(rollout, last);
+    if (s != null && !installing && !reverting) { // else decided again when that ends
+      switches.actingOn(s);
+      reverting = true;
+      log.info("rollback switch {}: returning from {} ({})", s.id(), s.image(), s.reason());
+      revert
+          .revert(s)
+          .whenCompleteAsync(
+              (st, e) -> {
+                reverting = false;
+                if (e != null) {
+                  log.warn("rollback switch {} failed: {}", s.id(), cause(e));
+                }
+                decide();
+              },
+              exec);
+      report(null, "returning to the previous image: rollback switch " + s.id());
+      return;
     }
     if (rollout == null) {
       report(null, "no rollout");
       return;
     }
     RolloutTarget t = RolloutTarget.forGateway(rollout, settings.gatewayId());
-    RollbackSwitch halt = haltedBy(rollout);
+    RollbackSwitch halt = switches.haltedBy(rollout);
     if (halt != null) {
       report(t, "halted by rollback switch " + halt.id());
       return;
@@ -296,93 +265,10 @@ public final class RolloutFollower implements AutoCloseable {
     }
   }
 
-  /** A switch applies unless a rollout created after it is the current one. */
-  private boolean applies(RollbackSwitch s) {
-    return s.covers(settings.gatewayId())
-        && clock.instant().isBefore(s.expires())
-        && (rollout == null || !rollout.created().isAfter(s.issued()));
-  }
-
-  private RollbackSwitch haltedBy(Rollout r) {
-    for (RollbackSwitch s : switches.values()) {
-      if (s.covers(settings.gatewayId()) && s.halts(r)) {
-        return s;
-      }
-    }
-    return null;
-  }
-
-  /** The gateway runs {@code img}, or is trying it. */
-  private static boolean touches(UpdateStatus last, ImageId img) {
-    return last != null
-        && (img.equals(last.running()) || (img.equals(last.image()) && !last.state().isFinal()));
-  }
-
   private void install(Rollout r) {
     installing = true;
     RolloutImage image = r.image();
-    if (image.size() > settings.maxImageBytes()) {
-      updater
-          .reject(
-              image.id(),
-              "the image's "
-                  + image.size()
-                  + " bytes are more than this gateway takes ("
-                  + settings.maxImageBytes()
-                  + "): not downloaded")
-          .whenCompleteAsync((x, y) -> finishInstall(image, x), exec);
-      return;
-    }
-    String prefix = settings.topics().prefix();
-    updater.downloading(image.id(), "waiting for the index");
-    CompletableFuture<ImageDownload> download = new CompletableFuture<>();
-    MqttImageFetch.index(mqtt, prefix, image.sha256())
-        .thenApplyAsync(
-            idx -> {
-              if (idx.size() != image.size()) {
-                throw new IllegalArgumentException(
-                    "index says " + idx.size() + " bytes, the rollout " + image.size());
-              }
-              try {
-                ImageDownload d = new ImageDownload(settings.downloads(), idx);
-                download.complete(d);
-                return d;
-              } catch (IOException e) {
-                throw new CompletionException(e);
-              }
-            },
-            exec)
-        .thenCompose(
-            d ->
-                MqttImageFetch.fetch(
-                    mqtt,
-                    prefix,
-                    d,
-                    p -> updater.downloading(image.id(), p),
-                    settings.chunkTimeout(),
-                    exec))
-        .toCompletableFuture()
-        .orTimeout(settings.downloadTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .thenComposeAsync(
-            bytes ->
-                updater.installFile(
-                    bytes,
-                    image.id().name() + "-" + image.id().version() + ".rimg",
-                    trust.get(),
-                    settings.version()),
-            exec)
-        .whenCompleteAsync(
-            (st, e) -> {
-              download.thenAccept(RolloutFollower::closeQuietly);
-              if (e != null) {
-                updater
-                    .reject(image.id(), "download failed: " + cause(e))
-                    .whenCompleteAsync((x, y) -> finishInstall(image, x), exec);
-              } else {
-                finishInstall(image, st);
-              }
-            },
-            exec);
+    installer.install(image).whenCompleteAsync((how, e) -> finishInstall(image, how), exec);
   }
 
   private void finishInstall(RolloutImage image, UpdateStatus how) {
@@ -394,56 +280,12 @@ public final class RolloutFollower implements AutoCloseable {
   }
 
   private void report(RolloutTarget t, String detail) {
-    UpdateStatus last = updater.status();
-    FollowReport r =
-        new FollowReport(
-            settings.gatewayId(),
-            rollout == null ? null : rollout.id(),
-            rollout == null ? 0 : rollout.revision(),
-            t == null ? -1 : t.wave(),
-            t != null && t.install(),
-            detail,
-            result(last),
-            last == null ? null : last.running(),
-            clock.instant());
-    if (r.sameAs(reported)) {
-      return;
-    }
-    reported = r;
-    mqtt.publish(settings.topics().follow(settings.gatewayId()), r.toJson(), 1, true)
-        .whenComplete(
-            (v, e) -> {
-              if (e != null) {
-                log.debug("follow report not published: {}", e.toString());
-              }
-            });
+    reporter.report(
+        rollout, t, detail, rollout == null ? null : tried.get(rollout.image().sha256()));
   }
 
-  /** How the install of the current rollout's image ended here, if it did. */
-  private UpdateState result(UpdateStatus last) {
-    if (rollout == null) {
-      return null;
-    }
-    RolloutImage img = rollout.image();
-    if (last != null && last.state().isFinal() && img.id().equals(last.image())) {
-      return last.state();
-    }
-    if (last != null && last.state().isFinal() && img.id().equals(last.running())) {
-      return UpdateState.COMMITTED;
-    }
-    UpdateStatus mine = tried.get(img.sha256());
-    return mine == null || !mine.state().isFinal() ? null : mine.state();
-  }
-
-  private static void closeQuietly(ImageDownload d) {
-    try {
-      d.close();
-    } catch (IOException e) {
-      // the part file stays; the next download of the image reopens it
-    }
-  }
-
-  private static String cause(Throwable e) {
+  /** The message of {@code e}, unwrapped from a CompletionException. */
+  static String cause(Throwable e) {
     Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     return c.getMessage() == null ? c.toString() : c.getMessage();
   }
