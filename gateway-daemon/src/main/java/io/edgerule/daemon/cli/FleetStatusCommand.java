@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,14 +17,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code edgerule fleet status}: every gateway the broker knows of (from their retained OTA status
- * and follow reports): its last update transition, what it runs, its wave in the current rollout
- * and what it makes of it; then the counts.
+ * follow and trust reports): its last update transition, what it runs, the trust root it holds, its
+ * wave in the current rollout and what it makes of it; then the counts, and how many gateways hold
+ * each trust root version (a rotation's progress).
  */
 @Command(
     name = "status",
     description =
-        "Show every gateway's last update transition, the image it runs, its wave and what it"
-            + " makes of the current rollout (from the gateways' retained reports).",
+        "Show every gateway's last update transition, the image it runs, the trust root it"
+            + " holds, its wave and what it makes of the current rollout (from the gateways'"
+            + " retained reports).",
     mixinStandardHelpOptions = true)
 final class FleetStatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -59,6 +62,7 @@ final class FleetStatusCommand implements Callable<Integer> {
             }
             Map<UpdateState, Integer> states = new EnumMap<>(UpdateState.class);
             int none = 0;
+            Map<String, Integer> roots = new TreeMap<>();
             for (FleetView.Gateway g : all.values()) {
               if (!only.isEmpty() && !only.contains(g.id())) {
                 continue;
@@ -66,6 +70,7 @@ final class FleetStatusCommand implements Callable<Integer> {
               if (!summary) {
                 out.println(FleetText.gateway(g, r));
               }
+              roots.merge(FleetText.root(g.trust()), 1, Integer::sum);
               if (g.status() == null) {
                 none++;
               } else {
@@ -77,6 +82,10 @@ final class FleetStatusCommand implements Callable<Integer> {
                     + " gateway(s): "
                     + states
                     + (none > 0 ? ", " + none + " without an update status" : ""));
+            if (roots.size() > 1 || !roots.containsKey("-")) {
+              // a rotation's progress; not printed for a fleet whose gateways report no root
+              out.println("trust roots: " + roots + " (-: not reported)");
+            }
             out.println(r == null ? "no rollout" : FleetText.rollout(r));
           }
           return ExitCodes.OK;

@@ -7,6 +7,7 @@ import io.edgerule.ota.fleet.FleetView;
 import io.edgerule.ota.fleet.FollowReport;
 import io.edgerule.ota.fleet.Rollout;
 import io.edgerule.ota.fleet.RolloutTarget;
+import io.edgerule.ota.fleet.TrustReport;
 import io.edgerule.ota.fleet.Wave;
 import io.edgerule.ota.fleet.WaveJudge;
 import java.io.PrintWriter;
@@ -65,20 +66,34 @@ final class FleetText {
     return v.action() + ": " + v.reason();
   }
 
-  /** One gateway: id, last update transition, what it runs, and what it makes of the rollout. */
+  /**
+   * One gateway: id, last update transition, what it runs, the trust root it holds, and what it
+   * makes of the rollout.
+   */
   static String gateway(FleetView.Gateway g, Rollout r) {
     UpdateStatus s = g.status();
     FollowReport f = g.follow();
     String wave = r == null ? "-" : waveOf(r, g.id());
     return String.format(
         Locale.ROOT,
-        "%-24s %-12s %-28s running %-28s wave %-4s %s",
+        "%-24s %-12s %-28s running %-28s root %-14s wave %-4s %s",
         g.id(),
         s == null ? "-" : s.state().name(),
         s == null ? "-" : image(s.image()),
         s == null ? (f == null ? "-" : image(f.running())) : image(s.running()),
+        root(g.trust()),
         wave,
         f == null ? "" : f.detail());
+  }
+
+  /** {@code v2}, {@code v1 (REFUSED)} after a refused chain, {@code -} when not reported. */
+  static String root(TrustReport t) {
+    if (t == null) {
+      return "-";
+    }
+    boolean bad =
+        t.result() == TrustReport.Result.REFUSED || t.result() == TrustReport.Result.FAILED;
+    return "v" + t.version() + (bad ? " (" + t.result() + ")" : "");
   }
 
   private static String waveOf(Rollout r, String gateway) {

@@ -11,11 +11,13 @@ import io.edgerule.ota.device.StatusPublisher;
 import io.edgerule.ota.device.TrialPolicy;
 import io.edgerule.ota.fleet.FleetTopics;
 import io.edgerule.ota.fleet.RolloutFollower;
+import io.edgerule.ota.fleet.TrustRootFollower;
 import io.edgerule.ota.trust.TrustException;
 import io.edgerule.ota.trust.TrustStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,6 +45,7 @@ public final class GatewayOta implements AutoCloseable {
   private final GatewayConfig config;
   private final Clock clock;
   private volatile RolloutFollower follower;
+  private volatile TrustRootFollower trustFollower;
 
   private GatewayOta(
       ImageStore store,
@@ -144,8 +147,10 @@ public final class GatewayOta implements AutoCloseable {
    * With {@code ota.enabled}: follows the fleet's rollouts and rollback switches through the
    * uplink's MQTT transport ({@link RolloutFollower}): an image for this gateway is downloaded,
    * verified against the trust root, tried and committed or rolled back; a verified switch returns
-   * it to the image committed before ({@link SwitchHandling}). Call after {@link #start()}. A trust
-   * root that cannot be used is logged and the gateway runs on without following.
+   * it to the image committed before ({@link SwitchHandling}). Follows the fleet's published trust
+   * roots too ({@link TrustRootFollower}): a rotation it accepts is used for every later image and
+   * switch. Call after {@link #start()}. A trust root that cannot be used is logged and the gateway
+   * runs on without following.
    */
   public void follow(Uplink uplink) {
     if (!config.ota().enabled()) {
@@ -190,6 +195,16 @@ public final class GatewayOta implements AutoCloseable {
             updaterThread,
             clock);
     follower = f;
+    TrustRootFollower roots = new TrustRootFollower(id, topics, link, trust, updaterThread, clock);
+    trustFollower = roots;
+    roots
+        .start()
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                log.warn("OTA: subscribing to the trust roots failed: {}", e.toString());
+              }
+            });
     f.start()
         .whenComplete(
             (v, e) -> {
@@ -209,8 +224,21 @@ public final class GatewayOta implements AutoCloseable {
     return topics.prefix() + "/" + gatewayId + "/ota/rollback";
   }
 
+  /** The follower of the fleet's trust roots, once {@link #follow} runs. */
+  public Optional<TrustRootFollower> trustFollower() {
+    return Optional.ofNullable(trustFollower);
+  }
+
   @Override
   public void close() {
+    TrustRootFollower t = trustFollower;
+    if (t != null) {
+      try {
+        t.close();
+      } catch (RuntimeException e) {
+        log.debug("OTA trust follower close: {}", e.toString());
+      }
+    }
     RolloutFollower f = follower;
     if (f != null) {
       try {

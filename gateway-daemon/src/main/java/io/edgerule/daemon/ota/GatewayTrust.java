@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * <state_dir>/trust/root.json}, installed from the configured file ({@code ota.trust_root}) the
  * first time. A configured root newer than the kept one replaces it only if it follows from it (a
  * rotation signed by the old root's keys, {@link TrustStore#update}); an older or equal one changes
- * nothing, so editing the config can never roll the trust back.
+ * nothing, so editing the config can never roll the trust back. Over the air, the fleet's published
+ * chain moves the same store on ({@link io.edgerule.ota.fleet.TrustRootFollower}), and a root
+ * received that way is kept across restarts whatever the config names.
  */
 public final class GatewayTrust {
   private static final Logger log = LoggerFactory.getLogger(GatewayTrust.class);

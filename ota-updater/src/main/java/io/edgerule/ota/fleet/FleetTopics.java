@@ -13,7 +13,11 @@ package io.edgerule.ota.fleet;
  *   <li>{@code <prefix>/<gateway>/ota/status} (retained, by each gateway): its last update
  *       transition ({@link io.edgerule.ota.device.UpdateStatus});
  *   <li>{@code <prefix>/<gateway>/ota/follow} (retained, by each gateway): what it makes of the
- *       current rollout ({@link FollowReport}).
+ *       current rollout ({@link FollowReport});
+ *   <li>{@code <prefix>/fleet/trust} (retained): the chain of signed trust roots ({@link
+ *       io.edgerule.ota.trust.PublishedRoots});
+ *   <li>{@code <prefix>/<gateway>/ota/trust} (retained, by each gateway): the root it trusts and
+ *       what it made of the last chain ({@link TrustReport}).
  * </ul>
  */
 public record FleetTopics(String prefix) {
@@ -48,6 +52,18 @@ public record FleetTopics(String prefix) {
 
   public String statusFilter() {
     return prefix + "/+/ota/status";
+  }
+
+  public String trust() {
+    return prefix + "/fleet/trust";
+  }
+
+  public String trustReport(String gateway) {
+    return prefix + "/" + gateway + "/ota/trust";
+  }
+
+  public String trustReportFilter() {
+    return prefix + "/+/ota/trust";
   }
 
   public String follow(String gateway) {

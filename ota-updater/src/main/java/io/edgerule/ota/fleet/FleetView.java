@@ -11,16 +11,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the controller knows of each gateway: its latest OTA status and follow report, from the
- * retained {@code <prefix>/+/ota/status} and {@code <prefix>/+/ota/follow}. Idempotent: a message
- * older than the one kept (by its own time) or equal to it changes nothing, so duplicates, messages
- * out of order and the retained copies sent again after a reconnect are harmless. Thread-safe.
+ * What the controller knows of each gateway: its latest OTA status, follow report and trust report,
+ * from the retained {@code <prefix>/+/ota/status}, {@code <prefix>/+/ota/follow} and {@code
+ * <prefix>/+/ota/trust}. Idempotent: a message older than the one kept (by its own time) or equal
+ * to it changes nothing, so duplicates, messages out of order and the retained copies sent again
+ * after a reconnect are harmless. Thread-safe.
  */
 public final class FleetView {
   private static final Logger log = LoggerFactory.getLogger(FleetView.class);
 
-  /** One gateway: its last status and follow report (either may be null). */
-  public record Gateway(String id, UpdateStatus status, FollowReport follow) {}
+  /** One gateway: its last status, follow report and trust report (any may be null). */
+  public record Gateway(String id, UpdateStatus status, FollowReport follow, TrustReport trust) {}
 
   private final FleetTopics topics;
   private final Map<String, Gateway> gateways = new ConcurrentHashMap<>();
@@ -33,7 +34,7 @@ public final class FleetView {
   }
 
   /**
-   * Takes one message from a gateway's status or follow topic.
+   * Takes one message from a gateway's status, follow or trust topic.
    *
    * @return true if it changed what is known
    */
@@ -47,13 +48,19 @@ public final class FleetView {
     try {
       if (topic.equals(topics.status(gw))) {
         UpdateStatus s = UpdateStatus.fromJson(payload);
-        return merge(gw, s, null);
+        return merge(gw, s, null, null);
       } else if (topic.equals(topics.follow(gw))) {
         FollowReport f = FollowReport.fromJson(payload, topic);
         if (!f.gateway().equals(gw)) {
           throw new IOException(topic + ": report of gateway '" + f.gateway() + "'");
         }
-        return merge(gw, null, f);
+        return merge(gw, null, f, null);
+      } else if (topic.equals(topics.trustReport(gw))) {
+        TrustReport t = TrustReport.fromJson(payload, topic);
+        if (!t.gateway().equals(gw)) {
+          throw new IOException(topic + ": report of gateway '" + t.gateway() + "'");
+        }
+        return merge(gw, null, null, t);
       }
     } catch (IOException | Doc.Invalid | RuntimeException e) {
       refused.incrementAndGet();
@@ -64,13 +71,14 @@ public final class FleetView {
     return false;
   }
 
-  private boolean merge(String gw, UpdateStatus s, FollowReport f) {
+  private boolean merge(String gw, UpdateStatus s, FollowReport f, TrustReport t) {
     boolean[] changed = {false};
     gateways.compute(
         gw,
         (k, old) -> {
           UpdateStatus status = old == null ? null : old.status();
           FollowReport follow = old == null ? null : old.follow();
+          TrustReport trust = old == null ? null : old.trust();
           if (s != null && (status == null || newer(s, status))) {
             status = s;
             changed[0] = true;
@@ -79,7 +87,11 @@ public final class FleetView {
             follow = f;
             changed[0] = true;
           }
-          return new Gateway(k, status, follow);
+          if (t != null && (trust == null || t.time().isAfter(trust.time()))) {
+            trust = t;
+            changed[0] = true;
+          }
+          return new Gateway(k, status, follow, trust);
         });
     if (!changed[0]) {
       ignored.incrementAndGet();

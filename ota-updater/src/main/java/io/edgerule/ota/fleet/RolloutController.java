@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The fleet controller: keeps the rollout in the broker (retained {@code <prefix>/fleet/rollout}),
- * learns the fleet from the gateways' retained status and follow reports ({@link FleetView}),
- * judges the current wave ({@link WaveJudge}) and moves the rollout on; takes the operator's
- * commands (start, pause, resume, abort, the rollback switch). Every decision and command is
- * appended to the {@link AuditLog} (fsynced) before it is published.
+ * learns the fleet from the gateways' retained status, follow and trust reports ({@link
+ * FleetView}), judges the current wave ({@link WaveJudge}) and moves the rollout on; takes the
+ * operator's commands (start, pause, resume, abort, the rollback switch). Every decision and
+ * command is appended to the {@link AuditLog} (fsynced) before it is published.
  *
  * <p>The broker holds the truth, so a controller can stop and start again at any moment: {@link
  * #start} reads the retained rollout (and the whole fleet's retained reports) before anything is
@@ -76,6 +76,7 @@ public final class RolloutController {
     return mqtt.subscribe(topics.rollout(), 1, this::onRollout)
         .thenCompose(v -> mqtt.subscribe(topics.statusFilter(), 1, this::onReport))
         .thenCompose(v -> mqtt.subscribe(topics.followFilter(), 1, this::onReport))
+        .thenCompose(v -> mqtt.subscribe(topics.trustReportFilter(), 1, this::onReport))
         .thenCompose(v -> mqtt.subscribe(marker, 1, m -> synced.complete(null)))
         .thenCompose(v -> mqtt.publish(marker, new byte[] {1}, 1, false))
         .thenCompose(v -> synced)

@@ -134,17 +134,25 @@ public final class TrustRoot {
           name + ": " + envelope.length + " bytes; at most " + MAX_SIZE);
     }
     try {
-      Doc d = Doc.parse(envelope, name).only(Set.of("payloadType", "payload", "signatures"));
-      String type = d.text("payloadType");
-      if (!type.equals(Pae.ROOT_TYPE)) {
-        throw new Doc.Invalid(d.at("payloadType"), "'" + type + "' is not " + Pae.ROOT_TYPE);
-      }
-      byte[] payload = d.base64("payload");
-      List<SignatureEntry> sigs = Signatures.read(d, "signatures");
-      return fromPayload(payload, sigs, name + " (payload)");
+      return fromEnvelope(Doc.parse(envelope, name), name);
     } catch (Doc.Invalid e) {
       throw new TrustException(TrustException.Reason.MALFORMED, e.getMessage());
     }
+  }
+
+  /**
+   * Reads a root envelope that is one object of a larger document ({@link PublishedRoots}), without
+   * checking any signature.
+   */
+  static TrustRoot fromEnvelope(Doc d, String name) throws Doc.Invalid {
+    d.only(Set.of("payloadType", "payload", "signatures"));
+    String type = d.text("payloadType");
+    if (!type.equals(Pae.ROOT_TYPE)) {
+      throw new Doc.Invalid(d.at("payloadType"), "'" + type + "' is not " + Pae.ROOT_TYPE);
+    }
+    byte[] payload = d.base64("payload");
+    List<SignatureEntry> sigs = Signatures.read(d, "signatures");
+    return fromPayload(payload, sigs, name + " (payload)");
   }
 
   private static TrustRoot fromPayload(byte[] payload, List<SignatureEntry> sigs, String name)
@@ -266,14 +274,19 @@ public final class TrustRoot {
   /** The envelope file's bytes. */
   public byte[] envelope() {
     ObjectNode o = JSON.createObjectNode();
-    o.put("payloadType", Pae.ROOT_TYPE);
-    o.put("payload", Base64.getEncoder().encodeToString(payload));
-    Signatures.write(o.putArray("signatures"), signatures);
+    writeEnvelope(o);
     try {
       return (JSON.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Fills {@code o} with the envelope's fields (also as one object of {@link PublishedRoots}). */
+  void writeEnvelope(ObjectNode o) {
+    o.put("payloadType", Pae.ROOT_TYPE);
+    o.put("payload", Base64.getEncoder().encodeToString(payload));
+    Signatures.write(o.putArray("signatures"), signatures);
   }
 
   public long version() {

@@ -39,6 +39,11 @@ public final class TrustStore {
     return new TrustStore(file, root);
   }
 
+  /** Where the root is kept. */
+  public Path file() {
+    return file;
+  }
+
   /** The root trusted now. */
   public TrustRoot current() {
     return current;
