@@ -191,8 +191,8 @@ public final class Gateway implements AutoCloseable {
             new RuleReconciler(rules),
             this::rulesFromImage,
             this::devicesChanged,
-            (gateway, devices) ->
-                ingress.betweenEvents(() -> telemetry.settings(gateway, devices)));
+            (gateway, devices) -> ingress.betweenEvents(() -> telemetry.settings(gateway, devices)),
+            uplink);
     Commands.Reloader reloadCommand =
         () -> reload().thenApply(r -> new Commands.Reloader.Answer(r.status(), r.summary()));
     new Commands(uplink, namespace, dispatcher, rules, () -> snapshot("online"), reloadCommand)

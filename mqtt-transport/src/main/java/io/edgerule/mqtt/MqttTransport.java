@@ -1,11 +1,8 @@
 package io.edgerule.mqtt;
 
 import io.edgerule.mqtt.PublishException.Reason;
-import io.edgerule.mqtt.internal.FailureText;
 import io.edgerule.mqtt.internal.InFlightWindow;
 import io.edgerule.mqtt.internal.PahoLog;
-import io.edgerule.mqtt.internal.PahoThreads;
-import io.edgerule.mqtt.internal.TlsContexts;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -16,18 +13,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.ScheduledExecutorPingSender;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +38,8 @@ import org.slf4j.LoggerFactory;
  *       sends every subscription again after each connect.
  *   <li>Owns its threads (daemons) and ends them in {@link #close()}, also after connects that
  *       never succeeded (eclipse-paho/paho.mqtt.java#850).
+ *   <li>{@link #reconnect} takes new settings (broker, identity, TLS, timeouts) in place: whoever
+ *       holds the transport keeps its subscriptions, listeners and last-will source.
  * </ul>
  *
  * Listeners and message handlers run on Paho's callback thread: they must not block.
@@ -55,12 +51,10 @@ public final class MqttTransport implements AutoCloseable {
     PahoLog.install(); // Paho's log through SLF4J, and no java.util.logging lookup per publish
   }
 
-  private final TransportConfig config;
-  private final String endpoint;
-  private final String clientIdentity; // our client certificate, for refusal messages
-  private final PahoThreads threads;
-  private final MqttAsyncClient client;
-  private final MqttConnectOptions options;
+  // The Paho client of the current settings; replaced whole by reconnect (guarded by lock for
+  // writes), and the callbacks and timers of a replaced one are ignored.
+  private volatile PahoSession session;
+  private final int maxInFlight;
   private final InFlightWindow window;
   private final Subscriptions subscriptions;
   private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
@@ -83,30 +77,67 @@ public final class MqttTransport implements AutoCloseable {
    *     message names the file)
    */
   public MqttTransport(TransportConfig config) throws IOException {
-    this.config = Objects.requireNonNull(config, "config");
-    this.endpoint = config.pahoUri().substring(config.pahoUri().indexOf("://") + 3);
-    this.window = new InFlightWindow(config.maxInFlight());
-    options = ConnectOptions.of(config);
-    clientIdentity = TlsContexts.clientIdentity(config.tls());
-    threads = new PahoThreads(config.clientId());
-    try {
-      client =
-          new MqttAsyncClient(
-              config.pahoUri(),
-              config.clientId(),
-              new MemoryPersistence(),
-              new ScheduledExecutorPingSender(threads),
-              threads);
-    } catch (MqttException e) {
-      threads.shutdownNow();
-      throw new IllegalArgumentException("MQTT client for " + config + ": " + e.getMessage(), e);
-    }
-    subscriptions = new Subscriptions(client, this::describe);
-    client.setCallback(new Callback());
+    Objects.requireNonNull(config, "config");
+    this.maxInFlight = config.maxInFlight();
+    this.window = new InFlightWindow(maxInFlight);
+    this.session = PahoSession.open(config);
+    subscriptions = new Subscriptions(() -> session.client, this::describe);
+    session.client.setCallback(new Callback(session));
   }
 
+  /** The settings of the current connection. */
   public TransportConfig config() {
-    return config;
+    return session.config;
+  }
+
+  /**
+   * Connects again with new settings (broker, client id, credentials, TLS, keep-alive, timeouts,
+   * backoff), in place: subscriptions, listeners and the last-will source stay, so whoever holds
+   * this transport keeps working. The current connection is dropped without a DISCONNECT, so its
+   * broker publishes the last will, as for any lost connection; publishes still outstanding on it
+   * fail with {@link Reason#CONNECTION_LOST} (an outbox sends them again); listeners hear {@code
+   * down}, then {@code up(true)} on the new connection (with a new will from the will source). The
+   * in-flight limit stays the first config's.
+   *
+   * @throws IOException when a TLS file of {@code next} cannot be used: then nothing changed
+   */
+  public void reconnect(TransportConfig next) throws IOException {
+    PahoSession fresh = PahoSession.open(Objects.requireNonNull(next, "next"));
+    PahoSession old;
+    boolean wasUp;
+    boolean connect;
+    synchronized (lock) {
+      if (closed) {
+        fresh.close(Duration.ZERO);
+        fresh.endThreads();
+        return;
+      }
+      old = session;
+      session = fresh;
+      wasUp = up;
+      up = false;
+      epoch++;
+      attempt = 0;
+      lastReason = null;
+      if (retry != null) {
+        retry.cancel(false);
+        retry = null;
+      }
+      connect = started;
+    }
+    fresh.client.setCallback(new Callback(fresh));
+    log.info("MQTT settings changed: leaving {} for {}", old.config.serverUri(), next.serverUri());
+    String reason = "reconnecting with new settings";
+    window.failAll(
+        () ->
+            new PublishException(
+                Reason.CONNECTION_LOST, reason + " before the broker acknowledged", null));
+    tellDown(reason, null, wasUp);
+    old.leave();
+    old.endThreads();
+    if (connect) {
+      fresh.threads.execute(() -> attemptConnect(fresh));
+    }
   }
 
   /**
@@ -131,7 +162,8 @@ public final class MqttTransport implements AutoCloseable {
       }
       started = true;
     }
-    threads.execute(this::attemptConnect);
+    PahoSession s = session;
+    s.threads.execute(() -> attemptConnect(s));
   }
 
   public boolean isConnected() {
@@ -163,21 +195,22 @@ public final class MqttTransport implements AutoCloseable {
     Objects.requireNonNull(payload, "payload");
     PublishException.requireQos(qos);
     int sentOn = epoch;
+    PahoSession s = session;
     if (isClosed()) {
       return failed(Reason.CLOSED, "transport closed", null);
     }
     if (!up) {
-      return failed(Reason.NOT_CONNECTED, "not connected to " + endpoint, null);
+      return failed(Reason.NOT_CONNECTED, "not connected to " + s.endpoint, null);
     }
     InFlightWindow.Slot done = window.tryTake();
     if (done == null) {
       return failed(
           Reason.WINDOW_FULL,
-          config.maxInFlight() + " publishes are waiting for the broker (max_in_flight)",
+          maxInFlight + " publishes are waiting for the broker (max_in_flight)",
           null);
     }
     try {
-      client.publish(
+      s.client.publish(
           topic,
           payload,
           qos,
@@ -218,7 +251,7 @@ public final class MqttTransport implements AutoCloseable {
       done.fail(
           new PublishException(
               Reason.CONNECTION_LOST,
-              "connection to " + endpoint + " lost while publishing",
+              "connection to " + s.endpoint + " lost while publishing",
               null));
     }
     return done.stage();
@@ -247,36 +280,35 @@ public final class MqttTransport implements AutoCloseable {
 
   // ---- connection life cycle ----
 
-  private void attemptConnect() {
+  private void attemptConnect(PahoSession s) {
     synchronized (lock) {
-      retry = null;
-      if (closed) {
-        return;
+      if (closed || s != session) {
+        return; // closed, or replaced by reconnect
       }
+      retry = null;
     }
     Supplier<TransportConfig.Will> source = willSource;
     if (source != null) {
       // Attempts run one at a time, so no connect reads the options while they change.
       try {
         TransportConfig.Will w = source.get();
-        options.setWill(w.topic(), w.payload(), w.qos(), w.retained());
+        s.options.setWill(w.topic(), w.payload(), w.qos(), w.retained());
       } catch (RuntimeException e) {
-        log.warn("last will for {}: {}; connecting with the previous one", endpoint, e.toString());
+        log.warn(
+            "last will for {}: {}; connecting with the previous one", s.endpoint, e.toString());
       }
     }
-    java.util.concurrent.atomic.AtomicBoolean settled =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.concurrent.atomic.AtomicBoolean timedOut =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean settled = new AtomicBoolean();
+    AtomicBoolean timedOut = new AtomicBoolean();
     try {
-      client.connect(
-          options,
+      s.client.connect(
+          s.options,
           null,
           new IMqttActionListener() {
             @Override
             public void onSuccess(IMqttToken token) {
               if (settled.compareAndSet(false, true)) {
-                connected();
+                connected(s);
               }
             }
 
@@ -285,6 +317,7 @@ public final class MqttTransport implements AutoCloseable {
               if (settled.compareAndSet(false, true)) {
                 // ended by the watchdog: its reason, not the closed socket's
                 wentDown(
+                    s,
                     timedOut.get()
                         ? new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT)
                         : e,
@@ -292,56 +325,22 @@ public final class MqttTransport implements AutoCloseable {
               }
             }
           });
-      watch(settled, timedOut);
+      s.watchConnect(
+          settled,
+          timedOut,
+          this::isClosed,
+          stuck -> wentDown(s, stuck, false)); // Paho did not report the ended attempt
     } catch (MqttException e) {
       settled.set(true);
-      wentDown(e, false);
+      wentDown(s, e, false);
     }
   }
 
-  private java.util.concurrent.TimeoutException noConnack() {
-    return new java.util.concurrent.TimeoutException(
-        "no CONNACK from the broker at " + endpoint + " within twice the connect timeout");
-  }
-
-  /**
-   * Paho's async connect waits for CONNACK without a limit: a broker that accepts the TCP
-   * connection but never answers (stopped, overloaded) would leave us connecting forever, never
-   * retrying. After the connect timeout (TCP and TLS have their own within it) plus the same again
-   * for CONNACK, the attempt is ended and counts as failed.
-   */
-  private void watch(
-      java.util.concurrent.atomic.AtomicBoolean settled,
-      java.util.concurrent.atomic.AtomicBoolean timedOut) {
-    long limit = 2 * config.connectTimeout().toMillis();
-    try {
-      threads.schedule(
-          () -> {
-            if (settled.get() || isClosed()) {
-              return;
-            }
-            timedOut.set(true);
-            try {
-              client.disconnectForcibly(0, 1000, false);
-            } catch (MqttException e) {
-              log.debug("MQTT ending a stuck connect: {}", e.toString());
-            }
-            if (settled.compareAndSet(false, true)) { // Paho did not report the ended attempt
-              wentDown(noConnack(), false);
-            }
-          },
-          limit,
-          TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      // closing
-    }
-  }
-
-  private void connected() {
+  private void connected(PahoSession s) {
     boolean reconnect;
     synchronized (lock) {
-      if (closed) {
-        return;
+      if (closed || s != session) {
+        return; // a replaced session's late connect: reconnect closes that client
       }
       reconnect = everUp;
       everUp = true;
@@ -349,7 +348,7 @@ public final class MqttTransport implements AutoCloseable {
       lastReason = null;
       up = true;
     }
-    log.info("MQTT {} {}", reconnect ? "reconnected to" : "connected to", config.serverUri());
+    log.info("MQTT {} {}", reconnect ? "reconnected to" : "connected to", s.config.serverUri());
     subscriptions.restore(
         () -> {
           for (ConnectionListener l : listeners) {
@@ -362,35 +361,50 @@ public final class MqttTransport implements AutoCloseable {
         });
   }
 
-  private void wentDown(Throwable cause, boolean wasUp) {
-    String reason = describe(cause);
+  private void wentDown(PahoSession s, Throwable cause, boolean wasUp) {
+    String reason = s.describe(cause);
     Duration delay;
     boolean fresh;
     synchronized (lock) {
-      if (closed) {
-        return;
+      if (closed || s != session) {
+        return; // a replaced session going down: reconnect has dealt with it
       }
       up = false;
       epoch++;
       fresh = !reason.equals(lastReason);
       lastReason = reason;
-      delay = config.reconnectDelay(attempt++);
+      delay = s.config.reconnectDelay(attempt++);
     }
     window.failAll(
         () ->
             new PublishException(
                 Reason.CONNECTION_LOST,
                 "connection to "
-                    + endpoint
+                    + s.endpoint
                     + " went down before the broker acknowledged: "
                     + reason,
                 cause));
     String what = wasUp ? "MQTT connection to {} lost: {}" : "MQTT connect to {} failed: {}";
     if (fresh) {
-      log.warn(what + "; reconnecting with backoff", config.serverUri(), reason);
+      log.warn(what + "; reconnecting with backoff", s.config.serverUri(), reason);
     } else {
-      log.debug(what + "; retrying in {}", config.serverUri(), reason, delay);
+      log.debug(what + "; retrying in {}", s.config.serverUri(), reason, delay);
     }
+    tellDown(reason, cause, wasUp);
+    synchronized (lock) {
+      if (closed || s != session) {
+        return;
+      }
+      try {
+        retry =
+            s.threads.schedule(() -> attemptConnect(s), delay.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+
+  private void tellDown(String reason, Throwable cause, boolean wasUp) {
     for (ConnectionListener l : listeners) {
       try {
         l.down(reason, cause, wasUp);
@@ -398,20 +412,10 @@ public final class MqttTransport implements AutoCloseable {
         log.warn("MQTT connection listener failed: {}", e.toString());
       }
     }
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      try {
-        retry = threads.schedule(this::attemptConnect, delay.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException e) {
-        // closing
-      }
-    }
   }
 
   private String describe(Throwable e) {
-    return FailureText.describe(e, endpoint, clientIdentity);
+    return session.describe(e);
   }
 
   private boolean isClosed() {
@@ -420,15 +424,24 @@ public final class MqttTransport implements AutoCloseable {
     }
   }
 
+  /** The callback of one session's client: what a replaced session reports is ignored. */
   private final class Callback implements MqttCallback {
+    private final PahoSession of;
+
+    Callback(PahoSession of) {
+      this.of = of;
+    }
+
     @Override
     public void connectionLost(Throwable cause) {
-      wentDown(cause, true);
+      wentDown(of, cause, true);
     }
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-      subscriptions.dispatch(topic, message);
+      if (of == session) {
+        subscriptions.dispatch(topic, message);
+      }
     }
 
     @Override
@@ -452,32 +465,10 @@ public final class MqttTransport implements AutoCloseable {
         retry.cancel(false);
       }
     }
-    try {
-      if (client.isConnected()) {
-        client.disconnect(quiesce.toMillis()).waitForCompletion(quiesce.toMillis() + 2000);
-      }
-    } catch (MqttException e) {
-      log.debug("MQTT disconnect: {}", e.toString());
-    }
-    try {
-      client.disconnectForcibly(0, 1000, false);
-    } catch (MqttException e) {
-      log.debug("MQTT forced disconnect: {}", e.toString());
-    }
-    try {
-      client.close(true);
-    } catch (MqttException e) {
-      log.debug("MQTT close: {}", e.toString());
-    }
+    PahoSession s = session;
+    s.close(quiesce);
     window.close(() -> new PublishException(Reason.CLOSED, "transport closed", null));
-    threads.shutdownNow();
-    try {
-      if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
-        log.warn("MQTT threads of {} did not end within 5 s", config.clientId());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    s.endThreads();
   }
 
   /** {@link #close(Duration)} with one second for outstanding publishes. */

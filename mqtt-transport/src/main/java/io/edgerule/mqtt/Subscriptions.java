@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -29,10 +30,10 @@ final class Subscriptions {
       int qos, Consumer<InboundMessage> handler, CompletableFuture<Void> firstAck) {}
 
   private final Map<String, Subscription> byFilter = new ConcurrentHashMap<>();
-  private final IMqttAsyncClient client;
+  private final Supplier<IMqttAsyncClient> client; // the transport's current client
   private final Function<Throwable, String> describe;
 
-  Subscriptions(IMqttAsyncClient client, Function<Throwable, String> describe) {
+  Subscriptions(Supplier<IMqttAsyncClient> client, Function<Throwable, String> describe) {
     this.client = client;
     this.describe = describe;
   }
@@ -51,7 +52,7 @@ final class Subscriptions {
   void remove(String filter, boolean connected) {
     if (byFilter.remove(filter) != null && connected) {
       try {
-        client.unsubscribe(filter);
+        client.get().unsubscribe(filter);
       } catch (MqttException e) {
         log.debug("MQTT unsubscribe {}: {}", filter, e.toString());
       }
@@ -98,37 +99,39 @@ final class Subscriptions {
       return;
     }
     try {
-      client.subscribe(
-          sent.toArray(new String[0]),
-          qos.stream().mapToInt(Integer::intValue).toArray(),
-          null,
-          new IMqttActionListener() {
-            @Override
-            public void onSuccess(IMqttToken token) {
-              int[] granted = token.getGrantedQos();
-              for (int i = 0; i < sent.size(); i++) {
-                Subscription s = byFilter.get(sent.get(i));
-                if (s == null) {
-                  continue;
+      client
+          .get()
+          .subscribe(
+              sent.toArray(new String[0]),
+              qos.stream().mapToInt(Integer::intValue).toArray(),
+              null,
+              new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                  int[] granted = token.getGrantedQos();
+                  for (int i = 0; i < sent.size(); i++) {
+                    Subscription s = byFilter.get(sent.get(i));
+                    if (s == null) {
+                      continue;
+                    }
+                    if (granted != null && i < granted.length && granted[i] == 0x80) {
+                      log.warn("MQTT broker refused the subscription to {}", sent.get(i));
+                      s.firstAck()
+                          .completeExceptionally(
+                              new IOException("broker refused the subscription to " + sent.get(i)));
+                    } else {
+                      s.firstAck().complete(null);
+                    }
+                  }
+                  then.run();
                 }
-                if (granted != null && i < granted.length && granted[i] == 0x80) {
-                  log.warn("MQTT broker refused the subscription to {}", sent.get(i));
-                  s.firstAck()
-                      .completeExceptionally(
-                          new IOException("broker refused the subscription to " + sent.get(i)));
-                } else {
-                  s.firstAck().complete(null);
-                }
-              }
-              then.run();
-            }
 
-            @Override
-            public void onFailure(IMqttToken token, Throwable e) {
-              log.warn("MQTT subscribe to {} failed: {}", sent, describe.apply(e));
-              then.run();
-            }
-          });
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                  log.warn("MQTT subscribe to {} failed: {}", sent, describe.apply(e));
+                  then.run();
+                }
+              });
     } catch (MqttException e) {
       log.warn("MQTT subscribe to {} failed: {}", sent, describe.apply(e));
       then.run();

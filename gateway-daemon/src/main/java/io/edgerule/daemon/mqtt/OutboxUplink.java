@@ -269,6 +269,21 @@ public final class OutboxUplink implements Uplink {
             outbox.stats()));
   }
 
+  /**
+   * The transport connects again with the new settings ({@link MqttTransport#reconnect}); the
+   * outbox keeps every message the broker has not acknowledged, and the forwarder sends them on the
+   * new connection (from the oldest; one whose acknowledgement was lost goes out twice).
+   */
+  @Override
+  public boolean reconnect(io.edgerule.daemon.config.MqttConfig mqtt, String gatewayId)
+      throws IOException {
+    if (closed) {
+      return false;
+    }
+    transport.reconnect(UplinkFactory.transportConfig(mqtt, gatewayId));
+    return true;
+  }
+
   public Outbox outbox() {
     return outbox;
   }

@@ -79,6 +79,21 @@ public interface Uplink extends AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /**
+   * Takes new connection settings ({@code mqtt.broker}, identity, credentials, TLS, timeouts) in
+   * place, for a config reload: the connection is made again, messages not yet acknowledged stay
+   * queued and go out on the new one, subscriptions and births follow. By default an uplink cannot
+   * (none configured, or one an embedder gave): then the settings need a restart.
+   *
+   * @param gatewayId {@code gateway.id}, for the default client id
+   * @return whether it took them
+   * @throws java.io.IOException when a file the settings name cannot be used (the connection stays)
+   */
+  default boolean reconnect(io.edgerule.daemon.config.MqttConfig mqtt, String gatewayId)
+      throws java.io.IOException {
+    return false;
+  }
+
   /** Messages accepted for sending since start. */
   long published();
 

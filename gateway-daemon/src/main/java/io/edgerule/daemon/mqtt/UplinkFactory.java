@@ -63,8 +63,16 @@ public final class UplinkFactory {
   }
 
   private static TransportConfig transportConfig(GatewayConfig config) throws IOException {
-    MqttConfig mqtt = config.mqtt();
-    return TransportConfig.builder(mqtt.serverUri(), mqtt.clientIdFor(config.gateway().id()))
+    return transportConfig(config.mqtt(), config.gateway().id());
+  }
+
+  /**
+   * The transport settings of {@code mqtt} (reads the password file).
+   *
+   * @param gatewayId for the default client id
+   */
+  static TransportConfig transportConfig(MqttConfig mqtt, String gatewayId) throws IOException {
+    return TransportConfig.builder(mqtt.serverUri(), mqtt.clientIdFor(gatewayId))
         .credentials(mqtt.username(), password(mqtt))
         .keepAlive(mqtt.keepAlive())
         .connectTimeout(mqtt.connectTimeout())

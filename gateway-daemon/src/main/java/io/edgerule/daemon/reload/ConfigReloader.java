@@ -5,9 +5,12 @@ import io.edgerule.daemon.adapters.AdapterSet;
 import io.edgerule.daemon.config.ConfigException;
 import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.daemon.config.TelemetrySettings;
+import io.edgerule.daemon.mqtt.Uplink;
 import io.edgerule.daemon.rules.RuleChanges;
 import io.edgerule.daemon.rules.RuleReconciler;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -18,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * Applies a new config to a running gateway, restarting only what changed
  * (docs/reference/config.md, "Reload"): devices by their adapter's key ({@link AdapterSet#apply}),
  * rules by name ({@link RuleReconciler}), telemetry settings between two events ({@link
- * LiveTelemetry}). An invalid config is refused with its error and changes nothing; settings that
- * only take effect at start are reported as needing a restart. One reload at a time: SIGHUP, a
- * change of the file and the {@code reload} command may come together.
+ * LiveTelemetry}), the uplink's connection in place ({@link LiveUplink}). An invalid config is
+ * refused with its error and changes nothing; settings that only take effect at start are reported
+ * as needing a restart. One reload at a time: SIGHUP, a change of the file and the {@code reload}
+ * command may come together.
  */
 public final class ConfigReloader {
   private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
@@ -31,6 +35,7 @@ public final class ConfigReloader {
   private final BooleanSupplier rulesFromImage;
   private final Runnable devicesChanged;
   private final Telemetry telemetry;
+  private final Uplink uplink;
   private volatile ConfigSource source;
   private GatewayConfig running; // guarded by this: the devices and rules in effect
 
@@ -44,6 +49,7 @@ public final class ConfigReloader {
    * @param rulesFromImage whether an OTA image's rules run (then the config's are not used)
    * @param devicesChanged called after the devices changed (new point table, births again)
    * @param telemetry called when the telemetry settings changed
+   * @param uplink connects again when the connection settings changed
    */
   public ConfigReloader(
       GatewayConfig running,
@@ -52,7 +58,8 @@ public final class ConfigReloader {
       RuleReconciler rules,
       BooleanSupplier rulesFromImage,
       Runnable devicesChanged,
-      Telemetry telemetry) {
+      Telemetry telemetry,
+      Uplink uplink) {
     this.running = running;
     this.adapters = adapters;
     this.factories = List.copyOf(factories);
@@ -60,6 +67,7 @@ public final class ConfigReloader {
     this.rulesFromImage = rulesFromImage;
     this.devicesChanged = devicesChanged;
     this.telemetry = telemetry;
+    this.uplink = uplink;
   }
 
   /** Where {@link #reload()} reads the config from; until set, a reload is refused. */
@@ -94,8 +102,11 @@ public final class ConfigReloader {
     } catch (RuntimeException e) {
       return logged(ReloadReport.refused(String.valueOf(e.getMessage())));
     }
-    List<String> restart = RestartOnly.changed(running, next);
+    List<String> restart = new ArrayList<>(RestartOnly.changed(running, next));
+    Map<String, String> settingsFailed = new LinkedHashMap<>();
+    // The uplink first: what the changes below publish goes to the new broker (via the outbox).
     List<String> live = new ArrayList<>();
+    boolean uplinkApplied = reconnectUplink(next, live, restart, settingsFailed);
     // Telemetry before the devices: a device added below sends its first events as configured.
     List<String> telemetryChanged = LiveTelemetry.changed(running, next);
     if (!telemetryChanged.isEmpty()) {
@@ -120,7 +131,7 @@ public final class ConfigReloader {
             running.gateway(),
             next.devices(),
             next.rules(),
-            LiveTelemetry.mqtt(running, next),
+            LiveUplink.inEffect(running.mqtt(), next.mqtt(), uplinkApplied),
             running.pipeline(),
             running.ruleLimits(),
             running.outbox(),
@@ -135,7 +146,33 @@ public final class ConfigReloader {
             devices,
             ruleChanges,
             live,
-            restart));
+            restart,
+            settingsFailed));
+  }
+
+  /**
+   * Connects the uplink again if {@code next} changes its connection settings and the uplink can
+   * ({@link Uplink#reconnect}); else they are added to {@code restart}. A new setting that cannot
+   * be used (a TLS file) is reported in {@code failed}, and the running connection stays.
+   *
+   * @return whether the uplink took the new settings
+   */
+  private boolean reconnectUplink(
+      GatewayConfig next, List<String> live, List<String> restart, Map<String, String> failed) {
+    List<String> changed = LiveUplink.changed(running, next);
+    if (changed.isEmpty()) {
+      return false;
+    }
+    try {
+      if (uplink.reconnect(next.mqtt(), running.gateway().id())) {
+        live.addAll(changed);
+        return true;
+      }
+      restart.addAll(changed);
+    } catch (IOException | RuntimeException e) {
+      failed.put("mqtt", e.getMessage() + "; the running connection stays");
+    }
+    return false;
   }
 
   private static ReloadReport logged(ReloadReport report) {

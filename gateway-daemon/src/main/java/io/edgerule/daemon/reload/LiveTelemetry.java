@@ -55,28 +55,4 @@ final class LiveTelemetry {
     return TelemetryAtIngress.of(
         running.mqtt() != null && next.mqtt() != null ? next.mqtt() : running.mqtt());
   }
-
-  /** {@code running}'s {@code mqtt:} with {@code next}'s telemetry settings. */
-  static MqttConfig mqtt(GatewayConfig running, GatewayConfig next) {
-    MqttConfig m = running.mqtt();
-    if (m == null || next.mqtt() == null) {
-      return m;
-    }
-    return new MqttConfig(
-        m.broker(),
-        m.clientId(),
-        m.username(),
-        m.password(),
-        m.passwordFile(),
-        m.tls(),
-        m.topicPrefix(),
-        next.mqtt().telemetry(),
-        m.telemetryQos(),
-        m.keepAlive(),
-        m.connectTimeout(),
-        m.reconnectMax(),
-        m.namespace(),
-        next.mqtt().telemetryWindow(),
-        m.sparkplug());
-  }
 }

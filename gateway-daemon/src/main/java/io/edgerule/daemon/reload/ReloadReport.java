@@ -14,6 +14,7 @@ import java.util.Map;
  * @param appliedLive settings other than devices and rules that took effect at once (telemetry), by
  *     their path in the file
  * @param needsRestart restart-only settings the new config changes; the old values stay in effect
+ * @param settingsFailed settings that could not be applied, with why (the old values stay)
  */
 public record ReloadReport(
     Outcome outcome,
@@ -21,7 +22,8 @@ public record ReloadReport(
     AdapterSet.Changes devices,
     RuleChanges rules,
     List<String> appliedLive,
-    List<String> needsRestart) {
+    List<String> needsRestart,
+    Map<String, String> settingsFailed) {
 
   public enum Outcome {
     /** Devices, rules or live settings changed. */
@@ -37,21 +39,34 @@ public record ReloadReport(
   public ReloadReport {
     appliedLive = List.copyOf(appliedLive);
     needsRestart = List.copyOf(needsRestart);
+    settingsFailed = Map.copyOf(settingsFailed);
   }
 
   static ReloadReport refused(String error) {
     return new ReloadReport(
-        Outcome.REFUSED, error, AdapterSet.Changes.NONE, RuleChanges.NONE, List.of(), List.of());
+        Outcome.REFUSED,
+        error,
+        AdapterSet.Changes.NONE,
+        RuleChanges.NONE,
+        List.of(),
+        List.of(),
+        Map.of());
   }
 
   static ReloadReport unavailable(String why) {
     return new ReloadReport(
-        Outcome.UNAVAILABLE, why, AdapterSet.Changes.NONE, RuleChanges.NONE, List.of(), List.of());
+        Outcome.UNAVAILABLE,
+        why,
+        AdapterSet.Changes.NONE,
+        RuleChanges.NONE,
+        List.of(),
+        List.of(),
+        Map.of());
   }
 
-  /** Whether a device or rule could not be brought up as the new config says. */
+  /** Whether a device, rule or setting could not be brought up as the new config says. */
   public boolean hasFailures() {
-    return !devices.failed().isEmpty() || !rules.failed().isEmpty();
+    return !devices.failed().isEmpty() || !rules.failed().isEmpty() || !settingsFailed.isEmpty();
   }
 
   /** The answer's status: OK, FAILED (partly applied), INVALID (refused) or REJECTED. */
@@ -88,6 +103,7 @@ public record ReloadReport(
       parts.add("rules not reloaded: " + rules.unmanaged());
     }
     list(parts, "applied live", appliedLive);
+    failed(parts, "settings not applied", settingsFailed);
     if (!needsRestart.isEmpty()) {
       parts.add("needs restart (running with the old values): " + String.join(", ", needsRestart));
     }

@@ -3,6 +3,7 @@ package io.edgerule.daemon.reload;
 import io.edgerule.daemon.config.GatewayConfig;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -10,10 +11,10 @@ import java.util.Set;
 
 /**
  * The settings a running gateway takes only at start: everything but {@code devices:}, {@code
- * rules:} and the telemetry settings ({@link LiveTelemetry}): the state folder, the MQTT
- * connection, namespace and topics, the HTTP address, the pipeline's queues and threads, the
- * outbox, the rule limits, the OTA settings. A reload that changes one reports it as needing a
- * restart, by its path in the file, and keeps running with the old value.
+ * rules:}, the telemetry settings ({@link LiveTelemetry}) and the uplink's connection ({@link
+ * LiveUplink}): the state folder, the MQTT namespace and topics, the HTTP address, the pipeline's
+ * queues and threads, the outbox, the rule limits, the OTA settings. A reload that changes one
+ * reports it as needing a restart, by its path in the file, and keeps running with the old value.
  */
 final class RestartOnly {
   private RestartOnly() {}
@@ -22,7 +23,9 @@ final class RestartOnly {
   static List<String> changed(GatewayConfig running, GatewayConfig next) {
     List<String> out = new ArrayList<>();
     fields("gateway", running.gateway(), next.gateway(), Set.of(), out);
-    fields("mqtt", running.mqtt(), next.mqtt(), LiveTelemetry.MQTT_FIELDS, out);
+    Set<String> live = new HashSet<>(LiveTelemetry.MQTT_FIELDS);
+    live.addAll(LiveUplink.MQTT_FIELDS); // the reloader lists them if the uplink cannot take them
+    fields("mqtt", running.mqtt(), next.mqtt(), live, out);
     fields("pipeline", running.pipeline(), next.pipeline(), Set.of(), out);
     fields("rule_limits", running.ruleLimits(), next.ruleLimits(), Set.of(), out);
     fields("outbox", running.outbox(), next.outbox(), Set.of(), out);

@@ -17,12 +17,16 @@ import org.eclipse.tahu.message.model.Topic;
 
 /**
  * Reads NCMD and DCMD messages (decoded with Tahu's {@link SparkplugBPayloadDecoder}) into fleet
- * commands: the NCMD metric {@code Node Control/Rebirth} = true asks for a rebirth; every DCMD
+ * commands: the NCMD metric {@code Node Control/Rebirth} = true asks for a rebirth, {@code Node
+ * Control/Reload} = true for a config reload (the JSON namespace's {@code cmd/reload}); every DCMD
  * metric is a write of that device's point (named by metric name or alias), answered like the JSON
  * namespace's {@code cmd/write}. Never throws: what cannot be read is {@link FleetCommand.Invalid}.
  */
 final class SparkplugCommandDecoder {
   static final String REBIRTH = "Node Control/Rebirth";
+
+  /** Not one of the specification's node controls: ours, for what {@code cmd/reload} does. */
+  static final String RELOAD = "Node Control/Reload";
 
   /** As for JSON commands: a command is small; a huge payload is refused before decoding. */
   static final int MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -87,15 +91,20 @@ final class SparkplugCommandDecoder {
     String metric =
         m.hasName() ? m.getName() : m.hasAlias() ? nodeMetricOfAlias.apply(m.getAlias()) : null;
     CommandId id = new CommandId("NCMD:" + metric, "NCMD:" + metric);
-    if (!REBIRTH.equals(metric)) {
+    if (!REBIRTH.equals(metric) && !RELOAD.equals(metric)) {
       return new FleetCommand.Invalid(
-          id, "rebirth", "unknown node command metric " + shown(m) + "; known: " + REBIRTH);
+          id,
+          "rebirth",
+          "unknown node command metric " + shown(m) + "; known: " + REBIRTH + ", " + RELOAD);
     }
+    String name = REBIRTH.equals(metric) ? "rebirth" : "reload";
     if (!Boolean.TRUE.equals(m.getValue())) {
       return new FleetCommand.Invalid(
-          id, "rebirth", REBIRTH + " must be the Boolean true, not " + m.getValue());
+          id, name, metric + " must be the Boolean true, not " + m.getValue());
     }
-    return new FleetCommand.Rebirth(id, "rebirth");
+    return REBIRTH.equals(metric)
+        ? new FleetCommand.Rebirth(id, name)
+        : new FleetCommand.Reload(id, name);
   }
 
   private static FleetCommand write(String device, Metric m, LongFunction<PointId> pointOfAlias) {

@@ -102,7 +102,8 @@ public final class SparkplugNamespace implements FleetNamespace {
             STATE,
             WRITE_RESULT,
             COMMAND_RESULT,
-            RULE_PUBLICATION)) {
+            RULE_PUBLICATION,
+            SparkplugCommandDecoder.RELOAD)) { // last: the earlier aliases stay as they were
       aliases.node(m); // fixed aliases for the node's own metrics, whatever comes later
     }
   }
@@ -152,6 +153,7 @@ public final class SparkplugNamespace implements FleetNamespace {
     List<Metric> metrics = new ArrayList<>();
     metrics.add(SparkplugMetrics.metric(BD_SEQ, -1, MetricDataType.Int64, bdSeq, null, null));
     metrics.add(nodeMetric(SparkplugCommandDecoder.REBIRTH, MetricDataType.Boolean, false, null));
+    metrics.add(nodeMetric(SparkplugCommandDecoder.RELOAD, MetricDataType.Boolean, false, null));
     for (String m : List.of(STATE, WRITE_RESULT, COMMAND_RESULT)) {
       metrics.add(nodeMetric(m, MetricDataType.String, nodeTexts.get(m), null));
     }

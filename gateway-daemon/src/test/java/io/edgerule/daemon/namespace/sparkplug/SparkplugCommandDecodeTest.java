@@ -34,6 +34,7 @@ class SparkplugCommandDecodeTest {
   long pumpAlias;
   long levelAlias;
   long rebirthAlias;
+  long reloadAlias;
 
   @BeforeEach
   void born() throws Exception {
@@ -53,6 +54,8 @@ class SparkplugCommandDecodeTest {
     SparkplugBPayload nbirth = d.buildFromByteArray(sent.get(0).payload(), null);
     SparkplugBPayload dbirth = d.buildFromByteArray(sent.get(1).payload(), null);
     rebirthAlias = SparkplugNamespaceTest.metric(nbirth, "Node Control/Rebirth").getAlias();
+    reloadAlias = SparkplugNamespaceTest.metric(nbirth, "Node Control/Reload").getAlias();
+    assertEquals(false, SparkplugNamespaceTest.metric(nbirth, "Node Control/Reload").getValue());
     pumpAlias = SparkplugNamespaceTest.metric(dbirth, "pump").getAlias();
     levelAlias = SparkplugNamespaceTest.metric(dbirth, "level").getAlias();
   }
@@ -86,8 +89,25 @@ class SparkplugCommandDecodeTest {
     FleetCommand other =
         ns.decode(NCMD, payload(named("Node Control/Reboot", MetricDataType.Boolean, true)));
     assertEquals(
-        "unknown node command metric 'Node Control/Reboot'; known: Node Control/Rebirth",
+        "unknown node command metric 'Node Control/Reboot'; known: Node Control/Rebirth,"
+            + " Node Control/Reload",
         ((FleetCommand.Invalid) other).detail());
+  }
+
+  @Test
+  void reloadByNameOrAliasAsTheNbirthDeclaresIt() throws Exception {
+    FleetCommand reload =
+        ns.decode(NCMD, payload(named("Node Control/Reload", MetricDataType.Boolean, true)));
+    assertInstanceOf(FleetCommand.Reload.class, reload);
+    assertEquals("reload", ((FleetCommand.Reload) reload).name());
+    assertInstanceOf(
+        FleetCommand.Reload.class,
+        ns.decode(NCMD, payload(aliased(reloadAlias, MetricDataType.Boolean, true))));
+    FleetCommand no =
+        ns.decode(NCMD, payload(named("Node Control/Reload", MetricDataType.Boolean, false)));
+    assertEquals(
+        "Node Control/Reload must be the Boolean true, not false",
+        ((FleetCommand.Invalid) no).detail());
   }
 
   @Test
