@@ -119,6 +119,7 @@ class SparkplugGatewayIT {
         assertEquals(0L, nbirth.seq());
         long bdSeq = (Long) nbirth.metric("bdSeq").getValue();
         assertEquals(false, nbirth.metric("Node Control/Rebirth").getValue());
+        assertEquals(false, nbirth.metric("Node Control/Reload").getValue());
         Received tankBirth =
             host.await(nbirth.index(), r -> is(r, MessageType.DBIRTH, "tank"), WAIT, "DBIRTH tank");
         Received boilerBirth =
@@ -190,6 +191,27 @@ class SparkplugGatewayIT {
             r -> is(r, MessageType.DBIRTH, "boiler"),
             WAIT,
             "DBIRTH boiler on rebirth");
+
+        // NCMD reload: the config file is read again (unchanged: nothing to do) and the answer
+        // is cmd/reload's, as Gateway/Command Result.
+        before = host.size();
+        host.send(
+            NODE.formatted("NCMD"),
+            new Metric.MetricBuilder("Node Control/Reload", MetricDataType.Boolean, true)
+                .createMetric());
+        host.await(
+            before,
+            r ->
+                is(r, MessageType.NDATA, null)
+                    && r.payload().getMetrics().stream()
+                        .anyMatch(
+                            m ->
+                                m.getValue() instanceof String s
+                                    && s.contains("\"command\":\"reload\"")
+                                    && s.contains("\"status\":\"OK\"")
+                                    && s.contains("no changes to devices or rules")),
+            WAIT,
+            "the reload's answer");
 
         // DCMD: by name and by alias, through the same path as cmd/write, into the device.
         host.send(
