@@ -69,3 +69,17 @@ def thread_profile(before, after, seconds):
 def loadavg():
     with open("/proc/loadavg") as f:
         return [float(x) for x in f.read().split()[:3]]
+
+
+def gc_counts(pid):
+    """The JVM's collections so far (jstat -gc, from its perf data): young and full counts and
+    seconds, or None when jstat cannot read them."""
+    import subprocess
+    try:
+        out = subprocess.run(["jstat", "-gc", str(pid)], capture_output=True, text=True, timeout=20).stdout
+        head, vals = out.split("\n")[:2]
+        row = dict(zip(head.split(), vals.split()))
+        return {"young": int(row["YGC"]), "young_s": float(row["YGCT"]),
+                "full": int(row["FGC"]), "full_s": float(row["FGCT"])}
+    except (OSError, ValueError, KeyError, subprocess.TimeoutExpired):
+        return None

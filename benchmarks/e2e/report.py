@@ -26,6 +26,8 @@ ROWS = [
     ("RSS steady (median in window) MB", ("rss_window_median_mb",), ("rss_window_median_mb",), "%.0f"),
     ("RSS peak (VmHWM) MB", ("rss_hwm_mb",), ("rss_hwm_mb",), "%.0f"),
     ("spawn→first telemetry s", ("cold_first_msg_s",), ("cold_first_msg_s",), "%.2f"),
+    ("CPU s spawn→first telemetry", ("cold_first_msg_cpu_s",), None, "%.2f"),
+    ("GC in window: young (ms) / full (ms)", ("gc_window",), None, "gc"),
     ("slave polls/s", ("slave_polls_per_s",), ("slave_polls_per_s",), "%.0f"),
     ("mosquitto / recorder / slave CPU %", ("cpu_pct",), ("cpu_pct",), "peers"),
     ("other processes' CPU % (of one core) in window", ("other_cpu_pct",), ("other_cpu_pct",), "%.0f"),
@@ -47,6 +49,8 @@ def _fmt(res, path, fmt):
     if fmt == "drops":
         return "%s / %s / %s (%s)" % (v.get("ingress_dropped"), v.get("rule_inbox_dropped"),
                                       v.get("uplink_dropped"), v.get("backlog_messages_end"))
+    if fmt == "gc":
+        return "%d (%.0f) / %d (%.0f)" % (v["young"], v["young_s"] * 1e3, v["full"], v["full_s"] * 1e3)
     if fmt == "peers":
         return "%s / %s / %s" % (_num(v.get("mosquitto"), 1), _num(v.get("sub"), 1), _num(v.get("slave"), 1))
     return fmt % v
@@ -57,7 +61,7 @@ def _num(v, digits=2):
 
 
 def _ratio(er, nr, path_er, path_nr, fmt):
-    if nr is None or path_nr is None or fmt in ("pair", "triple", "peers", "drops"):
+    if nr is None or path_nr is None or fmt in ("pair", "triple", "peers", "drops", "gc"):
         return ""
     a, b = _get(er, *path_er), _get(nr, *path_nr)
     if not isinstance(a, (int, float)) or not isinstance(b, (int, float)) or not b:
