@@ -133,73 +133,90 @@ public final class Gateway implements AutoCloseable {
             GatewayThreads.named("edgerule-adapter-close"),
             ingress);
     this.uplink = givenUplink != null ? givenUplink : createUplink();
-    this.dispatcher =
-        new ActionDispatcher(
-            adapters.directory(), uplink, namespace, listener, clock, config.pipeline());
-    this.engine =
-        new RuleEngine(
-            config.ruleLimits(),
-            threads.watchdog,
-            clock,
-            RuleStateStore.directory(config.gateway().stateDir()));
-    HealthCounters health = new HealthCounters(dispatcher);
-    this.ruleMeters = new RuleMeters(metrics, health);
-    this.rules =
-        new RuleSupervisor(
-            engine,
-            threads.ruleThreads,
-            threads.scheduler,
-            ruleMeters,
-            config.pipeline(),
-            listener,
-            this::points,
-            config.rules());
-    this.shadows = new RuleShadows(rules);
-    this.latest = new LatestSamples(adapters.directory().all());
-    this.state =
-        new StateReporter(
-            id, clock, adapters::health, rules, dispatcher, ingress, uplink, namespace);
-    StateMetrics.register(metrics, ingress, uplink);
-    // The OTA status topic is the JSON scheme's whatever the fleet namespace (issue 14).
-    String otaTopic =
-        new JsonTopics(config.mqtt() == null ? "edgerule" : config.mqtt().topicPrefix(), id)
-            .otaStatus();
-    this.ota =
-        GatewayOta.open(
-            config,
-            rules,
-            health,
-            threads.deployThread,
-            status -> uplink.publish(otaTopic, status.toJson(), 1, true),
-            clock);
-    if (!ota.loadAtStart()) { // the active image slot's rules, if one is committed or on trial
-      rules.loadConfigured();
-    }
-    ota.start();
-    ota.follow(uplink); // ota.enabled: rollouts and rollback switches over MQTT
     // Telemetry enters the outbox on the adapter's thread: per point as each sample comes in,
     // batches when the device's read cycle ends (or its window runs out: the dispatch thread).
     var telemetry =
         new TelemetryAtIngress(namespace, uplink::publish, config.mqtt(), config.deviceTelemetry());
     ingress.journal(telemetry);
     ingress.journalBurst(uplink::batch); // one wake-up of the outbox's sender per response
-    this.reloader =
-        new ConfigReloader(
-            config,
-            adapters,
-            factories,
-            new RuleReconciler(rules),
-            this::rulesFromImage,
-            this::devicesChanged,
-            (gateway, devices) -> ingress.betweenEvents(() -> telemetry.settings(gateway, devices)),
-            uplink);
-    Commands.Reloader reloadCommand =
-        () -> reload().thenApply(r -> new Commands.Reloader.Answer(r.status(), r.summary()));
-    new Commands(uplink, namespace, dispatcher, rules, () -> snapshot("online"), reloadCommand)
-        .subscribe();
-    this.dispatchThread =
-        GatewayThreads.named("edgerule-dispatch")
-            .newThread(new DispatchLoop(ingress, rules, latest, listener, liveness));
+    // The adapters start now, before the rule engine warms up and compiles the rules (the longest
+    // part of a start after the JVM's own: docs/benchmarks.md, "Start-up and event to action"):
+    // devices connect and the first polls' telemetry reaches the outbox meanwhile. Their events
+    // wait in the ingress queue until the dispatch thread starts, after the rules are loaded, so
+    // the rules still see them all (up to pipeline.queue_capacity; beyond it the oldest are
+    // dropped and counted, as in any overload).
+    adapters.startAll();
+    try {
+      this.dispatcher =
+          new ActionDispatcher(
+              adapters.directory(), uplink, namespace, listener, clock, config.pipeline());
+      this.engine =
+          new RuleEngine(
+              config.ruleLimits(),
+              threads.watchdog,
+              clock,
+              RuleStateStore.directory(config.gateway().stateDir()));
+      HealthCounters health = new HealthCounters(dispatcher);
+      this.ruleMeters = new RuleMeters(metrics, health);
+      this.rules =
+          new RuleSupervisor(
+              engine,
+              threads.ruleThreads,
+              threads.scheduler,
+              ruleMeters,
+              config.pipeline(),
+              listener,
+              this::points,
+              config.rules());
+      this.shadows = new RuleShadows(rules);
+      this.latest = new LatestSamples(adapters.directory().all());
+      this.state =
+          new StateReporter(
+              id, clock, adapters::health, rules, dispatcher, ingress, uplink, namespace);
+      StateMetrics.register(metrics, ingress, uplink);
+      // The OTA status topic is the JSON scheme's whatever the fleet namespace (issue 14).
+      String otaTopic =
+          new JsonTopics(config.mqtt() == null ? "edgerule" : config.mqtt().topicPrefix(), id)
+              .otaStatus();
+      this.ota =
+          GatewayOta.open(
+              config,
+              rules,
+              health,
+              threads.deployThread,
+              status -> uplink.publish(otaTopic, status.toJson(), 1, true),
+              clock);
+      if (!ota.loadAtStart()) { // the active image slot's rules, if one is committed or on trial
+        rules.loadConfigured();
+      }
+      ota.start();
+      ota.follow(uplink); // ota.enabled: rollouts and rollback switches over MQTT
+      this.reloader =
+          new ConfigReloader(
+              config,
+              adapters,
+              factories,
+              new RuleReconciler(rules),
+              this::rulesFromImage,
+              this::devicesChanged,
+              (gateway, devices) ->
+                  ingress.betweenEvents(() -> telemetry.settings(gateway, devices)),
+              uplink);
+      Commands.Reloader reloadCommand =
+          () -> reload().thenApply(r -> new Commands.Reloader.Answer(r.status(), r.summary()));
+      new Commands(uplink, namespace, dispatcher, rules, () -> snapshot("online"), reloadCommand)
+          .subscribe();
+      this.dispatchThread =
+          GatewayThreads.named("edgerule-dispatch")
+              .newThread(new DispatchLoop(ingress, rules, latest, listener, liveness));
+    } catch (IOException | RuntimeException e) {
+      // The adapters and the uplink already run: a gateway that cannot be built stops them.
+      ingress.close();
+      adapters.close();
+      uplink.close();
+      threads.close();
+      throw e;
+    }
   }
 
   /** Builds and starts a gateway. Devices that do not answer yet are retried by their adapters. */
@@ -224,9 +241,9 @@ public final class Gateway implements AutoCloseable {
       Clock clock,
       Uplink uplink)
       throws IOException {
+    // The adapters started while it was built; their events reach the rules from now on.
     Gateway gw = new Gateway(config, factories, listener, clock, uplink);
     gw.dispatchThread.start();
-    gw.adapters.startAll();
     gw.rules.startTicks();
     var scheduler = gw.threads.scheduler;
     long every = config.pipeline().healthInterval().toMillis();
