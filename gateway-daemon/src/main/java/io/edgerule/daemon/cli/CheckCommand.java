@@ -6,6 +6,7 @@ import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.daemon.config.RuleConfig;
 import io.edgerule.daemon.mqtt.UplinkFactory;
 import io.edgerule.daemon.ota.GatewayTrust;
+import io.edgerule.daemon.ota.HttpDownloadSetup;
 import io.edgerule.sandbox.RuleEngine;
 import io.edgerule.sandbox.RuleManifest;
 import java.io.PrintWriter;
@@ -67,6 +68,13 @@ public final class CheckCommand implements Callable<Integer> {
       err.println(
           "edgerule: invalid config: "
               + new ConfigException(config, 0, 0, "ota.trust_root: " + trust).getMessage());
+      return ExitCodes.CONFIG;
+    }
+    String ca = HttpDownloadSetup.caFileProblem(cfg.ota().http());
+    if (ca != null) {
+      err.println(
+          "edgerule: invalid config: "
+              + new ConfigException(config, 0, 0, "ota.http.ca_file: " + ca).getMessage());
       return ExitCodes.CONFIG;
     }
     out.printf(

@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code edgerule fleet publish IMAGE}: puts a signed image where gateways download it (retained
- * chunks, then the index, on {@code <prefix>/images/<sha256>/...}). Publishing the same image again
- * is harmless.
+ * chunks, then the index, on {@code <prefix>/images/<sha256>/...}); with {@code --index-only} only
+ * the index, for an image gateways download from URLs. Publishing the same image again is harmless.
  */
 @Command(
     name = "publish",
@@ -44,6 +44,14 @@ final class FleetPublishCommand implements Callable<Integer> {
       description = "Bytes per chunk, 1024..1048576 (default ${DEFAULT-VALUE}).")
   int chunkSize;
 
+  @Option(
+      names = "--index-only",
+      description =
+          "Publish only the index (every chunk's SHA-256), not the chunks: for an image gateways"
+              + " download from the URL(s) of 'rollout start --url'. They then have no MQTT"
+              + " fallback.")
+  boolean indexOnly;
+
   @Mixin BrokerOptions broker;
   @Mixin AuditOptions audit;
 
@@ -64,16 +72,27 @@ final class FleetPublishCommand implements Callable<Integer> {
                 .audit(
                     "publish",
                     null,
-                    "image " + described + ", " + file.length + " bytes in " + chunks + " chunks");
+                    "image "
+                        + described
+                        + ", "
+                        + file.length
+                        + " bytes in "
+                        + chunks
+                        + " chunks"
+                        + (indexOnly ? " (index only)" : ""));
             FleetSession.await(
-                ImagePublisher.publish(s.link(), s.topics().prefix(), file, chunkSize),
+                indexOnly
+                    ? ImagePublisher.publishIndex(s.link(), s.topics().prefix(), file, chunkSize)
+                    : ImagePublisher.publish(s.link(), s.topics().prefix(), file, chunkSize),
                 Duration.ofMinutes(10),
                 "publishing " + image);
             out.printf(
-                "published %s: %d bytes in %d chunk(s), retained on %s/images/%s/%n",
+                "published %s%s: %d bytes in %d chunk(s)%s, retained on %s/images/%s/%n",
+                indexOnly ? "the index of " : "",
                 FleetText.image(described.id()),
                 file.length,
                 chunks,
+                indexOnly ? " (not the chunks: gateways download it from a URL)" : "",
                 s.topics().prefix(),
                 described.sha256());
             out.println("sha256 " + described.sha256());

@@ -107,6 +107,21 @@ final class RolloutStartCommand implements Callable<Integer> {
               + " approve'.")
   List<Integer> approval = new ArrayList<>();
 
+  @Option(
+      names = "--url",
+      split = ",",
+      paramLabel = "URL",
+      description =
+          "An https:// URL that serves the image (a CDN, an object store), tried in order before the"
+              + " MQTT chunks by gateways whose ota.http allows its host (comma-separated or"
+              + " repeated, at most 8). Each is fetched first to check it serves the image.")
+  List<String> urls = new ArrayList<>();
+
+  @Option(
+      names = "--no-url-check",
+      description = "Do not fetch the --url(s) first (a URL this machine cannot reach).")
+  boolean noUrlCheck;
+
   @Mixin BrokerOptions broker;
   @Mixin AuditOptions audit;
 
@@ -116,7 +131,11 @@ final class RolloutStartCommand implements Callable<Integer> {
         spec,
         out -> {
           byte[] file = FleetRun.read("--image", image, ImageLimits.defaults().maxImageBytes());
-          RolloutImage img = FleetPublishCommand.describeSigned(file, image.toString());
+          RolloutImage img =
+              FleetPublishCommand.describeSigned(file, image.toString()).withUrls(urls());
+          if (!noUrlCheck) {
+            img.urls().forEach(u -> UrlCheck.serves(u, file, img.sha256()));
+          }
           String rolloutId = id != null ? id : img.id().name() + "-" + img.id().version();
           List<Wave> waves = waves();
           try {
@@ -163,6 +182,7 @@ final class RolloutStartCommand implements Callable<Integer> {
                     Duration.ofMinutes(2),
                     "starting the rollout");
             out.println("started " + FleetText.rollout(r));
+            r.image().urls().forEach(u -> out.println("  served at " + u));
             for (int i = 0; i < r.waves().size(); i++) {
               out.println("  " + FleetText.wave(i, r.waves().get(i)));
             }
@@ -170,6 +190,19 @@ final class RolloutStartCommand implements Callable<Integer> {
           }
           return ExitCodes.OK;
         });
+  }
+
+  /** The --url options, checked (https or http, a host, no credentials). */
+  List<java.net.URI> urls() {
+    List<java.net.URI> out = new ArrayList<>();
+    for (String u : urls) {
+      out.add(RolloutImage.parseUrl("--url", u.strip()));
+    }
+    if (out.size() > RolloutImage.MAX_URLS) {
+      throw new IllegalArgumentException(
+          "--url: " + out.size() + " URLs; at most " + RolloutImage.MAX_URLS);
+    }
+    return out;
   }
 
   /** The waves the options describe; errors name the option and the wave. */

@@ -29,7 +29,9 @@ import java.time.Duration;
  * @param maxErrorRate failed calls / calls allowed over the trial window (0..1, default 0.01)
  * @param maxImageSize a rollout whose image is larger is refused without downloading it
  * @param downloadTimeout a download not complete after this is given up (REJECTED)
- * @param chunkTimeout a download that gets no new chunk for this long is given up (REJECTED)
+ * @param chunkTimeout a download that gets no new chunk for this long is given up (REJECTED); over
+ *     HTTP also the connect timeout and the longest wait for a response
+ * @param http downloads from the URLs a rollout names ({@link OtaHttp})
  */
 public record OtaSection(
     Boolean enabled,
@@ -44,12 +46,46 @@ public record OtaSection(
     Double maxErrorRate,
     ByteSize maxImageSize,
     Duration downloadTimeout,
-    Duration chunkTimeout) {
+    Duration chunkTimeout,
+    OtaHttp http) {
   // Before DEFAULTS: the constructor reads it.
   private static final long MAX_IMAGE = ImageLimits.defaults().maxImageBytes();
 
   public static final OtaSection DEFAULTS =
-      new OtaSection(null, null, null, null, null, null, null, null, null, null, null, null, null);
+      new OtaSection(
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+
+  /** A section without {@code http:} settings (images come over MQTT only). */
+  public OtaSection(
+      Boolean enabled,
+      Path trustRoot,
+      Boolean selfTest,
+      Duration shadow,
+      Duration trialWindow,
+      Duration checkEvery,
+      Integer maxTrialBoots,
+      Long maxTraps,
+      Long maxDeadlineMisses,
+      Double maxErrorRate,
+      ByteSize maxImageSize,
+      Duration downloadTimeout,
+      Duration chunkTimeout) {
+    this(
+        enabled,
+        trustRoot,
+        selfTest,
+        shadow,
+        trialWindow,
+        checkEvery,
+        maxTrialBoots,
+        maxTraps,
+        maxDeadlineMisses,
+        maxErrorRate,
+        maxImageSize,
+        downloadTimeout,
+        chunkTimeout,
+        null);
+  }
 
   public OtaSection {
     TrialPolicy d = TrialPolicy.DEFAULTS;
@@ -79,6 +115,7 @@ public record OtaSection(
             Duration.ofSeconds(60),
             Duration.ofSeconds(1),
             Duration.ofHours(1));
+    http = http == null ? OtaHttp.DEFAULTS : http;
     maxTrialBoots = maxTrialBoots == null ? d.maxTrialBoots() : maxTrialBoots;
     if (maxTrialBoots < 1 || maxTrialBoots > 1000) {
       throw new IllegalArgumentException("max_trial_boots: must be 1..1000, got " + maxTrialBoots);
@@ -148,6 +185,7 @@ public record OtaSection(
         maxErrorRate,
         maxImageSize,
         downloadTimeout,
-        chunkTimeout);
+        chunkTimeout,
+        http.resolveAgainst(dir));
   }
 }

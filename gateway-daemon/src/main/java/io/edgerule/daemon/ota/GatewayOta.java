@@ -5,6 +5,7 @@ import io.edgerule.daemon.mqtt.Uplink;
 import io.edgerule.ota.device.BootChoice;
 import io.edgerule.ota.device.DeployPort;
 import io.edgerule.ota.device.DeviceUpdater;
+import io.edgerule.ota.device.HttpDownloads;
 import io.edgerule.ota.device.ImageStore;
 import io.edgerule.ota.device.MqttLink;
 import io.edgerule.ota.device.StatusPublisher;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -41,6 +43,10 @@ public final class GatewayOta implements AutoCloseable {
   private final RuleTable table;
 
   private final ScheduledExecutorService updaterThread;
+  // HTTP(S) image downloads block this thread while they read (one download at a time)
+  private final ExecutorService downloadThread;
+  // the HTTP client's own I/O (it hands response bytes to the download thread)
+  private final ExecutorService httpIo;
   private final DeviceUpdater updater;
   private final GatewayConfig config;
   private final Clock clock;
@@ -65,6 +71,20 @@ public final class GatewayOta implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "edgerule-ota");
+              t.setDaemon(true);
+              return t;
+            });
+    this.downloadThread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "edgerule-ota-http");
+              t.setDaemon(true);
+              return t;
+            });
+    this.httpIo =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "edgerule-ota-http-io");
               t.setDaemon(true);
               return t;
             });
@@ -149,8 +169,9 @@ public final class GatewayOta implements AutoCloseable {
    * verified against the trust root, tried and committed or rolled back; a verified switch returns
    * it to the image committed before ({@link SwitchHandling}). Follows the fleet's published trust
    * roots too ({@link TrustRootFollower}): a rotation it accepts is used for every later image and
-   * switch. Call after {@link #start()}. A trust root that cannot be used is logged and the gateway
-   * runs on without following.
+   * switch. A rollout's URLs allowed by {@code ota.http} are fetched on the gateway's own download
+   * thread ({@link HttpDownloadSetup}), before the MQTT chunks. Call after {@link #start()}. A
+   * trust root that cannot be used is logged and the gateway runs on without following.
    */
   public void follow(Uplink uplink) {
     if (!config.ota().enabled()) {
@@ -178,6 +199,12 @@ public final class GatewayOta implements AutoCloseable {
             new SwitchLedger(store.folder().resolve("switches.json")),
             report -> link.publish(rollbackReportTopic(topics, id), report, 1, true),
             clock);
+    HttpDownloads http =
+        HttpDownloadSetup.of(
+            config.ota().http(), config.ota().chunkTimeout(), downloadThread, httpIo);
+    if (!http.hosts().isEmpty() && http.client() == null) {
+      log.error("OTA: no image is downloaded over HTTP(S): {}", http.unavailable());
+    }
     RolloutFollower f =
         new RolloutFollower(
             new RolloutFollower.Settings(
@@ -193,7 +220,8 @@ public final class GatewayOta implements AutoCloseable {
             trust::current,
             switches,
             updaterThread,
-            clock);
+            clock,
+            http);
     follower = f;
     TrustRootFollower roots = new TrustRootFollower(id, topics, link, trust, updaterThread, clock);
     trustFollower = roots;
@@ -248,5 +276,7 @@ public final class GatewayOta implements AutoCloseable {
       }
     }
     updaterThread.shutdownNow();
+    downloadThread.shutdownNow();
+    httpIo.shutdownNow();
   }
 }

@@ -96,4 +96,52 @@ class OtaConfigTest {
     assertTrue(
         unknown.startsWith("/etc/edgerule/gateway.yaml:4:3: ota.trial: unknown key"), unknown);
   }
+
+  @Test
+  void httpDownloadsAreOffUntilHostsAreNamed() throws Exception {
+    OtaHttp off = loader.parse(config(""), FILE).ota().http();
+    assertEquals(List.of(), off.hosts());
+    assertFalse(off.allowPlainHttp());
+    assertTrue(off.mqttFallback());
+    assertEquals(null, off.caFile());
+    assertEquals(null, off.proxy());
+
+    OtaHttp h =
+        loader
+            .parse(
+                config(
+                    "ota:\n"
+                        + "  http:\n"
+                        + "    hosts: [CDN.example.com, '*.blob.example.net', 10.0.0.5]\n"
+                        + "    allow_plain_http: true\n"
+                        + "    ca_file: pki/cdn-ca.pem\n"
+                        + "    proxy: http://proxy.example.com:3128\n"
+                        + "    mqtt_fallback: false\n"),
+                FILE)
+            .ota()
+            .http();
+    assertEquals(List.of("cdn.example.com", "*.blob.example.net", "10.0.0.5"), h.hosts());
+    assertTrue(h.allowPlainHttp());
+    assertEquals(Path.of("/etc/edgerule/pki/cdn-ca.pem"), h.caFile(), "relative to the file");
+    assertEquals("proxy.example.com", h.proxy().getHost());
+    assertFalse(h.mqttFallback());
+  }
+
+  @Test
+  void badHttpSettingsAreReportedAtTheirPlace() {
+    String url = error(config("ota:\n  http:\n    hosts: ['https://cdn.example.com/']\n"));
+    assertTrue(
+        url.startsWith("/etc/edgerule/gateway.yaml:")
+            && url.contains("ota.http")
+            && url.contains(
+                "hosts[0]: 'https://cdn.example.com/' is not a host name: give the name alone"),
+        url);
+    String proxy = error(config("ota:\n  http:\n    proxy: socks5://p:1080\n"));
+    assertTrue(
+        proxy.contains("ota.http")
+            && proxy.contains("proxy: must look like http://host:port, got 'socks5://p:1080'"),
+        proxy);
+    String unknown = error(config("ota:\n  http:\n    allow_http: true\n"));
+    assertTrue(unknown.contains("ota.http.allow_http: unknown key"), unknown);
+  }
 }

@@ -78,6 +78,14 @@ public final class DeviceUpdater {
                 boot.image().orElseThrow(),
                 "live: resumed after a restart (start " + boot.boots() + " of the trial)",
                 done);
+          } else if (status() != null && status().state() == UpdateState.DOWNLOADING) {
+            // Nothing staged yet, nothing lost: the part file keeps the chunks, and the rollout
+            // follower resumes the download (a REJECTED here would count as a failure).
+            done.complete(
+                report(
+                    status().image(),
+                    UpdateState.DOWNLOADING,
+                    "resumes after a restart (" + status().detail() + ")"));
           } else if (status() != null && !status().state().isFinal()) {
             UpdateStatus last = status();
             // Restarted before the image went live (REJECTED: nothing had changed), or during a

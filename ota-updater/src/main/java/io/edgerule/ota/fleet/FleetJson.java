@@ -2,10 +2,15 @@ package io.edgerule.ota.fleet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgerule.ota.device.ImageId;
 import io.edgerule.ota.trust.internal.Doc;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /** What the fleet documents' codecs share: the writer and the image id object. */
@@ -60,19 +65,36 @@ final class FleetJson {
     return Set.of("name", "version", "security_version");
   }
 
-  /** Writes an image object: sha256, size and its id. */
+  /** Writes an image object: sha256, size, its id, and its URLs if it has any. */
   static void putImage(ObjectNode o, RolloutImage image) {
     o.put("sha256", image.sha256()).put("size", image.size());
     putId(o, image.id());
+    if (!image.urls().isEmpty()) {
+      ArrayNode urls = o.putArray("urls");
+      image.urls().forEach(u -> urls.add(u.toString()));
+    }
   }
 
   /** Reads an image object written by {@link #putImage}. */
   static RolloutImage image(Doc img) throws Doc.Invalid {
-    img.only(Set.of("sha256", "size", "name", "version", "security_version"));
+    img.only(Set.of("sha256", "size", "name", "version", "security_version", "urls"));
     String sha = img.text("sha256");
     long size = img.integer("size", 1, Long.MAX_VALUE);
     ImageId imageId = id(img);
-    return checked(img.path(), () -> new RolloutImage(sha, size, imageId));
+    List<URI> urls = new ArrayList<>();
+    if (img.has("urls")) {
+      List<String> texts = img.texts("urls", RolloutImage.MAX_URLS);
+      for (int i = 0; i < texts.size(); i++) {
+        try {
+          urls.add(new URI(texts.get(i)));
+        } catch (URISyntaxException e) {
+          throw new Doc.Invalid(
+              img.at("urls") + "[" + i + "]",
+              "'" + texts.get(i) + "' is not a URL: " + e.getReason());
+        }
+      }
+    }
+    return checked(img.path(), () -> new RolloutImage(sha, size, imageId, urls));
   }
 
   /** Runs a record's validation, turning its complaint into one about {@code where}. */

@@ -44,6 +44,20 @@ public final class ImagePublisher {
   }
 
   /**
+   * Publishes only the index of {@code file} (the hash of every chunk), for an image gateways
+   * download from URLs ({@link RolloutImage#urls()}): the broker keeps a few KiB instead of the
+   * image, and a gateway has no MQTT chunks to fall back on.
+   *
+   * @return the index published
+   */
+  public static CompletionStage<DownloadIndex> publishIndex(
+      MqttLink mqtt, String prefix, byte[] file, int chunkSize) {
+    DownloadIndex idx = DownloadIndex.of(file, chunkSize);
+    return mqtt.publish(MqttImageFetch.indexTopic(prefix, idx.sha256()), idx.toJson(), 1, true)
+        .thenApply(v -> idx);
+  }
+
+  /**
    * Publishes the chunks one after another (each after the broker acknowledged the one before, so
    * the transport's in-flight window is never exceeded), then the index.
    *

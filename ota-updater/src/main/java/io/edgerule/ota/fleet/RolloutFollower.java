@@ -2,8 +2,10 @@ package io.edgerule.ota.fleet;
 
 import io.edgerule.mqtt.InboundMessage;
 import io.edgerule.ota.device.DeviceUpdater;
+import io.edgerule.ota.device.HttpDownloads;
 import io.edgerule.ota.device.ImageId;
 import io.edgerule.ota.device.MqttLink;
+import io.edgerule.ota.device.UpdateState;
 import io.edgerule.ota.device.UpdateStatus;
 import io.edgerule.ota.image.GatewayVersion;
 import io.edgerule.ota.image.ImageLimits;
@@ -125,6 +127,7 @@ public final class RolloutFollower implements AutoCloseable {
   private boolean reverting;
   private boolean closed;
 
+  /** A follower that downloads over MQTT only (no URL of a rollout is fetched). */
   public RolloutFollower(
       Settings settings,
       MqttLink mqtt,
@@ -133,6 +136,22 @@ public final class RolloutFollower implements AutoCloseable {
       Revert revert,
       Executor exec,
       Clock clock) {
+    this(settings, mqtt, updater, trust, revert, exec, clock, HttpDownloads.NONE);
+  }
+
+  /**
+   * @param exec runs everything the follower decides (serial); MQTT callbacks only hand over to it
+   * @param http which of a rollout's URLs may be fetched, and the executor the fetch blocks
+   */
+  public RolloutFollower(
+      Settings settings,
+      MqttLink mqtt,
+      DeviceUpdater updater,
+      Supplier<TrustRoot> trust,
+      Revert revert,
+      Executor exec,
+      Clock clock,
+      HttpDownloads http) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
     this.updater = Objects.requireNonNull(updater, "updater");
@@ -140,7 +159,9 @@ public final class RolloutFollower implements AutoCloseable {
     this.revert = Objects.requireNonNull(revert, "revert");
     this.exec = Objects.requireNonNull(exec, "exec");
     Objects.requireNonNull(clock, "clock");
-    this.installer = new RolloutInstaller(settings, mqtt, updater, trust, exec);
+    this.installer =
+        new RolloutInstaller(
+            settings, mqtt, updater, trust, exec, Objects.requireNonNull(http, "http"));
     this.switches = new SwitchesSeen(settings.gatewayId(), trust, revert, clock);
     this.reporter =
         new FollowReporter(settings.gatewayId(), settings.topics(), mqtt, updater, clock);
@@ -245,10 +266,15 @@ public final class RolloutFollower implements AutoCloseable {
     }
     ImageId img = rollout.image().id();
     UpdateStatus mine = tried.get(rollout.image().sha256());
+    // a download this process is not running: one cut short by a restart
+    boolean cutShort = !installing && last != null && last.state() == UpdateState.DOWNLOADING;
     if (installing || reverting) {
       report(t, installing ? "installing" : "returning to the previous image");
     } else if (last != null && img.equals(last.running())) {
       report(t, "running it");
+    } else if (cutShort && mine == null) {
+      install(rollout); // from the part file: the chunks held are not fetched again
+      report(t, "installing");
     } else if (last != null && img.equals(last.image())) {
       report(
           t,

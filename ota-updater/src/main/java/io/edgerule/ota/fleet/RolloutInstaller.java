@@ -1,18 +1,27 @@
 package io.edgerule.ota.fleet;
 
 import io.edgerule.ota.device.DeviceUpdater;
+import io.edgerule.ota.device.HttpDownloads;
+import io.edgerule.ota.device.HttpImageFetch;
 import io.edgerule.ota.device.ImageDownload;
 import io.edgerule.ota.device.MqttImageFetch;
 import io.edgerule.ota.device.MqttLink;
 import io.edgerule.ota.device.UpdateStatus;
 import io.edgerule.ota.trust.TrustRoot;
 import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link RolloutFollower}'s install of one rollout image: refuses an image larger than the
@@ -21,23 +30,28 @@ import java.util.function.Supplier;
  * download that fails or times out is reported {@code REJECTED} by the updater.
  */
 final class RolloutInstaller {
+  private static final Logger log = LoggerFactory.getLogger(RolloutInstaller.class);
+
   private final RolloutFollower.Settings settings;
   private final MqttLink mqtt;
   private final DeviceUpdater updater;
   private final Supplier<TrustRoot> trust;
   private final Executor exec;
+  private final HttpDownloads http;
 
   RolloutInstaller(
       RolloutFollower.Settings settings,
       MqttLink mqtt,
       DeviceUpdater updater,
       Supplier<TrustRoot> trust,
-      Executor exec) {
+      Executor exec,
+      HttpDownloads http) {
     this.settings = settings;
     this.mqtt = mqtt;
     this.updater = updater;
     this.trust = trust;
     this.exec = exec;
+    this.http = http;
   }
 
   /**
@@ -87,38 +101,130 @@ final class RolloutInstaller {
   /**
    * Fetches the whole file (checked against the index's SHA-256), given up after the download
    * timeout; {@code opened} completes with the part file once it is open, for closing.
+   *
+   * <p>The index always comes over MQTT (retained on {@code <prefix>/images/<sha256>/index},
+   * checked to be the index of the rollout's {@code sha256}); it holds the hash of every chunk, so
+   * whatever source the bytes come from, each chunk is checked before it is kept. Sources in order:
+   * the image's URLs that {@code ota.http} allows (one after another, each until it brought nothing
+   * {@link HttpImageFetch#MAX_FRUITLESS_ATTEMPTS} connections in a row), then the MQTT chunks
+   * unless {@code mqtt_fallback} is off. Chunks from any source count for the next one.
    */
   private CompletableFuture<byte[]> download(
       RolloutImage image, CompletableFuture<ImageDownload> opened) {
     String prefix = settings.topics().prefix();
     updater.downloading(image.id(), "waiting for the index");
-    return MqttImageFetch.index(mqtt, prefix, image.sha256())
-        .thenApplyAsync(
-            idx -> {
-              if (idx.size() != image.size()) {
-                throw new IllegalArgumentException(
-                    "index says " + idx.size() + " bytes, the rollout " + image.size());
+    AtomicReference<CompletableFuture<byte[]>> fetching = new AtomicReference<>();
+    CompletableFuture<byte[]> whole =
+        MqttImageFetch.index(mqtt, prefix, image.sha256())
+            .thenApplyAsync(
+                idx -> {
+                  if (idx.size() != image.size()) {
+                    throw new IllegalArgumentException(
+                        "index says " + idx.size() + " bytes, the rollout " + image.size());
+                  }
+                  try {
+                    ImageDownload d = new ImageDownload(settings.downloads(), idx);
+                    opened.complete(d);
+                    return d;
+                  } catch (IOException e) {
+                    throw new CompletionException(e);
+                  }
+                },
+                exec)
+            .thenCompose(d -> fromUrls(image, d, 0, new ArrayList<>(), fetching))
+            .toCompletableFuture();
+    return whole
+        .orTimeout(settings.downloadTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (v, e) -> {
+              CompletableFuture<byte[]> f = fetching.get();
+              if (e != null && f != null) {
+                f.cancel(false); // timed out: an HTTP fetch stops reading, its thread is free
               }
-              try {
-                ImageDownload d = new ImageDownload(settings.downloads(), idx);
-                opened.complete(d);
-                return d;
-              } catch (IOException e) {
-                throw new CompletionException(e);
+            });
+  }
+
+  /**
+   * Tries URL {@code i} and the ones after it, then the MQTT chunks; {@code failed} says why not.
+   */
+  private CompletionStage<byte[]> fromUrls(
+      RolloutImage image,
+      ImageDownload d,
+      int i,
+      List<String> failed,
+      AtomicReference<CompletableFuture<byte[]>> fetching) {
+    if (i >= image.urls().size()) {
+      return fromMqtt(image, d, failed);
+    }
+    URI url = image.urls().get(i);
+    Optional<String> refused = http.refusal(url);
+    if (refused.isPresent()) {
+      log.warn("OTA: {} not downloaded from {}: {}", image, url, refused.get());
+      failed.add(url + ": " + refused.get());
+      updater.downloading(image.id(), "refused " + url + ": " + refused.get());
+      return fromUrls(image, d, i + 1, failed, fetching);
+    }
+    String source = "over " + url;
+    updater.downloading(image.id(), source + ": " + d.chunksHeld() + " of " + chunks(d));
+    CompletableFuture<byte[]> fetch =
+        HttpImageFetch.fetch(
+            http.client(),
+            url,
+            d,
+            p -> updater.downloading(image.id(), source + ": " + p),
+            settings.chunkTimeout(),
+            http.exec());
+    fetching.set(fetch);
+    return fetch
+        .<CompletionStage<byte[]>>handle(
+            (bytes, e) -> {
+              if (e == null) {
+                return CompletableFuture.completedFuture(bytes);
               }
-            },
-            exec)
-        .thenCompose(
-            d ->
-                MqttImageFetch.fetch(
-                    mqtt,
-                    prefix,
-                    d,
-                    p -> updater.downloading(image.id(), p),
-                    settings.chunkTimeout(),
-                    exec))
-        .toCompletableFuture()
-        .orTimeout(settings.downloadTimeout().toMillis(), TimeUnit.MILLISECONDS);
+              String why = RolloutFollower.cause(e);
+              log.warn("OTA: download of {} from {} failed: {}", image, url, why);
+              failed.add(why.startsWith(url.toString()) ? why : url + ": " + why);
+              return fromUrls(image, d, i + 1, failed, fetching);
+            })
+        .thenCompose(x -> x);
+  }
+
+  private CompletionStage<byte[]> fromMqtt(
+      RolloutImage image, ImageDownload d, List<String> failed) {
+    if (!failed.isEmpty() && !http.mqttFallback()) {
+      return CompletableFuture.failedFuture(
+          new IOException(
+              String.join("; ", failed) + "; no MQTT fallback (ota.http.mqtt_fallback: false)"));
+    }
+    String source = failed.isEmpty() ? "over MQTT" : "over MQTT (the URLs failed)";
+    updater.downloading(image.id(), source + ": " + d.chunksHeld() + " of " + chunks(d));
+    CompletionStage<byte[]> fetch =
+        MqttImageFetch.fetch(
+            mqtt,
+            settings.topics().prefix(),
+            d,
+            p -> updater.downloading(image.id(), source + ": " + p),
+            settings.chunkTimeout(),
+            exec);
+    if (failed.isEmpty()) {
+      return fetch;
+    }
+    // the reason for REJECTED names what the URLs did too
+    return fetch
+        .<CompletionStage<byte[]>>handle(
+            (bytes, e) -> {
+              if (e == null) {
+                return CompletableFuture.completedFuture(bytes);
+              }
+              return CompletableFuture.<byte[]>failedFuture(
+                  new IOException(
+                      String.join("; ", failed) + "; over MQTT: " + RolloutFollower.cause(e), e));
+            })
+        .thenCompose(x -> x);
+  }
+
+  private static String chunks(ImageDownload d) {
+    return d.index().chunks().size() + " chunks";
   }
 
   private static void closeQuietly(ImageDownload d) {

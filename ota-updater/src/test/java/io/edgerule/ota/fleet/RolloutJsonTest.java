@@ -1,10 +1,14 @@
 package io.edgerule.ota.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgerule.ota.trust.internal.Doc;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RolloutJsonTest {
@@ -58,6 +62,49 @@ class RolloutJsonTest {
         "success_percent (90.0) + error_percent (5.0) must be >= 100");
     assertRefused(ok + " {}", "not valid JSON");
     assertRefused(ok.replace("\"wave_passed\":true", "\"wave_passed\":1"), "must be true or false");
+  }
+
+  @Test
+  void anImageMayNameDownloadUrls() throws Exception {
+    RolloutImage img =
+        r.image()
+            .withUrls(
+                List.of(
+                    URI.create("https://cdn.example.com/plant-2.1.0.rimg"),
+                    URI.create("http://10.0.0.5:8080/images/plant.rimg?v=7")));
+    Rollout withUrls =
+        new Rollout(
+            r.id(),
+            r.revision(),
+            img,
+            r.state(),
+            r.wave(),
+            r.wavePassed(),
+            r.waves(),
+            r.created(),
+            r.waveStarted(),
+            r.updated(),
+            r.reason());
+    String json = new String(RolloutJson.write(withUrls), StandardCharsets.UTF_8);
+    assertTrue(
+        json.contains(
+            "\"security_version\":7,\"urls\":[\"https://cdn.example.com/plant-2.1.0.rimg\","
+                + "\"http://10.0.0.5:8080/images/plant.rimg?v=7\"]}"),
+        json);
+    assertEquals(withUrls, RolloutJson.read(json.getBytes(StandardCharsets.UTF_8), "t"));
+    // without URLs the document is as before (older gateways read it)
+    assertFalse(new String(RolloutJson.write(r), StandardCharsets.UTF_8).contains("urls"));
+
+    String ok = json;
+    String first = "https://cdn.example.com/plant-2.1.0.rimg";
+    assertRefused(ok.replace(first, "ftp://cdn.example.com/p.rimg"), "is not an https://");
+    assertRefused(ok.replace(first, "https://user:pw@cdn.example.com/p"), "carries user info");
+    assertRefused(ok.replace(first, "https://cdn.example.com/p#x"), "has a fragment");
+    assertRefused(ok.replace(first, "/relative/p.rimg"), "is not an https://");
+    assertRefused(ok.replace(first, "https://cdn example.com/"), "t: image.urls[0]: '");
+    assertRefused(
+        ok.replace("\"urls\":[", "\"urls\":[" + "\"https://a.example/x\",".repeat(8)),
+        "t: image.urls: has 10 entries; at most 8");
   }
 
   private static void assertRefused(String json, String expected) {
