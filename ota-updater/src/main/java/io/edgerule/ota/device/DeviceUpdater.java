@@ -122,7 +122,8 @@ public final class DeviceUpdater {
   /**
    * Verifies a downloaded {@code .rimg} against the gateway's trust root, its anti-rollback floor
    * and the latest time it has verified, then installs it; an image that fails verification is
-   * REJECTED with the reason.
+   * REJECTED with the reason, under the id its manifest claims if that can be read ({@link
+   * UnverifiedId}: marked unverified in the detail), else with no image.
    */
   public CompletionStage<UpdateStatus> installFile(
       byte[] file, String name, TrustRoot root, GatewayVersion gatewayVersion) {
@@ -132,7 +133,10 @@ public final class DeviceUpdater {
     try {
       return install(new ImageVerifier().verify(file, name, ctx));
     } catch (ImageRejected e) {
-      return reject((ImageId) null, name + " not verified: " + e.reason() + ": " + e.getMessage());
+      String why = name + " not verified: " + e.reason() + ": " + e.getMessage();
+      Optional<ImageId> claimed = UnverifiedId.read(file, name);
+      return reject(
+          claimed.orElse(null), claimed.isPresent() ? why + " " + UnverifiedId.MARK : why);
     }
   }
 
