@@ -85,6 +85,18 @@ def stop(p, timeout=15):
         p.wait(5)
 
 
+def exit_on_signals():
+    """SIGTERM and SIGHUP end a run as Ctrl-C does, through its finally blocks, which stop the
+    children (broker, slave, recorder, gateway): Python's default for them ends the process at once
+    and leaves every child running. A second signal while they stop is ignored."""
+    def handler(signum, _frame):
+        for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(s, signal.SIG_IGN)
+        raise SystemExit("stopped by signal %d; stopping the processes it started" % signum)
+    for s in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, handler)
+
+
 def need(tool, package):
     from shutil import which
     if not which(tool):
@@ -285,6 +297,7 @@ def main():
                     help="record the gateway's window with JFR (1 ms Java sampling) into its run folder, "
                     "gateway.jfr; read it with jfrtop.py. The recording costs the gateway some CPU")
     a = ap.parse_args()
+    exit_on_signals()
     for tool, pkg in (("mosquitto", "mosquitto"), ("mosquitto_sub", "mosquitto-clients")):
         need(tool, pkg)
     slaves.check(a.slave)

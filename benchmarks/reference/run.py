@@ -115,7 +115,8 @@ def program_home(jar, outdir):
 
 
 class Recorder(threading.Thread):
-    """mosquitto_sub on everything under the gateway's prefix; counts telemetry and other messages."""
+    """mosquitto_sub on everything under the gateway's prefix; counts telemetry and other messages.
+    Its process is the caller's to stop (mosquitto_sub reconnects for ever once the broker is gone)."""
 
     def __init__(self, port):
         super().__init__(daemon=True)
@@ -227,6 +228,7 @@ def main():
     ap.add_argument("--summarise", metavar="DIR",
                     help="only print the summary of an earlier (or unfinished) run's DIR/samples.csv")
     a = ap.parse_args()
+    e2e.exit_on_signals()
     if a.summarise:
         with open(os.path.join(a.summarise, "samples.csv")) as f:
             rows = [{k: (float(v) if v not in ("", "None") else None) for k, v in r.items()} for r in csv.DictReader(f)]
@@ -266,6 +268,7 @@ def main():
             e2e.wait_port(a.modbus_port)
         e2e.wait_port(a.mqtt_port)
         rec = Recorder(a.mqtt_port)
+        procs["recorder"] = rec.proc
         rec.start()
         config = gateway_config(a.outdir, devices, rules, a.modbus_port, a.mqtt_port, a.poll_ms)
         # The package's launcher itself (/usr/bin/edgerule), with the unit's environment: it execs
@@ -331,7 +334,7 @@ def main():
             f.write(subprocess.run(["jcmd", str(gw.pid), "Thread.print"], capture_output=True, text=True,
                                    timeout=60).stdout)
     finally:
-        for k in ("gateway", "slave", "mosquitto"):
+        for k in ("gateway", "recorder", "slave", "mosquitto"):
             try:
                 e2e.stop(procs.get(k))
             except Exception:  # noqa: BLE001 - keep stopping the others
