@@ -2,9 +2,12 @@ package io.edgerule.ota.trust;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -15,6 +18,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +30,8 @@ public final class SoftwareKeys {
   private static final Pattern PEM =
       Pattern.compile("-----BEGIN ([A-Z ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
   private static final int MAX_PEM = 64 * 1024;
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
   private SoftwareKeys() {}
 
@@ -57,16 +63,38 @@ public final class SoftwareKeys {
     };
   }
 
-  /** Writes the private key (PKCS#8 PEM, created with mode 0600; refuses to overwrite). */
+  /**
+   * Writes the private key (PKCS#8 PEM; refuses to overwrite). The file is created readable and
+   * writable by its owner only (mode 0600) and its mode is read back before the key goes in. Where
+   * that cannot hold, nothing is written and this throws a {@link FileSystemException} saying why:
+   * a file system without POSIX permissions (a zip, a Windows share), or one that ignores the mode
+   * it is given (a FAT card mounted with a permissive umask). A key is never left readable by
+   * others.
+   */
   public static void writePrivate(Path file, PrivateKey key) throws IOException {
     String pem = pem("PRIVATE KEY", key.getEncoded());
-    try {
-      Files.createFile(
-          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(file);
+    Path dir = file.toAbsolutePath().getParent();
+    if (!Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)) {
+      throw notOwnerOnly(file, "its file system has no POSIX permissions");
+    }
+    Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+    Set<PosixFilePermission> made = Files.getPosixFilePermissions(file);
+    if (!OWNER_ONLY.containsAll(made)) {
+      Files.delete(file);
+      throw notOwnerOnly(
+          file,
+          "its file system made it " + PosixFilePermissions.toString(made) + ", not rw-------");
     }
     Files.writeString(file, pem, StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
+  }
+
+  private static FileSystemException notOwnerOnly(Path file, String why) {
+    return new FileSystemException(
+        file.toString(),
+        null,
+        "a private key file must be readable by its owner only, and "
+            + why
+            + "; nothing written: write keys on a POSIX file system (ext4, xfs, tmpfs, ...)");
   }
 
   /** Writes a public key (X.509 SubjectPublicKeyInfo PEM; refuses to overwrite). */
