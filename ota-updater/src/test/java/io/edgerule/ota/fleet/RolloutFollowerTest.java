@@ -11,6 +11,7 @@ import io.edgerule.ota.device.MqttLink;
 import io.edgerule.ota.device.TrialPolicy;
 import io.edgerule.ota.device.UpdateState;
 import io.edgerule.ota.device.UpdateStatus;
+import io.edgerule.ota.fleet.sim.VirtualPort;
 import io.edgerule.ota.image.TestImages;
 import io.edgerule.ota.trust.Signer;
 import io.edgerule.ota.trust.TrustRoot;
@@ -64,11 +65,11 @@ class RolloutFollowerTest {
     return new Rollout("r1", revision, img, state, 0, false, List.of(waves), t, t, t, "");
   }
 
-  DeviceUpdater gateway(String id, SimPort port) throws Exception {
+  DeviceUpdater gateway(String id, VirtualPort port) throws Exception {
     return gateway(id, port, 32L << 20, Duration.ofMinutes(1));
   }
 
-  DeviceUpdater gateway(String id, SimPort port, long maxImageBytes, Duration chunkTimeout)
+  DeviceUpdater gateway(String id, VirtualPort port, long maxImageBytes, Duration chunkTimeout)
       throws Exception {
     ImageStore store = ImageStore.open(tmp.resolve(id));
     MqttLink link = broker.link();
@@ -140,7 +141,7 @@ class RolloutFollowerTest {
   @Test
   void aGatewayInItsWaveInstallsOnceWhateverIsDeliveredAgain() throws Exception {
     RolloutImage img = publish(image(3));
-    SimPort port = new SimPort("none");
+    VirtualPort port = new VirtualPort(null);
     DeviceUpdater u = gateway("gw-1", port);
     Rollout r = rollout(img, 5, RolloutState.RUNNING, Rollouts.canary("gw-1"));
     putRollout(r);
@@ -162,7 +163,7 @@ class RolloutFollowerTest {
     byte[] file = image(3);
     RolloutImage img = publish(file);
     DeviceUpdater u =
-        gateway("gw-small", new SimPort("none"), file.length - 1, Duration.ofMinutes(1));
+        gateway("gw-small", new VirtualPort(null), file.length - 1, Duration.ofMinutes(1));
     putRollout(rollout(img, 1, RolloutState.RUNNING, Rollouts.canary("gw-small")));
     Await.until(
         Duration.ofSeconds(60),
@@ -179,7 +180,7 @@ class RolloutFollowerTest {
     RolloutImage img = publish(image(3));
     String missing = io.edgerule.ota.device.MqttImageFetch.chunkTopic("edgerule", img.sha256(), 1);
     assertTrue(broker.retained.remove(missing) != null, "the image has a second chunk to lose");
-    DeviceUpdater u = gateway("gw-stall", new SimPort("none"), 32L << 20, Duration.ofMillis(300));
+    DeviceUpdater u = gateway("gw-stall", new VirtualPort(null), 32L << 20, Duration.ofMillis(300));
     putRollout(rollout(img, 1, RolloutState.RUNNING, Rollouts.canary("gw-stall")));
     Await.until(
         Duration.ofSeconds(60),
@@ -192,8 +193,8 @@ class RolloutFollowerTest {
   @Test
   void aFailedImageIsNotTriedAgainAndOthersWaitForTheirWave() throws Exception {
     RolloutImage img = publish(image(4));
-    DeviceUpdater bad = gateway("gw-bad", new SimPort(img.id().version()));
-    gateway("gw-late", new SimPort("none"));
+    DeviceUpdater bad = gateway("gw-bad", new VirtualPort(img.id()));
+    gateway("gw-late", new VirtualPort(null));
     putRollout(
         rollout(img, 1, RolloutState.RUNNING, Rollouts.canary("gw-bad"), Rollouts.wave(100)));
     Await.until(
@@ -218,7 +219,7 @@ class RolloutFollowerTest {
   @Test
   void aVerifiedSwitchRevertsOnceAndHaltsTheRollout() throws Exception {
     RolloutImage img = publish(image(5));
-    DeviceUpdater u = gateway("gw-1", new SimPort("none"));
+    DeviceUpdater u = gateway("gw-1", new VirtualPort(null));
     Rollout r = rollout(img, 1, RolloutState.RUNNING, Rollouts.canary("gw-1"), Rollouts.wave(100));
     putRollout(r);
     Await.until(

@@ -18,15 +18,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * A virtual gateway's rules, as the device side sees them through its deploy port: deploys succeed
  * at once and the rules run without faults, except while the image {@code failing} is deployed on a
  * gateway chosen to fail with it: then its rules trap on every call, so the trial's health gate
- * rolls the image back.
+ * rolls the image back. Also the deploy port of RolloutFollowerTest's gateways.
  */
-final class VirtualPort implements DeployPort {
+public final class VirtualPort implements DeployPort {
   private final ImageId failing; // null: nothing fails here
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong traps = new AtomicLong();
   private volatile ImageId deployed; // null: the config's rules
 
-  VirtualPort(ImageId failing) {
+  /** Rules that trap while {@code failing} is deployed; null: rules that never trap. */
+  public VirtualPort(ImageId failing) {
     this.failing = failing;
   }
 
