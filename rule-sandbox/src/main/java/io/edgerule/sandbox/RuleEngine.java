@@ -1,37 +1,23 @@
 package io.edgerule.sandbox;
 
-import com.dylibso.chicory.wasm.Parser;
-import com.dylibso.chicory.wasm.WasmModule;
 import io.edgerule.adapter.DurationText;
 import io.edgerule.adapter.PointEvent;
-import io.edgerule.sandbox.RuleOutcome.Committed;
-import io.edgerule.sandbox.RuleOutcome.Failed;
 import io.edgerule.sandbox.RuleOutcome.Skipped;
 import io.edgerule.sandbox.internal.Abi;
 import io.edgerule.sandbox.internal.CompiledModules;
-import io.edgerule.sandbox.internal.GuardedCall;
-import io.edgerule.sandbox.internal.HeapBudget;
 import io.edgerule.sandbox.internal.HostClasses;
-import io.edgerule.sandbox.internal.ModuleCost;
 import io.edgerule.sandbox.internal.ModuleValidator;
 import io.edgerule.sandbox.internal.RuleInstance;
-import io.edgerule.sandbox.internal.RuleState;
-import io.edgerule.sandbox.internal.WasmPrescan;
 import io.edgerule.sandbox.internal.Watchdog;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Function;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,16 +40,21 @@ import org.slf4j.LoggerFactory;
  * scheduler only runs the deadline watchdog's short checks, so lend one that is not busy with long
  * tasks. {@link #load} runs the rule's start section and {@code er_init} on the caller's thread,
  * also under a deadline.
+ *
+ * <p>The engine keeps the loaded rules and their lifecycle (load, swap, shadow, enable, disable,
+ * unload); a module's checks and compilation are {@link ModuleAdmission}'s, starting an instance
+ * {@link InstanceStarts}'s, and a call with its commit, faults and quarantine {@link RuleCalls}'.
  */
 public final class RuleEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RuleEngine.class);
 
   private final RuleLimits hostCaps;
-  private final Clock clock;
   private final Watchdog watchdog;
   private final CompiledModules compiled = new CompiledModules();
   private final Set<Rule> rules = ConcurrentHashMap.newKeySet();
   private final RuleStateStore stateStore;
+  private final InstanceStarts starts;
+  private final RuleCalls calls;
   private volatile boolean closed;
 
   /**
@@ -87,7 +78,9 @@ public final class RuleEngine implements AutoCloseable {
     this.stateStore = Objects.requireNonNull(stateStore, "stateStore");
     this.hostCaps = Objects.requireNonNull(hostCaps, "hostCaps");
     this.watchdog = new Watchdog(Objects.requireNonNull(watchdog, "watchdog"));
-    this.clock = Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(clock, "clock");
+    this.starts = new InstanceStarts(this.watchdog, clock);
+    this.calls = new RuleCalls(this.watchdog, clock, stateStore, starts);
     // Before any rule runs, on this shallow stack: a class first initialised inside a rule's host
     // call with almost no stack left would be broken for the life of the JVM.
     HostClasses.initialize();
@@ -105,38 +98,7 @@ public final class RuleEngine implements AutoCloseable {
    */
   public Rule load(String name, Path wasmFile, RuleManifest manifest) {
     int limit = manifest.limits().cappedBy(hostCaps).maxModuleBytes();
-    byte[] wasm;
-    // Read at most one byte past the limit: the path may name a multi-gigabyte file (readAllBytes
-    // throws OutOfMemoryError above 2 GiB) or a device that never ends.
-    try (InputStream in = Files.newInputStream(wasmFile)) {
-      wasm = in.readNBytes(Math.min(limit, Integer.MAX_VALUE - 16) + 1);
-    } catch (IOException e) {
-      throw new RuleLoadException(
-          name,
-          wasmFile.toString(),
-          "cannot read the module: " + e.getClass().getSimpleName() + " " + e.getMessage());
-    }
-    if (wasm.length > limit) {
-      throw new RuleLoadException(
-          name,
-          wasmFile.toString(),
-          "the module is "
-              + fileSize(wasmFile, limit)
-              + " bytes; the limit is "
-              + limit
-              + " (limits.max_module_bytes)");
-    }
-    return load(name, wasm, wasmFile.toString(), manifest);
-  }
-
-  /** The file's size for a message, or "more than {@code limit}" if it has none (a device). */
-  private static String fileSize(Path file, int limit) {
-    try {
-      long size = Files.size(file);
-      return size > limit ? Long.toString(size) : "more than " + limit;
-    } catch (IOException e) {
-      return "more than " + limit;
-    }
+    return load(name, ModuleAdmission.read(name, wasmFile, limit), wasmFile.toString(), manifest);
   }
 
   /**
@@ -176,89 +138,19 @@ public final class RuleEngine implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the rule engine is closed");
     }
-    if (wasm.length > limits.maxModuleBytes()) {
-      throw new RuleLoadException(
-          name,
-          source,
-          "the module is "
-              + wasm.length
-              + " bytes; the limit is "
-              + limits.maxModuleBytes()
-              + " (limits.max_module_bytes)");
-    }
-    String framing = WasmPrescan.problem(wasm);
-    if (framing != null) {
-      throw new RuleLoadException(name, source, framing);
-    }
-    // Before anything is parsed: what loading and running the module would cost the heap.
-    ModuleCost cost = ModuleCost.of(wasm);
-    long heapLimit = limits.heapBytes();
-    long retained = cost.retainedBytes(limits.memoryPages());
-    if (retained > heapLimit) {
-      throw new RuleLoadException(
-          name,
-          source,
-          "an instance would keep "
-              + mib(retained)
-              + " of heap (linear memory at its cap of "
-              + limits.memoryPages()
-              + " pages, "
-              + cost.describe()
-              + "); the limit is "
-              + mib(heapLimit)
-              + " (limits.heap_bytes)");
-    }
-    String digest = CompiledModules.digest(wasm);
-    CompiledModules.Entry cached = compiled.lookup(digest);
-    long compileLimit = limits.compileHeapBytes();
-    if (cached == null && cost.loadBytes() > compileLimit) {
-      throw new RuleLoadException(
-          name,
-          source,
-          "parsing and compiling it would take up to "
-              + mib(cost.loadBytes())
-              + " of heap ("
-              + cost.describe()
-              + "); the limit is "
-              + mib(compileLimit)
-              + " (limits.compile_heap_bytes)");
-    }
-    WasmModule module = cached != null ? cached.module() : parse(name, source, wasm);
-
-    ModuleValidator.Checked checked;
-    try {
-      checked = ModuleValidator.check(module, manifest, limits);
-    } catch (ModuleValidator.Invalid e) {
-      throw new RuleLoadException(name, source, e.getMessage());
-    } catch (RuntimeException e) {
-      // Chicory's parser leaves some indices unchecked (its validator runs at instantiation):
-      // whatever the checks trip over is still a malformed module, not a crash of the load.
-      throw new RuleLoadException(name, source, "malformed module: " + describe(e), e);
-    }
-
-    CompiledModules.Entry entry;
-    try {
-      entry = cached != null ? cached : compiled.compile(digest, module);
-    } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
-      // The compiler can fail on a module the parser accepted: a VerifyError or ClassFormatError
-      // from loading its generated classes, an assertion, a method too large. The module is
-      // refused; the engine and the rules already loaded are untouched.
-      throw new RuleLoadException(name, source, "cannot compile the module: " + describe(e), e);
-    } catch (OutOfMemoryError e) {
-      // The estimate above keeps a module from getting here; the heap may be short for other
-      // reasons. The rule is refused, not the gateway.
-      throw new RuleLoadException(
-          name, source, "cannot compile the module: the JVM ran out of heap memory", e);
-    }
+    ModuleAdmission.Admitted admitted =
+        ModuleAdmission.admit(compiled, name, wasm, source, manifest, limits);
+    CompiledModules.Entry entry = admitted.entry();
+    ModuleValidator.Checked checked = admitted.checked();
     compiled.acquire(entry);
     Watchdog.Slot slot = watchdog.register();
     Rule rule =
         new Rule(name, source, manifest, limits, entry, checked, slot, initialState == null);
-    rule.tableHeap = heapLimit - retained;
+    rule.tableHeap = admitted.tableHeap();
     boolean ok = false;
     try {
       restoreState(rule, initialState);
-      rule.instance = startInstance(rule);
+      rule.instance = starts.atLoad(rule);
       ok = true;
     } finally {
       if (!ok) {
@@ -270,7 +162,7 @@ public final class RuleEngine implements AutoCloseable {
     LOG.info(
         "rule '{}' loaded ({}, {} pages max, deadline {})",
         name,
-        source == null ? digest.substring(0, 12) : source,
+        source == null ? admitted.digest().substring(0, 12) : source,
         checked.memoryLimits().maximumPages(),
         DurationText.format(limits.deadline()));
     return rule;
@@ -296,104 +188,6 @@ public final class RuleEngine implements AutoCloseable {
     }
   }
 
-  private WasmModule parse(String name, String source, byte[] wasm) {
-    try {
-      return Parser.parse(wasm);
-    } catch (RuntimeException | AssertionError | StackOverflowError e) {
-      // Chicory's parser meets some malformed control flow with an assert (an AssertionError
-      // when assertions are on), and deep nesting with recursion: all mean a malformed module.
-      throw new RuleLoadException(name, source, "malformed module: " + describe(e), e);
-    } catch (OutOfMemoryError e) {
-      // A length field Chicory trusts for an allocation ("Requested array size exceeds VM
-      // limit"); WasmPrescan refuses the usual ones before they get here.
-      throw new RuleLoadException(
-          name, source, "malformed module: a length field is too large to allocate", e);
-    }
-  }
-
-  private static String mib(long bytes) {
-    return bytes >= 10 << 20
-        ? (bytes >> 20) + " MiB"
-        : String.format("%.1f MiB", bytes / 1048576.0);
-  }
-
-  /** An exception's message for a load error; never empty (some are thrown without one). */
-  private static String describe(Throwable e) {
-    String message = e.getMessage();
-    return message == null || message.isBlank()
-        ? e.getClass().getSimpleName()
-        : message.lines().findFirst().orElse(message);
-  }
-
-  /** Instantiates and initialises at load; throws RuleLoadException with what went wrong. */
-  private RuleInstance startInstance(Rule rule) {
-    GuardedCall.Result<RuleInstance> result = tryStart(rule);
-    if (result instanceof GuardedCall.Ok<RuleInstance> ok) {
-      return ok.value();
-    }
-    if (result instanceof GuardedCall.Fault<RuleInstance> f) {
-      throw new RuleLoadException(rule.name(), rule.source().orElse(null), f.message());
-    }
-    Thread.currentThread().interrupt(); // keep the host's interrupt for its caller
-    throw new RuleLoadException(
-        rule.name(), rule.source().orElse(null), "interrupted by the host during init");
-  }
-
-  /** A fresh instance through the start section and er_init, under the init deadline. */
-  private GuardedCall.Result<RuleInstance> tryStart(Rule rule) {
-    RuleInstance instance;
-    try {
-      instance =
-          RuleInstance.create(
-              rule.compiled,
-              rule.checked,
-              rule.manifest(),
-              rule.limits(),
-              clock,
-              rule.state,
-              new HeapBudget(rule.tableHeap));
-    } catch (RuntimeException e) {
-      return new GuardedCall.Fault<>(FailureKind.TRAP, "cannot instantiate: " + e.getMessage());
-    } catch (OutOfMemoryError e) {
-      return new GuardedCall.Fault<>(
-          FailureKind.RESOURCE, "cannot instantiate: the JVM ran out of heap memory");
-    } catch (Throwable e) {
-      // Whatever else instantiation throws is this rule's failure, never the caller's thread's.
-      return new GuardedCall.Fault<>(
-          FailureKind.TRAP,
-          "cannot instantiate: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-    }
-    GuardedCall.Result<List<RuleAction>> result;
-    try {
-      result =
-          GuardedCall.run(
-              watchdog,
-              rule.slot,
-              rule.limits().initDeadline(),
-              "start section + " + Abi.INIT,
-              "limits.init_deadline",
-              instance::initialize);
-    } catch (IllegalStateException e) {
-      return new GuardedCall.Fault<>(FailureKind.RESOURCE, e.getMessage());
-    }
-    if (result instanceof GuardedCall.Ok<List<RuleAction>> ok) {
-      logInitLines(rule, ok.value());
-      return new GuardedCall.Ok<>(instance);
-    }
-    if (result instanceof GuardedCall.Fault<List<RuleAction>> f) {
-      return new GuardedCall.Fault<>(f.kind(), f.message());
-    }
-    return new GuardedCall.Interrupted<>();
-  }
-
-  private static void logInitLines(Rule rule, List<RuleAction> actions) {
-    for (RuleAction a : actions) {
-      if (a instanceof RuleAction.Log log) {
-        LOG.atLevel(log.level()).log("rule '{}' init: {}", rule.name(), log.message());
-      }
-    }
-  }
-
   /**
    * Runs one batch through the rule ({@code er_on_events}) on the caller's thread under the rule's
    * deadline. Events of points the rule does not subscribe to are left out. The daemon guarantees
@@ -401,7 +195,7 @@ public final class RuleEngine implements AutoCloseable {
    */
   public RuleOutcome evaluate(Rule rule, List<PointEvent> batch) {
     Objects.requireNonNull(batch, "batch");
-    return call(
+    return calls.call(
         rule, Abi.ON_EVENTS, instance -> instance.prepare(batch) > 0, RuleInstance::deliver);
   }
 
@@ -415,137 +209,7 @@ public final class RuleEngine implements AutoCloseable {
     if (!rule.checked.hasTick()) {
       throw new IllegalStateException("rule '" + rule.name() + "' has no tick");
     }
-    return call(rule, Abi.ON_TICK, instance -> true, RuleInstance::onTick);
-  }
-
-  /**
-   * @param prepare host work before the call, outside the deadline; false: nothing to run
-   * @param body the rule's call, under the deadline
-   */
-  private RuleOutcome call(
-      Rule rule,
-      String export,
-      Predicate<RuleInstance> prepare,
-      Function<RuleInstance, List<RuleAction>> body) {
-    Objects.requireNonNull(rule, "rule");
-    if (rule.unloaded) {
-      return new Skipped("rule '" + rule.name() + "' is unloaded");
-    }
-    if (rule.status() == RuleStatus.DISABLED) {
-      return new Skipped("rule '" + rule.name() + "' is disabled");
-    }
-    readmitIfDue(rule);
-    if (rule.status() == RuleStatus.QUARANTINED) {
-      return new Skipped(
-          "rule '"
-              + rule.name()
-              + "' is quarantined"
-              + rule.quarantineCause()
-                  .map(f -> " (" + f.kind() + ": " + f.message() + ")")
-                  .orElse(""));
-    }
-    if (Thread.currentThread().isInterrupted()) {
-      return new Skipped("the calling thread is interrupted; the rule was not run");
-    }
-    RuleInstance instance = rule.instance;
-    if (instance == null) {
-      GuardedCall.Result<RuleInstance> started = tryStart(rule);
-      if (started instanceof GuardedCall.Fault<RuleInstance> f) {
-        return fault(
-            rule, f.kind(), "re-initialisation after a fault failed: " + f.message(), null);
-      }
-      if (started instanceof GuardedCall.Interrupted<RuleInstance>) {
-        return new Skipped("interrupted by the host while re-initialising the rule");
-      }
-      instance = ((GuardedCall.Ok<RuleInstance>) started).value();
-      rule.instance = instance;
-    }
-    RuleInstance running = instance;
-    if (!prepare.test(running)) {
-      return new Committed(List.of()); // nothing in the batch is for this rule
-    }
-    GuardedCall.Result<List<RuleAction>> result;
-    try {
-      result =
-          GuardedCall.run(
-              watchdog,
-              rule.slot,
-              rule.limits().deadline(),
-              export,
-              "limits.deadline",
-              () -> body.apply(running));
-    } catch (IllegalStateException e) {
-      return new Skipped("not run: " + e.getMessage());
-    }
-    if (result instanceof GuardedCall.Ok<List<RuleAction>> ok) {
-      return commit(rule, ok.value());
-    }
-    rule.state.discard();
-    rule.instance = null; // never run again on memory a failure may have left half-updated
-    if (result instanceof GuardedCall.Fault<List<RuleAction>> f) {
-      return fault(rule, f.kind(), f.message(), null);
-    }
-    return new Skipped("interrupted by the host; nothing committed");
-  }
-
-  /**
-   * A call returned normally: its actions pass the rate limit and its state changes are saved, or
-   * the call fails and neither its actions nor its state changes are committed.
-   */
-  private RuleOutcome commit(Rule rule, List<RuleAction> actions) {
-    if (!actions.isEmpty() && !rule.rate.tryTake(actions.size(), clock.millis())) {
-      rule.state.discard();
-      // A fault discards the instance like any other: its memory believes this call's actions
-      // and state changes went through, and the next call must not run on that belief.
-      rule.instance = null;
-      return fault(
-          rule,
-          FailureKind.LIMIT,
-          actions.size()
-              + " actions exceed the rule's rate of "
-              + rule.rate.perSecond()
-              + " per second (limits.actions_per_second); none committed",
-          null);
-    }
-    RuleState state = rule.state;
-    if (state.dirty()) {
-      if (rule.persistent) {
-        try {
-          stateStore.save(rule.name(), state.pending());
-        } catch (IOException | RuntimeException e) {
-          state.discard();
-          rule.instance = null; // as above: nothing was committed, the instance thinks otherwise
-          LOG.error("rule '{}': cannot save its state", rule.name(), e);
-          return fault(
-              rule,
-              FailureKind.RESOURCE,
-              "cannot save the rule's state: " + e.getMessage() + "; none committed",
-              e);
-        }
-      }
-      state.commit();
-    }
-    return new Committed(actions);
-  }
-
-  private Failed fault(Rule rule, FailureKind kind, String message, Throwable cause) {
-    RuleFault fault = new RuleFault(clock.instant(), kind, message);
-    rule.noteFault(fault.at());
-    boolean quarantine = rule.faults.record(fault);
-    if (quarantine && rule.status() == RuleStatus.ACTIVE) {
-      rule.quarantine(fault);
-      LOG.warn(
-          "rule '{}' quarantined: {} faults within {}; last: {} {}; re-admission at {}",
-          rule.name(),
-          rule.limits().quarantineAfter(),
-          DurationText.format(rule.limits().faultWindow()),
-          kind,
-          message,
-          rule.readmitAt().map(Instant::toString).orElse("?"));
-    } else {
-      LOG.debug("rule '{}' fault: {} {}", rule.name(), kind, message, cause);
-    }
-    return new Failed(kind, message);
+    return calls.call(rule, Abi.ON_TICK, instance -> true, RuleInstance::onTick);
   }
 
   /**
@@ -559,7 +223,7 @@ public final class RuleEngine implements AutoCloseable {
     }
     if (rule.status() != RuleStatus.ACTIVE) {
       rule.resetBackoff();
-      readmit(rule, "by an operator");
+      calls.readmit(rule, "by an operator");
     }
   }
 
@@ -571,22 +235,7 @@ public final class RuleEngine implements AutoCloseable {
    * @return true if the rule was re-admitted now
    */
   public boolean readmitIfDue(Rule rule) {
-    if (rule.unloaded || rule.status() != RuleStatus.QUARANTINED) {
-      return false;
-    }
-    Instant due = rule.readmitAt().orElse(null);
-    if (due == null || clock.instant().isBefore(due)) {
-      return false;
-    }
-    readmit(rule, "automatically after its backoff");
-    return true;
-  }
-
-  private void readmit(Rule rule, String how) {
-    rule.faults.reset();
-    rule.instance = null;
-    rule.activate();
-    LOG.info("rule '{}' re-admitted {}", rule.name(), how);
+    return calls.readmitIfDue(rule);
   }
 
   /**
