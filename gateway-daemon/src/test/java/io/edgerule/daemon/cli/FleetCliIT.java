@@ -1,5 +1,7 @@
 package io.edgerule.daemon.cli;
 
+import static io.edgerule.daemon.cli.CliRun.fails;
+import static io.edgerule.daemon.cli.CliRun.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,8 +58,6 @@ class FleetCliIT {
   MqttClient fleet;
   final Map<String, byte[]> seen = new ConcurrentHashMap<>();
 
-  record Run(int code, String out, String err) {}
-
   @BeforeEach
   void start() throws Exception {
     broker = Mosquitto.start(tmp);
@@ -80,33 +80,6 @@ class FleetCliIT {
     }
     fleet.close();
     broker.close();
-  }
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new EdgeruleCommand());
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
-  private Run ok(String... args) {
-    Run r = run(args);
-    assertEquals(
-        0, r.code(), () -> String.join(" ", args) + "\nout: " + r.out() + "\nerr: " + r.err());
-    return r;
-  }
-
-  private Run fails(int code, String expected, String... args) {
-    Run r = run(args);
-    assertEquals(
-        code, r.code(), () -> String.join(" ", args) + "\nout: " + r.out() + "\nerr: " + r.err());
-    assertTrue(
-        (r.err() + r.out()).contains(expected),
-        () -> "expected '" + expected + "' in\nout: " + r.out() + "\nerr: " + r.err());
-    return r;
   }
 
   private String p(String name) {
@@ -169,40 +142,11 @@ class FleetCliIT {
   private void makeKeysAndImage(int threshold) {
     ok("keys", "generate", "--out", p("a"));
     ok("keys", "generate", "--out", p("b"));
-    ok(
-        "keys",
-        "trust-root",
-        "create",
-        "--version",
-        "1",
-        "--threshold",
-        Integer.toString(threshold),
-        "--key",
-        p("a.pub"),
-        "--key",
-        p("b.pub"),
-        "--out",
-        p("root.json"));
-    ok("keys", "trust-root", "sign", p("root.json"), "--key", p("a.key"));
-    ok("keys", "trust-root", "sign", p("root.json"), "--key", p("b.key"));
-    Path ex = ExampleRulesReplayTest.EXAMPLES;
-    ok(
-        "image",
-        "build",
-        "--name",
-        "plant",
-        "--version",
-        "2.0.0",
-        "--security-version",
-        "2",
-        "--gateway-min",
-        "0.1.0",
-        "--rule",
-        ex.resolve("pump.yaml").toString(),
-        "--out",
-        p("plant.rimg"));
-    ok("image", "sign", p("plant.rimg"), "--key", p("a.key"));
-    ok("image", "sign", p("plant.rimg"), "--key", p("b.key"));
+    SignedFleetFiles.write(
+        tmp,
+        threshold,
+        List.of(tmp.resolve("a.pub"), tmp.resolve("b.pub")),
+        List.of(List.of("--key", p("a.key")), List.of("--key", p("b.key"))));
   }
 
   /** Runs {@code fleet rollout drive} on its own thread; its output is readable as it goes. */
@@ -262,7 +206,7 @@ class FleetCliIT {
         "is not published",
         fleetArgs("rollout", "start", "--image", p("plant.rimg"), "--waves", "100"));
     fails(2, "has no signature", unsignedPublish());
-    Run published = ok(fleetArgs("publish", p("plant.rimg")));
+    CliRun published = ok(fleetArgs("publish", p("plant.rimg")));
     assertTrue(published.out().contains("sha256 "), published.out());
     fails(
         2,
@@ -354,7 +298,7 @@ class FleetCliIT {
     Rollout awaiting = awaitRollout("canary passed, awaiting approval", Rollout::wavePassed);
     assertEquals(0, awaiting.wave());
     fails(1, "awaits approval", fleetArgs("rollout", "resume"));
-    Run approved = ok(fleetArgs("rollout", "approve", "--reason", "canaries fine"));
+    CliRun approved = ok(fleetArgs("rollout", "approve", "--reason", "canaries fine"));
     assertTrue(approved.out().contains("RUNNING"), approved.out());
     Rollout wave1 =
         awaitRollout("wave 1 running", x -> x.wave() == 1 && x.state() == RolloutState.RUNNING);
@@ -402,12 +346,12 @@ class FleetCliIT {
     assertEquals(1, count(audit, "\"action\":\"resume\""));
     assertEquals(1, count(audit, "\"action\":\"next-wave\""), String.join("\n", audit));
     assertEquals(1, count(audit, "\"action\":\"done\""));
-    Run verified = ok("fleet", "audit", "verify", p("audit.jsonl"));
+    CliRun verified = ok("fleet", "audit", "verify", p("audit.jsonl"));
     assertTrue(verified.out().contains(audit.size() + " record(s), chain intact"), verified.out());
 
-    Run status = ok(readArgs("rollout", "status"));
+    CliRun status = ok(readArgs("rollout", "status"));
     assertTrue(status.out().contains("DONE"), status.out());
-    Run all = ok(readArgs("status"));
+    CliRun all = ok(readArgs("status"));
     assertTrue(
         all.out().lines().anyMatch(l -> l.startsWith("gw-c1") && l.contains("COMMITTED")),
         all.out());
@@ -499,7 +443,7 @@ class FleetCliIT {
     assertTrue(halted.reason().contains("halted by rollback switch rb-1"), halted.reason());
 
     Path log = tmp.resolve("audit.jsonl");
-    Run intact = ok("fleet", "audit", "verify", log.toString());
+    CliRun intact = ok("fleet", "audit", "verify", log.toString());
     String head = intact.out().substring(intact.out().indexOf("head ") + 5).strip();
     ok("fleet", "audit", "verify", log.toString(), "--head", head);
     List<String> lines = Files.readAllLines(log);
@@ -531,7 +475,7 @@ class FleetCliIT {
             Files.createDirectories(tmp.resolve("tls")),
             new Mosquitto.Tls(caFile, serverCert, serverKey, true))) {
       String uri = tls.uri("ssl", "localhost");
-      Run ok =
+      CliRun ok =
           ok(
               "fleet",
               "status",
@@ -545,7 +489,7 @@ class FleetCliIT {
               key.toString());
       assertTrue(ok.out().contains("0 gateway(s)") && ok.out().contains("no rollout"), ok.out());
       // no client certificate: the broker refuses; the command says so and ends (no retrying)
-      Run refused =
+      CliRun refused =
           fails(
               1,
               "connecting to ssl://localhost",
@@ -565,7 +509,7 @@ class FleetCliIT {
           uri,
           "--tls-cert-file",
           cert.toString());
-      Run missing =
+      CliRun missing =
           fails(
               2,
               "missing.pem",

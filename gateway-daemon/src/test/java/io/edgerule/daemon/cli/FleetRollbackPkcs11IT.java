@@ -1,5 +1,6 @@
 package io.edgerule.daemon.cli;
 
+import static io.edgerule.daemon.cli.CliRun.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,14 +11,13 @@ import io.edgerule.ota.fleet.FleetTopics;
 import io.edgerule.ota.fleet.RollbackSwitch;
 import io.edgerule.ota.fleet.RollbackSwitches;
 import io.edgerule.ota.trust.TrustRoot;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +28,6 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The rollback switch signed inside a PKCS#11 token (SoftHSM2, Debian package softhsm2): an ECDSA
@@ -38,23 +37,6 @@ import picocli.CommandLine;
 class FleetRollbackPkcs11IT {
   static final String LIBRARY = "/usr/lib/softhsm/libsofthsm2.so";
   @TempDir Path tmp;
-
-  record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new EdgeruleCommand());
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return new Run(cli.execute(args), out.toString(), err.toString());
-  }
-
-  private static Run ok(String... args) {
-    Run r = run(args);
-    assertEquals(0, r.code(), () -> String.join(" ", args) + "\n" + r.out() + r.err());
-    return r;
-  }
 
   private String p(String name) {
     return tmp.resolve(name).toString();
@@ -122,55 +104,12 @@ class FleetRollbackPkcs11IT {
         p("pin"),
         "--out",
         p("hsm.pub"));
-    ok(
-        "keys",
-        "trust-root",
-        "create",
-        "--version",
-        "1",
-        "--threshold",
-        "1",
-        "--key",
-        p("hsm.pub"),
-        "--out",
-        p("root.json"));
-    ok(
-        "keys",
-        "trust-root",
-        "sign",
-        p("root.json"),
-        "--pkcs11",
-        cfg.toString(),
-        "--alias",
-        "fleet-hsm",
-        "--pin-file",
-        p("pin"));
-    Path ex = ExampleRulesReplayTest.EXAMPLES;
-    ok(
-        "image",
-        "build",
-        "--name",
-        "plant",
-        "--version",
-        "2.0.0",
-        "--security-version",
-        "2",
-        "--gateway-min",
-        "0.1.0",
-        "--rule",
-        ex.resolve("pump.yaml").toString(),
-        "--out",
-        p("plant.rimg"));
-    ok(
-        "image",
-        "sign",
-        p("plant.rimg"),
-        "--pkcs11",
-        cfg.toString(),
-        "--alias",
-        "fleet-hsm",
-        "--pin-file",
-        p("pin"));
+    SignedFleetFiles.write(
+        tmp,
+        1,
+        List.of(tmp.resolve("hsm.pub")),
+        List.of(
+            List.of("--pkcs11", cfg.toString(), "--alias", "fleet-hsm", "--pin-file", p("pin"))));
 
     try (Mosquitto broker = Mosquitto.start(Files.createDirectories(tmp.resolve("broker")))) {
       Map<String, byte[]> seen = new ConcurrentHashMap<>();
@@ -186,7 +125,7 @@ class FleetRollbackPkcs11IT {
                 "fleet", "rollout", "start", "--image", p("plant.rimg"), "--waves", "100"
               },
               common));
-      Run rb =
+      CliRun rb =
           ok(
               concat(
                   new String[] {

@@ -1,10 +1,10 @@
 package io.edgerule.daemon.cli;
 
+import static io.edgerule.daemon.cli.CliRun.ok;
+import static io.edgerule.daemon.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The whole image workflow through the program's commands: keys, a trust root with a threshold of
@@ -22,30 +21,11 @@ class ImageWorkflowCliTest {
   static final Path EXAMPLES = ExampleRulesReplayTest.EXAMPLES;
   @TempDir Path tmp;
 
-  record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new EdgeruleCommand());
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
-  private Run ok(String... args) {
-    Run r = run(args);
-    assertEquals(
-        0, r.code(), () -> String.join(" ", args) + "\nout: " + r.out() + "\nerr: " + r.err());
-    return r;
-  }
-
   private String p(String name) {
     return tmp.resolve(name).toString();
   }
 
-  private Run verify(String root, String... more) {
+  private CliRun verify(String root, String... more) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -63,7 +43,7 @@ class ImageWorkflowCliTest {
         "rw-------",
         PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("a.key"))));
     // the private and the public file name the same key
-    Run listed = ok("keys", "list", p("a.key"), p("a.pub"));
+    CliRun listed = ok("keys", "list", p("a.key"), p("a.pub"));
     assertEquals(2, listed.out().lines().filter(l -> l.startsWith(idA)).count(), listed.out());
     assertEquals(2, run("keys", "generate", "--out", p("a")).code(), "a key is never overwritten");
 
@@ -83,7 +63,7 @@ class ImageWorkflowCliTest {
         p("c.pub"),
         "--out",
         p("root.json"));
-    Run unsignedRoot = run("keys", "trust-root", "verify", p("root.json"));
+    CliRun unsignedRoot = run("keys", "trust-root", "verify", p("root.json"));
     assertEquals(1, unsignedRoot.code(), unsignedRoot.err());
     assertTrue(unsignedRoot.err().contains("THRESHOLD_NOT_MET"), unsignedRoot.err());
     ok("keys", "trust-root", "sign", p("root.json"), "--key", p("a.key"));
@@ -114,12 +94,12 @@ class ImageWorkflowCliTest {
             + EXAMPLES.resolve("pump.expected.jsonl"),
         "--out",
         p("plant.rimg"));
-    Run unsigned = verify(p("root.json"));
+    CliRun unsigned = verify(p("root.json"));
     assertEquals(1, unsigned.code());
     assertTrue(unsigned.err().startsWith("REFUSED (THRESHOLD_NOT_MET)"), unsigned.err());
 
     ok("image", "sign", p("plant.rimg"), "--key", p("a.key"));
-    Run one = verify(p("root.json"));
+    CliRun one = verify(p("root.json"));
     assertEquals(1, one.code());
     assertTrue(
         one.err().contains("signed by 1 distinct trusted key; trust root v1 requires 2"),
@@ -132,7 +112,7 @@ class ImageWorkflowCliTest {
         p("a.key")); // signing again replaces, still one key
     assertEquals(1, verify(p("root.json")).code());
     ok("image", "sign", p("plant.rimg"), "--key", p("b.key"));
-    Run good =
+    CliRun good =
         ok(
             "image",
             "verify",
@@ -145,10 +125,10 @@ class ImageWorkflowCliTest {
     assertTrue(
         good.out().contains("security version 2") && good.out().contains("2 rule(s)"), good.out());
 
-    Run rollback = verify(p("root.json"), "--floor", "3");
+    CliRun rollback = verify(p("root.json"), "--floor", "3");
     assertEquals(1, rollback.code());
     assertTrue(rollback.err().contains("REFUSED (ROLLBACK)"), rollback.err());
-    Run incompatible =
+    CliRun incompatible =
         run(
             "image",
             "verify",
@@ -159,7 +139,7 @@ class ImageWorkflowCliTest {
             "1.0.0");
     assertTrue(incompatible.err().contains("REFUSED (INCOMPATIBLE)"), incompatible.err());
 
-    Run shown = ok("image", "inspect", p("plant.rimg"));
+    CliRun shown = ok("image", "inspect", p("plant.rimg"));
     assertTrue(
         shown.out().contains("not verified")
             && shown.out().contains("rule pump (with self-test vectors)")
@@ -186,7 +166,7 @@ class ImageWorkflowCliTest {
     ok("keys", "trust-root", "sign", p("root2.json"), "--key", p("b.key"));
     ok("keys", "trust-root", "sign", p("root2.json"), "--key", p("c.key"));
     ok("keys", "trust-root", "verify", "--trusted", p("root.json"), p("root2.json"));
-    Run revoked = verify(p("root2.json"));
+    CliRun revoked = verify(p("root2.json"));
     assertEquals(1, revoked.code());
     assertTrue(revoked.err().contains("REFUSED (REVOKED_KEY)"), revoked.err());
     ok("image", "sign", p("plant.rimg"), "--key", p("c.key"));
@@ -199,7 +179,7 @@ class ImageWorkflowCliTest {
     Files.writeString(
         events,
         "{\"time\":\"2026-12-07T10:00:00Z\",\"point\":\"tank/level\",\"value\":1}\n{\"time\":\"2026-12-07T10:00:01Z\",\"point\":\"tank/level\",\"valu\":2}\n");
-    Run r =
+    CliRun r =
         run(
             "image",
             "build",
@@ -225,7 +205,7 @@ class ImageWorkflowCliTest {
   @Test
   void selfTestVectorsThatFailOnTheBuildMachineAreRefused() {
     // pump's events with deadband's expected output: the replay gives other lines
-    Run r =
+    CliRun r =
         run(
             "image",
             "build",
@@ -254,7 +234,7 @@ class ImageWorkflowCliTest {
 
   @Test
   void badInputIsExitTwoWithAMessage() {
-    Run r =
+    CliRun r =
         run(
             "image",
             "verify",
@@ -265,7 +245,7 @@ class ImageWorkflowCliTest {
             "0.1.0");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("missing.json"), r.err());
-    Run sign = run("image", "sign", p("x.rimg"));
+    CliRun sign = run("image", "sign", p("x.rimg"));
     assertEquals(2, sign.code());
     assertTrue(sign.err().contains("--key FILE or --pkcs11"), sign.err());
   }

@@ -1,5 +1,6 @@
 package io.edgerule.daemon.cli;
 
+import static io.edgerule.daemon.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,33 +8,18 @@ import io.edgerule.adapter.PointEvent;
 import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.PointValue;
 import io.edgerule.adapter.Quality;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class RuleCommandTest {
   static final Path EXAMPLES = ExampleRulesReplayTest.EXAMPLES;
   @TempDir Path tmp;
 
-  record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new EdgeruleCommand());
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
-  private Run test(String wasm, String manifest, Path events, String... more) {
+  private CliRun test(String wasm, String manifest, Path events, String... more) {
     List<String> args =
         new java.util.ArrayList<>(
             List.of(
@@ -59,8 +45,8 @@ class RuleCommandTest {
           "{\"time\":\"2026-11-21T10:00:0" + i + "Z\",\"point\":\"tank/level\",\"value\":1.5}\n");
     }
     Files.writeString(events, lines);
-    Run first = test("spin.wasm", "spin.yaml", events);
-    Run second = test("spin.wasm", "spin.yaml", events);
+    CliRun first = test("spin.wasm", "spin.yaml", events);
+    CliRun second = test("spin.wasm", "spin.yaml", events);
     assertEquals(0, first.code(), first.err());
     assertEquals(first.out(), second.out());
     List<String> out = first.out().lines().toList();
@@ -77,7 +63,7 @@ class RuleCommandTest {
     Path events = tmp.resolve("one.jsonl");
     Files.writeString(
         events, "{\"time\":\"2026-11-21T10:00:00Z\",\"point\":\"tank/level\",\"value\":50}\n");
-    Run r =
+    CliRun r =
         test(
             "watchdog.wasm",
             "watchdog.yaml",
@@ -107,7 +93,7 @@ class RuleCommandTest {
         {"time":"2026-11-21T10:00:06Z","point":"boiler/temperature","type":"float64","value":95.0}
         {"time":"2026-11-21T10:00:03Z","point":"boiler/temperature","type":"float64","value":80.0}
         """);
-    Run r = test("threshold_alarm.wasm", "threshold_alarm.yaml", events);
+    CliRun r = test("threshold_alarm.wasm", "threshold_alarm.yaml", events);
     assertEquals(0, r.code(), r.err());
     List<String> out = r.out().lines().toList();
     assertEquals(2, out.size(), r.out());
@@ -143,17 +129,18 @@ class RuleCommandTest {
         "{\"time\":\"2026-11-21T10:00:50Z\",\"point\":\"tank/level\",\"value\":90}\n"
             + "{\"time\":\"2026-11-21T10:01:31Z\",\"point\":\"tank/level\",\"value\":90}\n");
     String dir = state.toString();
-    Run first = test("pump_controller.wasm", "pump_controller.yaml", before, "--state-dir", dir);
+    CliRun first = test("pump_controller.wasm", "pump_controller.yaml", before, "--state-dir", dir);
     assertEquals(2, first.out().lines().count(), first.out() + first.err());
     // A restarted rule remembers the stop at 10:00:30: no start before 10:01:30 (60 s off).
-    Run second = test("pump_controller.as.wasm", "pump_controller.yaml", after, "--state-dir", dir);
+    CliRun second =
+        test("pump_controller.as.wasm", "pump_controller.yaml", after, "--state-dir", dir);
     assertEquals(
         "{\"time\":\"2026-11-21T10:01:31Z\",\"trigger\":\"event\",\"seq\":2,\"action\":\"write\","
             + "\"point\":\"tank/pump\",\"type\":\"bool\",\"value\":true}\n",
         second.out(),
         second.err());
     // Without the state it would start at once.
-    Run fresh = test("pump_controller.wasm", "pump_controller.yaml", after);
+    CliRun fresh = test("pump_controller.wasm", "pump_controller.yaml", after);
     assertTrue(fresh.out().startsWith("{\"time\":\"2026-11-21T10:00:50Z\""), fresh.out());
   }
 
@@ -172,7 +159,7 @@ class RuleCommandTest {
             "not json",
             "{\"time\":\"2026-11-21T10:00:03Z\",\"point\":\"tank/level\",\"type\":\"bool\",\"value\":3}",
             "{\"time\":\"2026-11-21T10:00:04Z\",\"point\":\"tank/level\",\"value\":1,\"seq\":1}"));
-    Run r = test("pump.wasm", "pump.yaml", events);
+    CliRun r = test("pump.wasm", "pump.yaml", events);
     assertEquals(2, r.code());
     assertEquals("", r.out(), "nothing runs when the input is bad");
     String err = r.err();
@@ -190,7 +177,7 @@ class RuleCommandTest {
     Path events = tmp.resolve("e.jsonl");
     Files.writeString(events, "");
     // pump.wasm writes tank/pump; the watchdog manifest does not grant it.
-    Run r = test("pump.wasm", "watchdog.yaml", events);
+    CliRun r = test("pump.wasm", "watchdog.yaml", events);
     assertEquals(1, r.code());
     assertTrue(r.err().contains("rule 'watchdog'"), r.err());
   }

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgerule.daemon.testing.Mutator;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code edgerule rule test} on hostile event files: bad lines are listed with their numbers and
@@ -31,9 +28,7 @@ class RuleTestHostileEventsTest {
 
   @TempDir Path tmp;
 
-  record Run(int code, String out, String err) {}
-
-  private static Run test(String rule, Path events, String... more) {
+  private static CliRun test(String rule, Path events, String... more) {
     List<String> args = new ArrayList<>();
     args.addAll(
         List.of(
@@ -46,15 +41,8 @@ class RuleTestHostileEventsTest {
             "--events",
             events.toString()));
     args.addAll(List.of(more));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new EdgeruleCommand());
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code =
-        assertTimeoutPreemptively(
-            Duration.ofSeconds(30), () -> cli.execute(args.toArray(String[]::new)));
-    return new Run(code, out.toString(), err.toString());
+    return assertTimeoutPreemptively(
+        Duration.ofSeconds(30), () -> CliRun.run(args.toArray(String[]::new)));
   }
 
   @Test
@@ -71,7 +59,7 @@ class RuleTestHostileEventsTest {
       Files.writeString(events, String.join("\n", lines) + "\n");
       String context = "seed " + SEED + ", mutant " + i + " (" + m.how() + "): " + m.shown();
       int expectedErrors = EventJsonl.parse(lines).errors().size();
-      Run r = test("pump", events);
+      CliRun r = test("pump", events);
       if (expectedErrors == 0) {
         assertEquals(0, r.code(), context + ": " + r.err());
         continue;
@@ -96,7 +84,7 @@ class RuleTestHostileEventsTest {
     System.arraycopy(good, 0, bytes, 0, good.length);
     bytes[good.length] = (byte) 0xe9; // 'é' in Latin-1, after the last line: a line of its own
     Files.write(events, bytes);
-    Run r = test("pump", events);
+    CliRun r = test("pump", events);
     assertEquals(2, r.code(), r.err());
     assertEquals("", r.out());
     int lines = Files.readAllLines(EXAMPLES.resolve("pump.events.jsonl")).size();
@@ -110,8 +98,8 @@ class RuleTestHostileEventsTest {
     Files.writeString(plain, lf);
     Path windows = tmp.resolve("windows.jsonl");
     Files.writeString(windows, "\ufeff" + lf.replace("\n", "\r\n").strip());
-    Run a = test("pump", plain);
-    Run b = test("pump", windows);
+    CliRun a = test("pump", plain);
+    CliRun b = test("pump", windows);
     assertEquals(0, b.code(), b.err());
     assertTrue(!a.out().isEmpty(), "the pump example acts");
     assertEquals(a.out(), b.out());
@@ -125,7 +113,7 @@ class RuleTestHostileEventsTest {
         future,
         "{\"time\":\"2026-11-21T10:00:00Z\",\"point\":\"tank/level\",\"value\":50}\n"
             + "{\"time\":\"9026-11-21T10:00:00Z\",\"point\":\"tank/level\",\"value\":50}\n");
-    Run far = test("watchdog", future);
+    CliRun far = test("watchdog", future);
     assertEquals(2, far.code(), far.err());
     assertEquals("", far.out());
     assertTrue(far.err().contains("seq 2") && far.err().contains("nothing was run"), far.err());
@@ -133,17 +121,17 @@ class RuleTestHostileEventsTest {
     Path one = tmp.resolve("one.jsonl");
     Files.writeString(
         one, "{\"time\":\"2026-11-21T10:00:00Z\",\"point\":\"tank/level\",\"value\":50}\n");
-    Run end = test("watchdog", one, "--end-time", "+100000-01-01T00:00:00Z");
+    CliRun end = test("watchdog", one, "--end-time", "+100000-01-01T00:00:00Z");
     assertEquals(2, end.code(), end.err());
     assertTrue(end.err().contains("--end-time"), end.err());
     // Beyond what epoch milliseconds hold: an ArithmeticException from the virtual clock before.
-    Run start = test("watchdog", one, "--start-time", "+1000000000-01-01T00:00:00Z");
+    CliRun start = test("watchdog", one, "--start-time", "+1000000000-01-01T00:00:00Z");
     assertEquals(2, start.code(), start.err());
     assertTrue(start.err().contains("--start-time") && start.err().contains("out of range"));
     Path huge = tmp.resolve("huge.jsonl");
     Files.writeString(
         huge, "{\"time\":\"+1000000000-01-01T00:00:00Z\",\"point\":\"tank/level\",\"value\":5}\n");
-    Run line = test("watchdog", huge);
+    CliRun line = test("watchdog", huge);
     assertEquals(2, line.code(), line.err());
     assertTrue(line.err().contains(huge + ":1: 'time'"), line.err());
   }
