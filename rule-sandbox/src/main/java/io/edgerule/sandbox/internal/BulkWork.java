@@ -19,6 +19,45 @@ final class BulkWork {
 
   private BulkWork() {}
 
+  /** One piece of a bulk operation: {@code n} bytes (at most a {@link #CHUNK}) at {@code done}. */
+  @FunctionalInterface
+  interface Chunk {
+    void apply(int done, int n);
+  }
+
+  /**
+   * {@code length} bytes of work in chunks, front to back, the deadline checked on entry and before
+   * every chunk after the first.
+   */
+  static void forward(int length, Chunk chunk) {
+    checkInterrupt();
+    for (int done = 0; done < length; done += CHUNK) {
+      if (done > 0) {
+        checkInterrupt();
+      }
+      chunk.apply(done, Math.min(CHUNK, length - done));
+    }
+  }
+
+  /**
+   * A move within one memory in memmove order, as {@link #forward}: a chunk never reads bytes an
+   * earlier chunk wrote (front to back when moving down, back to front when moving up).
+   */
+  static void move(int dest, int src, int length, Chunk chunk) {
+    if (dest <= src) {
+      forward(length, chunk);
+      return;
+    }
+    checkInterrupt();
+    for (int left = length; left > 0; left -= CHUNK) {
+      if (left < length) {
+        checkInterrupt();
+      }
+      int n = Math.min(CHUNK, left);
+      chunk.apply(left - n, n);
+    }
+  }
+
   /**
    * Stops the rule if its thread was interrupted (the watchdog's deadline or the host's shutdown),
    * with the same exception Chicory's own checks throw, so the call is classified the same way.

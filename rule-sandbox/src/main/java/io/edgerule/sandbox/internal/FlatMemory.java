@@ -211,14 +211,15 @@ public final class FlatMemory implements Memory {
       throw outOfBounds(offset, length, data.length);
     }
     check(addr, length);
-    BulkWork.checkInterrupt();
-    for (int done = 0; done < length; done += BulkWork.CHUNK) {
-      if (done > 0) {
-        BulkWork.checkInterrupt();
-      }
-      System.arraycopy(
-          data, offset + done, bytes, addr + done, Math.min(BulkWork.CHUNK, length - done));
+    if (length <= BulkWork.CHUNK) {
+      // A batch of events is one chunk: the per-batch path stays free of a lambda (and of garbage
+      // should the JIT not remove it; docs/benchmarks.md measures none).
+      BulkWork.checkInterrupt();
+      System.arraycopy(data, offset, bytes, addr, length);
+      return;
     }
+    BulkWork.forward(
+        length, (done, n) -> System.arraycopy(data, offset + done, bytes, addr + done, n));
   }
 
   @Override
@@ -360,44 +361,23 @@ public final class FlatMemory implements Memory {
     int length = toIndex - fromIndex;
     check(fromIndex, length);
     // In chunks, checking the deadline before each (BulkWork): fill has no back edge.
-    BulkWork.checkInterrupt();
-    for (int from = fromIndex; from < toIndex; from += BulkWork.CHUNK) {
-      if (from > fromIndex) {
-        BulkWork.checkInterrupt();
-      }
-      Arrays.fill(bytes, from, Math.min(toIndex, from + BulkWork.CHUNK), value);
-    }
+    BulkWork.forward(
+        length, (done, n) -> Arrays.fill(bytes, fromIndex + done, fromIndex + done + n, value));
   }
 
   @Override
   public void copy(int dest, int src, int length) {
     check(src, length);
     check(dest, length);
-    BulkWork.checkInterrupt();
     if (length <= BulkWork.CHUNK) {
+      BulkWork.checkInterrupt();
       System.arraycopy(bytes, src, bytes, dest, length); // memmove: overlap is handled
       return;
     }
-    // In chunks, checking the deadline before each (BulkWork). memmove order: a chunk never reads
-    // bytes an earlier chunk wrote (front to back when moving down, back to front when moving up);
-    // within a chunk arraycopy handles the overlap.
-    if (dest <= src) {
-      for (int done = 0; done < length; done += BulkWork.CHUNK) {
-        if (done > 0) {
-          BulkWork.checkInterrupt();
-        }
-        System.arraycopy(
-            bytes, src + done, bytes, dest + done, Math.min(BulkWork.CHUNK, length - done));
-      }
-    } else {
-      for (int left = length; left > 0; left -= BulkWork.CHUNK) {
-        if (left < length) {
-          BulkWork.checkInterrupt();
-        }
-        int n = Math.min(BulkWork.CHUNK, left);
-        System.arraycopy(bytes, src + left - n, bytes, dest + left - n, n);
-      }
-    }
+    // In chunks, checking the deadline before each (BulkWork), in memmove order; within a chunk
+    // arraycopy handles the overlap.
+    BulkWork.move(
+        dest, src, length, (done, n) -> System.arraycopy(bytes, src + done, bytes, dest + done, n));
   }
 
   /** Traps unless {@code [addr, addr + length)} lies within the visible memory. */

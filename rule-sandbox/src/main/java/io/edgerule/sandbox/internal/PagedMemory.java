@@ -42,50 +42,23 @@ final class PagedMemory implements Memory {
   @Override
   public void fill(byte value, int fromIndex, int toIndex) {
     check(fromIndex, toIndex - fromIndex, size());
-    BulkWork.checkInterrupt();
-    for (int from = fromIndex; from < toIndex; from += BulkWork.CHUNK) {
-      if (from > fromIndex) {
-        BulkWork.checkInterrupt();
-      }
-      delegate.fill(value, from, Math.min(toIndex, from + BulkWork.CHUNK));
-    }
+    BulkWork.forward(
+        toIndex - fromIndex,
+        (done, n) -> delegate.fill(value, fromIndex + done, fromIndex + done + n));
   }
 
   @Override
   public void copy(int dest, int src, int size) {
     check(src, size, size());
     check(dest, size, size());
-    BulkWork.checkInterrupt();
-    // memmove order, as in FlatMemory.copy: a chunk never reads what an earlier one wrote.
-    if (dest <= src) {
-      for (int done = 0; done < size; done += BulkWork.CHUNK) {
-        if (done > 0) {
-          BulkWork.checkInterrupt();
-        }
-        delegate.copy(dest + done, src + done, Math.min(BulkWork.CHUNK, size - done));
-      }
-    } else {
-      for (int left = size; left > 0; left -= BulkWork.CHUNK) {
-        if (left < size) {
-          BulkWork.checkInterrupt();
-        }
-        int n = Math.min(BulkWork.CHUNK, left);
-        delegate.copy(dest + left - n, src + left - n, n);
-      }
-    }
+    BulkWork.move(dest, src, size, (done, n) -> delegate.copy(dest + done, src + done, n));
   }
 
   @Override
   public void write(int addr, byte[] data, int offset, int size) {
     check(offset, size, data.length);
     check(addr, size, size());
-    BulkWork.checkInterrupt();
-    for (int done = 0; done < size; done += BulkWork.CHUNK) {
-      if (done > 0) {
-        BulkWork.checkInterrupt();
-      }
-      delegate.write(addr + done, data, offset + done, Math.min(BulkWork.CHUNK, size - done));
-    }
+    BulkWork.forward(size, (done, n) -> delegate.write(addr + done, data, offset + done, n));
   }
 
   @Override
