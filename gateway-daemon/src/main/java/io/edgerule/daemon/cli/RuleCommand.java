@@ -358,7 +358,7 @@ public final class RuleCommand {
         return;
       }
       try {
-        writer.write(EventJsonl.format(event));
+        writer.write(EventJsonlWriter.format(event));
         writer.newLine();
         writer.flush(); // a recording killed mid-incident keeps every event up to then
         written.incrementAndGet();

@@ -143,7 +143,7 @@ final class RuleReplay {
     if (a instanceof RuleAction.WritePoint w) {
       o.put("action", "write");
       o.put("point", w.point().toString());
-      EventJsonl.Values.put(o, w.value());
+      EventJsonlWriter.putValue(o, w.value());
     } else if (a instanceof RuleAction.Publish p) {
       o.put("action", "publish");
       o.put("topic", p.topic());

@@ -208,7 +208,7 @@ class RuleCommandTest {
                 11),
             new PointEvent(
                 PointId.parse("a/g"), null, Quality.bad("timeout"), t, t.plusMillis(9), 12));
-    List<String> lines = events.stream().map(EventJsonl::format).toList();
+    List<String> lines = events.stream().map(EventJsonlWriter::format).toList();
     EventJsonl.Parsed parsed = EventJsonl.parse(lines);
     assertEquals(List.of(), parsed.errors());
     assertEquals(events, parsed.events());
