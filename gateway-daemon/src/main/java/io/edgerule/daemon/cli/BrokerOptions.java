@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Option;
 
 /**
@@ -117,7 +117,7 @@ final class BrokerOptions {
     Duration timeout = timeout();
     TransportConfig.Builder b;
     try {
-      b = TransportConfig.builder(broker, "edgerule-fleet-" + UUID.randomUUID());
+      b = TransportConfig.builder(broker, clientId());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--broker: " + e.getMessage());
     }
@@ -161,5 +161,17 @@ final class BrokerOptions {
     } catch (IOException e) {
       throw new IllegalArgumentException(option + ": cannot read " + file + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * A client id every MQTT 3.1.1 broker must accept (3.1.3.1: 1 to 23 bytes of 0-9, a-z, A-Z;
+   * longer ones or other characters a broker may refuse): {@code edgerulefleet} and 10 random
+   * base-36 digits, a new one for every command, so two commands never take over each other's
+   * session.
+   */
+  static String clientId() {
+    long n = ThreadLocalRandom.current().nextLong(3_656_158_440_062_976L); // 36^10
+    String digits = Long.toString(n, 36);
+    return "edgerulefleet" + "0".repeat(10 - digits.length()) + digits;
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgerule.mqtt.testing.Await;
 import io.edgerule.mqtt.testing.Mosquitto;
+import io.edgerule.mqtt.testing.TestBroker;
 import io.edgerule.mqtt.testing.TestPki;
 import io.edgerule.ota.device.ImageId;
 import io.edgerule.ota.device.UpdateState;
@@ -37,9 +38,10 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
 
 /**
@@ -47,20 +49,20 @@ import picocli.CommandLine;
  * reports published by the test: publish, start (refusals and bad input first), a canary wave that
  * awaits approval, the controller ({@code rollout drive}) stopped mid-wave and started again
  * without a duplicate wave, the end of the rollout, the status commands, pause/resume, the signed
- * rollback switch with a two-key threshold, and the audit chain (intact, then tampered with).
+ * rollback switch with a two-key threshold, and the audit chain (intact, then tampered with). The
+ * rollout with the restart runs against HiveMQ CE too (standard MQTT 3.1.1 only: any broker).
  */
 class FleetCliIT {
   static final FleetTopics TOPICS = new FleetTopics("edgerule");
   static final ImageId OLD = new ImageId("plant", "1.1.0", 1);
 
   @TempDir Path tmp;
-  Mosquitto broker;
+  TestBroker broker;
   MqttClient fleet;
   final Map<String, byte[]> seen = new ConcurrentHashMap<>();
 
-  @BeforeEach
-  void start() throws Exception {
-    broker = Mosquitto.start(tmp);
+  void start(TestBroker.Kind kind) throws Exception {
+    broker = kind.start(tmp);
     fleet = new MqttClient(broker.uri(), "test-" + UUID.randomUUID(), new MemoryPersistence());
     MqttConnectOptions o = new MqttConnectOptions();
     o.setCleanSession(true);
@@ -75,11 +77,15 @@ class FleetCliIT {
 
   @AfterEach
   void stop() throws Exception {
-    if (fleet.isConnected()) {
-      fleet.disconnect();
+    if (fleet != null) {
+      if (fleet.isConnected()) {
+        fleet.disconnect();
+      }
+      fleet.close();
     }
-    fleet.close();
-    broker.close();
+    if (broker != null) {
+      broker.close();
+    }
   }
 
   private String p(String name) {
@@ -185,9 +191,11 @@ class FleetCliIT {
     }
   }
 
-  @Test
-  void aRolloutFromPublishToDoneSurvivesAControllerRestartMidWaveWithoutADuplicateWave()
-      throws Exception {
+  @ParameterizedTest
+  @EnumSource(TestBroker.Kind.class)
+  void aRolloutFromPublishToDoneSurvivesAControllerRestartMidWaveWithoutADuplicateWave(
+      TestBroker.Kind kind) throws Exception {
+    start(kind);
     makeKeysAndImage(1);
     // bad input names the option; refusals say why
     fails(2, "--broker", "fleet", "rollout", "status", "--broker", "foo://x:1");
@@ -385,6 +393,7 @@ class FleetCliIT {
 
   @Test
   void pauseResumeAndASignedRollbackSwitchWithTwoKeysThenATamperedAuditLog() throws Exception {
+    start(TestBroker.Kind.MOSQUITTO);
     makeKeysAndImage(2);
     ok(fleetArgs("publish", p("plant.rimg")));
     ok(fleetArgs("rollout", "start", "--image", p("plant.rimg"), "--waves", "100"));
@@ -461,6 +470,8 @@ class FleetCliIT {
 
   @Test
   void theBrokerOverMutualTlsFromPemFilesAndARefusalWithItsReason() throws Exception {
+    // (also opens tmp to the mosquitto user, whom the TLS broker below drops to)
+    start(TestBroker.Kind.MOSQUITTO);
     Path pki = Files.createDirectories(tmp.resolve("pki"));
     TestPki.Issued ca = TestPki.ca("Edgerule Test CA");
     Path caFile = TestPki.writeCertificates(pki.resolve("ca.pem"), ca.certificate());

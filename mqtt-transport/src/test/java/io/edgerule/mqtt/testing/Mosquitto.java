@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * package. Started as root, Mosquitto drops to the {@code mosquitto} user: the folder and the TLS
  * files are made readable for it.
  */
-public final class Mosquitto implements AutoCloseable {
+public final class Mosquitto implements TestBroker {
   private final String binary;
   private final Path dir;
   private final int port;
@@ -158,6 +158,7 @@ public final class Mosquitto implements AutoCloseable {
   }
 
   /** {@code tcp://127.0.0.1:port}. */
+  @Override
   public String uri() {
     return "tcp://127.0.0.1:" + port;
   }

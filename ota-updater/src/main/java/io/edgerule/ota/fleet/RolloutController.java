@@ -47,6 +47,7 @@ public final class RolloutController {
   private final ScheduledExecutorService exec;
   private final Clock clock;
   private final FleetView view;
+  private final RetainedSync sync;
   private volatile Rollout rollout; // written on exec only
   private volatile boolean ready;
 
@@ -56,6 +57,21 @@ public final class RolloutController {
       AuditLog audit,
       ScheduledExecutorService exec,
       Clock clock) {
+    this(mqtt, topics, audit, exec, clock, RetainedSync.QUIET);
+  }
+
+  /**
+   * @param retainedQuiet see {@link RetainedSync#QUIET}; zero only with a broker that sends every
+   *     retained message of a subscription before its next packet (the unit tests' one in memory)
+   */
+  RolloutController(
+      MqttLink mqtt,
+      FleetTopics topics,
+      AuditLog audit,
+      ScheduledExecutorService exec,
+      Clock clock,
+      Duration retainedQuiet) {
+    this.sync = new RetainedSync(retainedQuiet);
     this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
     this.topics = Objects.requireNonNull(topics, "topics");
     this.audit = Objects.requireNonNull(audit, "audit");
@@ -66,26 +82,19 @@ public final class RolloutController {
 
   /**
    * Subscribes to the rollout and to every gateway's status and follow report, then waits until the
-   * broker has sent what it retains: a marker published to a topic of our own after the
-   * subscriptions comes back after them (a broker sends the retained messages of a subscription
-   * when it is made, before it handles our next packets).
+   * broker has sent what it retains ({@link RetainedSync}: a marker round trip, then no retained
+   * copy for {@link RetainedSync#QUIET}).
    */
   public CompletionStage<Void> start() {
     String marker = topics.prefix() + "/fleet/sync/" + UUID.randomUUID();
-    CompletableFuture<Void> synced = new CompletableFuture<>();
-    return mqtt.subscribe(topics.rollout(), 1, this::onRollout)
-        .thenCompose(v -> mqtt.subscribe(topics.statusFilter(), 1, this::onReport))
-        .thenCompose(v -> mqtt.subscribe(topics.followFilter(), 1, this::onReport))
-        .thenCompose(v -> mqtt.subscribe(topics.trustReportFilter(), 1, this::onReport))
-        .thenCompose(v -> mqtt.subscribe(marker, 1, m -> synced.complete(null)))
-        .thenCompose(v -> mqtt.publish(marker, new byte[] {1}, 1, false))
-        .thenCompose(v -> synced)
+    return mqtt.subscribe(topics.rollout(), 1, sync.noting(this::onRollout))
+        .thenCompose(v -> mqtt.subscribe(topics.statusFilter(), 1, sync.noting(this::onReport)))
+        .thenCompose(v -> mqtt.subscribe(topics.followFilter(), 1, sync.noting(this::onReport)))
+        .thenCompose(
+            v -> mqtt.subscribe(topics.trustReportFilter(), 1, sync.noting(this::onReport)))
+        .thenCompose(v -> sync.await(mqtt, marker, exec))
         .thenCompose(v -> CompletableFuture.runAsync(() -> {}, exec)) // after the handed-over docs
-        .thenRun(
-            () -> {
-              mqtt.unsubscribe(marker);
-              ready = true;
-            });
+        .thenRun(() -> ready = true);
   }
 
   public Optional<Rollout> rollout() {

@@ -75,7 +75,8 @@ class RolloutControllerTest {
             TOPICS,
             new AuditLog(tmp.resolve("audit.jsonl"), "test", clock),
             exec,
-            clock);
+            clock,
+            Duration.ZERO); // FakeBroker sends a subscription's retained messages at once
     c.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
     return c;
   }
@@ -207,6 +208,9 @@ class RolloutControllerTest {
     clock.now = clock.now.plus(Duration.ofMinutes(10));
     Rollout waiting = step(c);
     assertEquals(RolloutState.RUNNING, waiting.state(), "3 of 10 needed have finished");
+    WaveJudge.Counts counts = WaveJudge.count(waiting, c.fleet().gateways().values());
+    assertEquals(0, counts.failed(), "an offline gateway is no failure");
+    assertEquals(gws.size() - 3, counts.pending(), "every offline gateway is pending");
     clock.now = clock.now.plus(Duration.ofMinutes(30));
     Rollout paused = step(c);
     assertEquals(RolloutState.PAUSED, paused.state());
@@ -219,5 +223,58 @@ class RolloutControllerTest {
     assertEquals(RolloutState.RUNNING, resumed.state());
     assertEquals(clock.now, resumed.waveStarted(), "fresh soak and timeout");
     assertEquals(paused.revision() + 1, resumed.revision());
+  }
+
+  @Test
+  void aStaleReportReplayedAfterANewerOneAndDuplicatesChangeNothing() throws Exception {
+    RolloutController c = controller();
+    Rollout r = c.begin("r1", Rollouts.IMAGE, List.of(wave(100, 4))).toCompletableFuture().get();
+    ImageId img = Rollouts.IMAGE.id();
+    List<String> gws = inWave(r, 0, 8);
+    assertTrue(gws.size() >= 5, gws.toString());
+    Instant t = clock.now;
+    for (int i = 0; i < 4; i++) {
+      report(gws.get(i), UpdateState.COMMITTED, img, t);
+      broker.publish(
+          TOPICS.follow(gws.get(i)),
+          new FollowReport(gws.get(i), "r1", 1, 0, true, "", UpdateState.COMMITTED, img, t)
+              .toJson(),
+          true);
+    }
+    // gateway 0's reports from a minute before, replayed (a QoS 1 redelivery, a late copy): its
+    // trial had failed then. Taken, they would make 1 failure of 4 (25 % > 10 %: abort).
+    String gw0 = gws.get(0);
+    Instant before = t.minusSeconds(60);
+    broker.publish(
+        TOPICS.status(gw0),
+        new UpdateStatus(img, UpdateState.ROLLED_BACK, "health gate", OLD, before).toJson(),
+        false);
+    broker.publish(
+        TOPICS.follow(gw0),
+        new FollowReport(gw0, "r1", 1, 0, true, "", UpdateState.ROLLED_BACK, OLD, before).toJson(),
+        false);
+    // and the same committed status of gateway 1 three more times
+    for (int i = 0; i < 3; i++) {
+      report(gws.get(1), UpdateState.COMMITTED, img, t);
+    }
+    FleetView.Gateway g0 = c.fleet().gateways().get(gw0);
+    assertEquals(UpdateState.COMMITTED, g0.status().state(), "the newer status is kept");
+    assertEquals(UpdateState.COMMITTED, g0.follow().result(), "the newer follow report is kept");
+    assertEquals(WaveJudge.Outcome.COMMITTED, WaveJudge.outcome(r, g0));
+    Rollout soaking = step(c);
+    assertEquals(RolloutState.RUNNING, soaking.state(), soaking.reason());
+    assertEquals(r.revision(), soaking.revision(), "nothing published");
+    WaveJudge.Counts n = WaveJudge.count(soaking, c.fleet().gateways().values());
+    assertEquals(4, n.committed(), n.toString());
+    assertEquals(0, n.failed(), n.toString());
+
+    // a real failure, delivered three times, counts once: 1 failure of 5 (20 % > 10 %)
+    for (int i = 0; i < 3; i++) {
+      report(gws.get(4), UpdateState.ROLLED_BACK, img, t.plusSeconds(1));
+    }
+    assertEquals(1, WaveJudge.count(r, c.fleet().gateways().values()).failed());
+    Rollout end = step(c);
+    assertEquals(RolloutState.ABORTED, end.state());
+    assertTrue(end.reason().contains("4 committed, 1 failed"), end.reason());
   }
 }

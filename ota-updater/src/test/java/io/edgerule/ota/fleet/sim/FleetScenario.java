@@ -1,9 +1,9 @@
 package io.edgerule.ota.fleet.sim;
 
-import io.edgerule.mqtt.MqttTransport;
-import io.edgerule.mqtt.TransportConfig;
-import io.edgerule.ota.device.MqttLink;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgerule.mqtt.testing.TestBroker.PublishTotals;
 import io.edgerule.ota.device.TrialPolicy;
+import io.edgerule.ota.device.UpdateState;
 import io.edgerule.ota.fleet.AuditLog;
 import io.edgerule.ota.fleet.FleetTopics;
 import io.edgerule.ota.fleet.ImagePublisher;
@@ -16,55 +16,48 @@ import io.edgerule.ota.fleet.RolloutJson;
 import io.edgerule.ota.fleet.RolloutState;
 import io.edgerule.ota.fleet.RolloutTarget;
 import io.edgerule.ota.fleet.Wave;
-import io.edgerule.ota.image.GatewayVersion;
-import io.edgerule.ota.image.ImageBuilder;
-import io.edgerule.ota.image.ImageLimits;
-import io.edgerule.ota.image.ImageManifest;
-import io.edgerule.ota.image.ImageSigning;
-import io.edgerule.ota.trust.Pae;
-import io.edgerule.ota.trust.SignatureEntry;
 import io.edgerule.ota.trust.Signer;
 import io.edgerule.ota.trust.SoftwareKeys;
 import io.edgerule.ota.trust.TrustRoot;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * The fleet simulator's scenario, run by {@code FleetSimulatorIT} (1,000 gateways) and by hand
- * ({@link FleetSimMain}, 10,000): every gateway runs image A committed; the controller rolls out
- * image B in waves (two canaries that pass, then 10 %, 50 %, 100 %) while B's rules trap on a
- * chosen share of the gateways; the rollout must stop at the first wave whose error threshold is
- * crossed and no later wave may start; then the signed rollback switch must bring every gateway
- * back to A. Reports wall times, broker messages, controller CPU and the machine's load.
+ * The fleet simulator's scenario, run by {@code FleetSimulatorIT} (against Mosquitto and HiveMQ)
+ * and by hand ({@link FleetSimMain}, 10,000): every gateway runs image A committed; the controller
+ * rolls out image B in waves (two canaries that pass, then 10 %, 50 %, 100 %) while B's rules trap
+ * on a chosen share of the gateways; the rollout must stop at the first wave whose error threshold
+ * is crossed and no later wave may start; then the signed rollback switch must bring every gateway
+ * back to A. Optionally the controller is killed in the middle of that wave (right after a verdict
+ * that waits for more results) and another one, with a new connection, carries on from the broker's
+ * retained truth. Reports wall times, broker messages, controller CPU and the load.
  */
 final class FleetScenario {
   static final String PREFIX = "edgerule";
 
   /**
    * @param broker {@code tcp://host:port}
+   * @param brokerTotals the broker's own PUBLISH counts when it runs in this JVM (else empty)
    * @param examples the folder of the example rules (for the images' rule)
+   * @param restartMidWave kill the controller in the middle of wave 1 and start another
    */
   record Settings(
       String broker,
+      Supplier<Optional<PublishTotals>> brokerTotals,
       int gateways,
       int connections,
       double failShare,
@@ -73,7 +66,8 @@ final class FleetScenario {
       Path examples,
       Duration step,
       Duration trialWindow,
-      Duration limit) {}
+      Duration limit,
+      boolean restartMidWave) {}
 
   /** What happened, and what it cost. */
   record Result(
@@ -86,6 +80,8 @@ final class FleetScenario {
       int failingShare,
       long publishFailures,
       boolean auditIntact,
+      List<String> auditActions,
+      Optional<MidWaveRestart> restart,
       String figures) {}
 
   private FleetScenario() {}
@@ -96,16 +92,16 @@ final class FleetScenario {
     FleetTopics topics = new FleetTopics(PREFIX);
     Instant now = Instant.now();
     Signer key = SoftwareKeys.signer(SoftwareKeys.generate(), "release");
-    TrustRoot root = root(key, now);
-    byte[] imageA = image(s.examples(), "1.0.0", 1, key, now);
-    byte[] imageB = image(s.examples(), "2.0.0", 2, key, now);
+    TrustRoot root = ScenarioImages.root(key, now);
+    byte[] imageA = ScenarioImages.image(s.examples(), "1.0.0", 1, key, now);
+    byte[] imageB = ScenarioImages.image(s.examples(), "2.0.0", 2, key, now);
     RolloutImage a = ImagePublisher.describe(imageA, "a.rimg");
     RolloutImage b = ImagePublisher.describe(imageB, "b.rimg");
     List<String> canaries = List.of(String.format("gw-%05d", 1), String.format("gw-%05d", 2));
     TrialPolicy policy =
         new TrialPolicy(Duration.ZERO, s.trialWindow(), Duration.ofMillis(50), 3, 0, 0, 0.01);
 
-    BrokerCounter counter = BrokerCounter.start(s.broker(), PREFIX);
+    BrokerCounter counter = BrokerCounter.start(s.broker(), PREFIX, s.brokerTotals());
     long t0 = System.nanoTime();
     VirtualFleet fleet =
         VirtualFleet.start(
@@ -128,29 +124,14 @@ final class FleetScenario {
         "%d gateways booted with %s committed in %.1f s over %d connections; B fails on %d%n",
         s.gateways(), a.id(), secs(tBooted - t0), s.connections(), fleet.failingIds().size());
 
-    ScheduledExecutorService exec =
-        Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "fleet-controller"));
-    String controllerId = "fleet-controller-" + ProcessHandle.current().pid();
-    MqttTransport ct =
-        new MqttTransport(
-            TransportConfig.builder(s.broker(), controllerId)
-                .reconnect(Duration.ofMillis(100), Duration.ofSeconds(2))
-                .build());
-    ct.start();
-    MqttLink link = MqttLink.of(ct);
     Path auditFile = s.dir().resolve("audit.jsonl");
-    RolloutController controller =
-        new RolloutController(
-            link,
-            topics,
-            new AuditLog(auditFile, "simulator", Clock.systemUTC()),
-            exec,
-            Clock.systemUTC());
     AtomicInteger highestWave = new AtomicInteger(-1);
     AtomicReference<Rollout> published = new AtomicReference<>();
+    SimController first = null;
+    SimController second = null;
     ScheduledFuture<?> driving = null;
     try {
-      awaitUp(ct, s.limit());
+      first = SimController.start("fleet-controller-1", s.broker(), topics, auditFile, s.limit());
       // every rollout document the broker sends (a subscriber of its own: the controller's
       // transport holds one handler per filter)
       counter.tap(
@@ -166,20 +147,20 @@ final class FleetScenario {
               log.println("rollout document unreadable: " + e);
             }
           });
-      controller.start().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      RolloutController controller = first.controller();
       await(
           s.limit(),
           () -> controller.fleet().size() >= s.gateways(),
           () -> "the controller knows " + controller.fleet().size() + " gateways");
       long tKnown = System.nanoTime();
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-      long cpu0 = controllerCpu(threads, controllerId);
-      long proc0 = processCpu();
+      long cpu0 = first.cpuNanos(threads);
+      long proc0 = ScenarioFigures.processCpu();
       long[] mq0 = fleet.mqttCounts();
       counter.mark();
 
       controller.audit("publish", null, "image " + b);
-      ImagePublisher.publish(link, PREFIX, imageB, ImagePublisher.DEFAULT_CHUNK)
+      ImagePublisher.publish(first.link(), PREFIX, imageB, ImagePublisher.DEFAULT_CHUNK)
           .toCompletableFuture()
           .get(120, TimeUnit.SECONDS);
       Duration soak = Duration.ZERO;
@@ -197,12 +178,21 @@ final class FleetScenario {
               .toCompletableFuture()
               .get(60, TimeUnit.SECONDS);
       long tStart = System.nanoTime();
-      driving = controller.drive(s.step());
+      Optional<MidWaveRestart> restart = Optional.empty();
+      SimController driver = first;
+      if (s.restartMidWave()) {
+        MidWaveRestart.Restarted r = MidWaveRestart.run(s, first, topics, auditFile, log);
+        second = r.next();
+        restart = Optional.of(r.seen());
+        driver = second;
+      }
+      driving = driver.drive(s.step());
+      RolloutController judge = driver.controller();
       await(
           s.limit(),
-          () -> controller.rollout().map(r -> r.state() != RolloutState.RUNNING).orElse(false),
-          () -> "the rollout stops; " + controller.rollout().map(Rollout::reason).orElse("none"));
-      Rollout stopped = controller.rollout().orElseThrow();
+          () -> judge.rollout().map(r -> r.state() != RolloutState.RUNNING).orElse(false),
+          () -> "the rollout stops; " + judge.rollout().map(Rollout::reason).orElse("none"));
+      Rollout stopped = judge.rollout().orElseThrow();
       long tStopped = System.nanoTime();
       log.printf(
           "rollout %s after %.1f s: %s wave %d: %s%n",
@@ -217,7 +207,7 @@ final class FleetScenario {
               Instant.now(),
               Instant.now().plus(Duration.ofDays(1)),
               "B traps on " + fleet.failingIds().size() + " gateways");
-      controller
+      judge
           .rollback(RollbackSwitches.unsigned(cmd).signedBy(key))
           .toCompletableFuture()
           .get(60, TimeUnit.SECONDS);
@@ -231,15 +221,14 @@ final class FleetScenario {
                   .isEmpty(),
           () -> "every gateway back at " + a.id() + "; " + fleet.census());
       long tBack = System.nanoTime();
-      // the controller's view of the fleet after the switch (the gateways' reports)
-      long cpu1 = controllerCpu(threads, controllerId);
-      long proc1 = processCpu();
+      long cpu = first.cpuNanos(threads) - cpu0 + (second == null ? 0 : second.cpuNanos(threads));
+      long proc1 = ScenarioFigures.processCpu();
       long[] mq1 = fleet.mqttCounts();
       BrokerCounter.Counts broker = counter.since(s.limit());
       log.printf(
           "every gateway back at %s %.1f s after the switch%n", a.id(), secs(tBack - tSwitch));
 
-      long lastRevision = controller.rollout().orElseThrow().revision();
+      long lastRevision = judge.rollout().orElseThrow().revision();
       await(
           s.limit(),
           () -> published.get() != null && published.get().revision() == lastRevision,
@@ -256,15 +245,12 @@ final class FleetScenario {
             .anyMatch(
                 st ->
                     b.id().equals(st.image())
-                        && st.state() == io.edgerule.ota.device.UpdateState.ROLLED_BACK
+                        && st.state() == UpdateState.ROLLED_BACK
                         && st.detail().startsWith("health gate"))) {
           failedB++;
         }
         if (g.history().stream()
-            .anyMatch(
-                st ->
-                    b.id().equals(st.image())
-                        && st.state() == io.edgerule.ota.device.UpdateState.COMMITTED)) {
+            .anyMatch(st -> b.id().equals(st.image()) && st.state() == UpdateState.COMMITTED)) {
           committedB++;
         }
       }
@@ -273,18 +259,20 @@ final class FleetScenario {
               .map(VirtualGateway::id)
               .toList();
       String figures =
-          figures(
-              s,
-              fleet,
-              new long[] {t0, tBooted, tKnown, tStart, tStopped, tSwitch, tBack},
-              cpu1 - cpu0,
-              proc1 - proc0,
-              mq0,
-              mq1,
-              broker,
-              stopped,
-              failedB,
-              committedB);
+          ScenarioFigures.format(
+              new ScenarioFigures.Inputs(
+                  s,
+                  fleet.failingIds().size(),
+                  new ScenarioFigures.Times(t0, tBooted, tKnown, tStart, tStopped, tSwitch, tBack),
+                  cpu,
+                  proc1 - proc0,
+                  mq0,
+                  mq1,
+                  broker,
+                  stopped,
+                  failedB,
+                  committedB,
+                  restart.map(MidWaveRestart::describe).orElse("")));
       log.println(figures);
       return new Result(
           end,
@@ -296,74 +284,39 @@ final class FleetScenario {
           fleet.failingIds().size(),
           mq1[1],
           AuditLog.verify(auditFile).intact(),
+          auditActions(auditFile),
+          restart,
           figures);
     } finally {
       if (driving != null) {
         driving.cancel(false);
       }
-      exec.shutdownNow();
-      ct.close();
+      if (second != null) {
+        second.close();
+      }
+      if (first != null) {
+        first.close();
+      }
       fleet.close();
       counter.close();
     }
   }
 
-  private static String figures(
-      Settings s,
-      VirtualFleet fleet,
-      long[] t,
-      long controllerCpu,
-      long processCpu,
-      long[] mq0,
-      long[] mq1,
-      BrokerCounter.Counts broker,
-      Rollout stopped,
-      int failedB,
-      int committedB) {
-    double[] load = loadAverage();
-    return String.format(
-        java.util.Locale.ROOT,
-        "FIGURES gateways=%d connections=%d threads=%d fail_share=%.2f failing=%d%n"
-            + "  boot (A installed, committed) %.1f s; controller knows all %.1f s later%n"
-            + "  rollout start -> %s at wave %d: %.1f s (in the end %d gateways failed B, %d committed it:"
-            + " trials under way at the stop finish)%n"
-            + "  switch -> every gateway back at A: %.1f s; rollout start -> all back: %.1f s%n"
-            + "  broker messages (start of publish .. all back): %d published to %s/#, %d bytes;"
-            + " broker's $SYS: PUBLISH received %s, sent %s, dropped %s%n"
-            + "  gateway side: %d publishes acknowledged, %d failed; %d messages from the broker,"
-            + " fanned out to %d gateway deliveries%n"
-            + "  controller CPU %.2f s (its MQTT and decision threads); whole JVM CPU %.1f s%n"
-            + "  load average at the end %.2f %.2f %.2f (%d cores)",
-        s.gateways(),
-        s.connections(),
-        s.threads(),
-        s.failShare(),
-        fleet.failingIds().size(),
-        secs(t[1] - t[0]),
-        secs(t[2] - t[1]),
-        stopped.state(),
-        stopped.wave(),
-        secs(t[4] - t[3]),
-        failedB,
-        committedB,
-        secs(t[6] - t[5]),
-        secs(t[6] - t[3]),
-        broker.messages(),
-        PREFIX,
-        broker.bytes(),
-        broker.sysReceived().map(Object::toString).orElse("n/a"),
-        broker.sysSent().map(Object::toString).orElse("n/a"),
-        broker.sysDropped().map(Object::toString).orElse("n/a"),
-        mq1[0] - mq0[0],
-        mq1[1] - mq0[1],
-        mq1[2] - mq0[2],
-        mq1[3] - mq0[3],
-        controllerCpu / 1e9,
-        processCpu / 1e9,
-        load[0],
-        load[1],
-        load[2],
-        Runtime.getRuntime().availableProcessors());
+  /**
+   * Lets {@code first} judge wave 1 until a verdict waits on a wave that has some results in, kills
+   * it right there, and starts the next controller (a new connection and decision thread, the same
+   * audit file), which reads the broker's retained truth before it decides anything.
+   */
+  /** The audit log's actions, in order. */
+  static List<String> auditActions(Path file) throws java.io.IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<String> out = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      if (!line.isBlank()) {
+        out.add(json.readTree(line).path("action").asText());
+      }
+    }
+    return out;
   }
 
   /**
@@ -378,82 +331,11 @@ final class FleetScenario {
   }
 
   static double secs(long nanos) {
-    return nanos / 1e9;
-  }
-
-  /** CPU time of the controller's threads: its decision thread and its MQTT client's threads. */
-  static long controllerCpu(ThreadMXBean mx, String clientId) {
-    long sum = 0;
-    for (ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
-      if (ti == null) {
-        continue;
-      }
-      String n = ti.getThreadName();
-      if (n.equals("fleet-controller") || n.contains(clientId)) {
-        long c = mx.getThreadCpuTime(ti.getThreadId());
-        if (c > 0) {
-          sum += c;
-        }
-      }
-    }
-    return sum;
-  }
-
-  static long processCpu() {
-    var os = ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean sun
-        ? sun.getProcessCpuTime()
-        : -1;
-  }
-
-  static double[] loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return new double[] {
-        Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])
-      };
-    } catch (IOException | RuntimeException e) {
-      double l = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-      return new double[] {l, l, l};
-    }
-  }
-
-  static TrustRoot root(Signer key, Instant now) throws Exception {
-    TrustRoot r =
-        TrustRoot.unsigned(
-            new TrustRoot.Content(
-                1, now.plus(Duration.ofDays(365)), 1, 1, List.of(key.publicKey()), Set.of()));
-    byte[] sig = key.sign(Pae.encode(Pae.ROOT_TYPE, r.payload()));
-    return r.withSignature(new SignatureEntry(key.publicKey().id(), sig));
-  }
-
-  static byte[] image(Path examples, String version, long sv, Signer key, Instant now)
-      throws Exception {
-    ImageBuilder.Header h =
-        new ImageBuilder.Header(
-            "plant",
-            version,
-            sv,
-            now.minus(Duration.ofHours(1)),
-            now.plus(Duration.ofDays(30)),
-            new ImageManifest.Compatibility(
-                GatewayVersion.parse("0.1.0"), Optional.of(GatewayVersion.parse("1.0.0")), 1));
-    ImageBuilder.RuleFiles pump =
-        new ImageBuilder.RuleFiles(
-            Files.readAllBytes(examples.resolve("pump.wasm")),
-            Files.readAllBytes(examples.resolve("pump.yaml")),
-            Optional.empty(),
-            Optional.empty());
-    byte[] unsigned = ImageBuilder.build(h, List.of(pump), List.of("pump"));
-    return ImageSigning.sign(unsigned, "plant-" + version + ".rimg", key, ImageLimits.defaults());
-  }
-
-  private static void awaitUp(MqttTransport t, Duration limit) throws InterruptedException {
-    await(limit, t::isConnected, () -> "the controller connects");
+    return ScenarioFigures.secs(nanos);
   }
 
   /** Waits for a condition (polling; bounded by {@code limit}). */
-  static void await(Duration limit, BooleanSupplier done, java.util.function.Supplier<String> what)
+  static void await(Duration limit, BooleanSupplier done, Supplier<String> what)
       throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (!done.getAsBoolean()) {

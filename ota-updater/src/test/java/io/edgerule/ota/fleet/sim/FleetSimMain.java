@@ -38,6 +38,7 @@ public final class FleetSimMain {
           FleetScenario.run(
               new FleetScenario.Settings(
                   args[0],
+                  java.util.Optional::empty,
                   gateways,
                   connections,
                   share,
@@ -46,7 +47,8 @@ public final class FleetSimMain {
                   examples,
                   Duration.ofMillis(500),
                   Duration.ofSeconds(1),
-                  Duration.ofMinutes(30)),
+                  Duration.ofMinutes(30),
+                  false),
               System.out);
       System.out.printf(
           "RESULT %s at wave %d (highest wave published %d); later waves touched: %d;"
