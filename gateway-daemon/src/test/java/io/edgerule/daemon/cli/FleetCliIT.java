@@ -368,22 +368,7 @@ class FleetCliIT {
   }
 
   private String[] unsignedPublish() {
-    Path ex = ExampleRulesReplayTest.EXAMPLES;
-    ok(
-        "image",
-        "build",
-        "--name",
-        "plant",
-        "--version",
-        "9.0.0",
-        "--security-version",
-        "9",
-        "--gateway-min",
-        "0.1.0",
-        "--rule",
-        ex.resolve("pump.yaml").toString(),
-        "--out",
-        p("unsigned.rimg"));
+    SignedFleetFiles.buildPlantImage(tmp.resolve("unsigned.rimg"), "9.0.0", 9);
     return fleetArgs("publish", p("unsigned.rimg"));
   }
 

@@ -28,24 +28,31 @@ final class SignedFleetFiles {
     for (List<String> signer : signers) {
       ok(withSigner(signer, "keys", "trust-root", "sign", dir.resolve("root.json").toString()));
     }
+    buildPlantImage(dir.resolve("plant.rimg"), "2.0.0", 2);
+    for (List<String> signer : signers) {
+      ok(withSigner(signer, "image", "sign", dir.resolve("plant.rimg").toString()));
+    }
+  }
+
+  /**
+   * The image plant {@code version} with the example pump rule, unsigned, written to {@code out}.
+   */
+  static void buildPlantImage(Path out, String version, int securityVersion) {
     ok(
         "image",
         "build",
         "--name",
         "plant",
         "--version",
-        "2.0.0",
+        version,
         "--security-version",
-        "2",
+        Integer.toString(securityVersion),
         "--gateway-min",
         "0.1.0",
         "--rule",
         ExampleRulesReplayTest.EXAMPLES.resolve("pump.yaml").toString(),
         "--out",
-        dir.resolve("plant.rimg").toString());
-    for (List<String> signer : signers) {
-      ok(withSigner(signer, "image", "sign", dir.resolve("plant.rimg").toString()));
-    }
+        out.toString());
   }
 
   private static String[] withSigner(List<String> signer, String... command) {
