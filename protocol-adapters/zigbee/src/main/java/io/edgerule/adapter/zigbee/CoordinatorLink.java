@@ -283,6 +283,7 @@ final class CoordinatorLink {
     if (s != null) {
       s.shutdown();
     }
+    store.close(); // the library's deferred node writes must not outlive the adapter
     log.info("zigbee {}: stopped", config.name());
   }
 

@@ -68,4 +68,19 @@ class FileNetworkDataStoreTest {
     store.removeNode(SENSOR);
     assertEquals(Set.of(), store.readNetworkNodes());
   }
+
+  @Test
+  void aClosedStoreNeitherWritesNorRemoves() throws Exception {
+    FileNetworkDataStore store = new FileNetworkDataStore(dir);
+    store.writeNode(sensor());
+    store.close();
+    ZigBeeNodeDao other = sensor();
+    other.setIeeeAddress(new com.zsmartsystems.zigbee.IeeeAddress("00124B0000000002"));
+    store.writeNode(other); // a deferred write from the library's thread after close
+    store.removeNode(SENSOR);
+    assertEquals(Set.of(SENSOR), new FileNetworkDataStore(dir).readNetworkNodes());
+    try (var files = java.nio.file.Files.list(dir.resolve("nodes"))) {
+      assertEquals(1, files.count(), "no temporary file either");
+    }
+  }
 }
