@@ -12,6 +12,7 @@ import io.edgerule.adapter.zigbee.internal.CoordinatorMonitor;
 import io.edgerule.adapter.zigbee.internal.DeviceSession;
 import io.edgerule.adapter.zigbee.internal.PointTable;
 import io.edgerule.adapter.zigbee.internal.Values;
+import io.edgerule.adapter.zigbee.internal.ZclWrites;
 import io.edgerule.adapter.zigbee.internal.ZigbeeStack;
 import java.time.Duration;
 import java.util.Optional;
@@ -137,7 +138,7 @@ final class WriteHandler {
     request.setDestinationAddress(new ZigBeeEndpointAddress(node.getNetworkAddress()));
     request.setSourceAddress(new ZigBeeEndpointAddress(0));
     WriteResult result =
-        DeviceSession.outcome(
+        ZclWrites.outcome(
             command,
             s.manager().sendTransaction(request, request),
             config.commandTimeout(),

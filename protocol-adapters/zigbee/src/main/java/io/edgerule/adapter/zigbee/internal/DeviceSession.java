@@ -1,27 +1,12 @@
 package io.edgerule.adapter.zigbee.internal;
 
-import com.zsmartsystems.zigbee.CommandResult;
 import com.zsmartsystems.zigbee.IeeeAddress;
 import com.zsmartsystems.zigbee.ZigBeeEndpoint;
 import com.zsmartsystems.zigbee.ZigBeeNode;
 import com.zsmartsystems.zigbee.zcl.ZclAttributeListener;
 import com.zsmartsystems.zigbee.zcl.ZclCluster;
-import com.zsmartsystems.zigbee.zcl.ZclStatus;
-import com.zsmartsystems.zigbee.zcl.clusters.ZclLevelControlCluster;
-import com.zsmartsystems.zigbee.zcl.clusters.ZclOnOffCluster;
-import com.zsmartsystems.zigbee.zcl.clusters.general.ConfigureReportingResponse;
-import com.zsmartsystems.zigbee.zcl.clusters.general.DefaultResponse;
-import com.zsmartsystems.zigbee.zcl.clusters.general.WriteAttributesResponse;
-import com.zsmartsystems.zigbee.zcl.clusters.levelcontrol.MoveToLevelWithOnOffCommand;
-import com.zsmartsystems.zigbee.zcl.clusters.onoff.OffCommand;
-import com.zsmartsystems.zigbee.zcl.clusters.onoff.OnCommand;
-import com.zsmartsystems.zigbee.zcl.clusters.onoff.ToggleCommand;
-import com.zsmartsystems.zigbee.zcl.field.AttributeStatusRecord;
-import com.zsmartsystems.zigbee.zcl.field.WriteAttributeStatusRecord;
-import com.zsmartsystems.zigbee.zcl.protocol.ZclDataType;
 import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.PointInfo;
-import io.edgerule.adapter.PointValue;
 import io.edgerule.adapter.Quality;
 import io.edgerule.adapter.ValueType;
 import io.edgerule.adapter.WriteCommand;
@@ -44,20 +29,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One Zigbee device as the gateway sees it: its points (from its endpoints' server clusters and the
- * {@link ClusterCatalog}), the attribute listeners that turn ZCL reports into samples, the
- * reporting setup, and the writes that become ZCL commands.
+ * {@link ClusterCatalog}), the attribute listeners that turn ZCL reports into samples, its
+ * liveness, the reporting setup ({@link DeviceSetup}) and the writes that become ZCL commands
+ * ({@link ZclWrites}).
  */
 public final class DeviceSession {
   private static final Logger log = LoggerFactory.getLogger(DeviceSession.class);
@@ -174,8 +155,7 @@ public final class DeviceSession {
     this.node = zigbeeNode;
     definePoints(serverClusters(zigbeeNode));
     for (Binding b : bindings.values()) {
-      ZigBeeEndpoint ep = zigbeeNode.getEndpoint(b.endpointId());
-      ZclCluster cluster = ep == null ? null : ep.getInputCluster(b.spec().clusterId());
+      ZclCluster cluster = clusterOf(zigbeeNode, b);
       if (cluster == null || listeners.containsKey(cluster)) {
         continue;
       }
@@ -263,111 +243,33 @@ public final class DeviceSession {
    * Blocking: reads the scaling attributes, binds the reported clusters to the coordinator,
    * configures reporting and reads every readable point once. Stops at the first request the device
    * does not answer (it is away or gone: asking on would only hold the device busy for one timeout
-   * per request); the adapter tries again later.
+   * per request); the adapter tries again later. See {@link DeviceSetup}.
    *
    * @return the problems met (empty when the device took everything)
    */
   public List<String> configure(
       IeeeAddress coordinator, int minSeconds, int maxSeconds, Duration timeout) {
     ZigBeeNode n = node;
-    Setup setup = new Setup(timeout);
     if (n == null) {
-      setup.problems.add("not discovered yet");
-      return setup.problems;
+      return new ArrayList<>(List.of("not discovered yet"));
     }
     Map<ZclCluster, List<Binding>> byCluster = new LinkedHashMap<>();
     for (Binding b : bindings.values()) {
-      ZigBeeEndpoint ep = n.getEndpoint(b.endpointId());
-      ZclCluster cluster = ep == null ? null : ep.getInputCluster(b.spec().clusterId());
+      ZclCluster cluster = clusterOf(n, b);
       if (cluster != null) {
         byCluster.computeIfAbsent(cluster, c -> new ArrayList<>()).add(b);
       }
     }
-    for (Map.Entry<ZclCluster, List<Binding>> e : byCluster.entrySet()) {
-      if (!configureCluster(e.getKey(), e.getValue(), coordinator, minSeconds, maxSeconds, setup)) {
-        break;
-      }
-    }
-    configured = setup.problems.isEmpty();
-    setupProblems = String.join("; ", setup.problems);
-    return setup.problems;
+    List<String> problems =
+        new DeviceSetup(coordinator, minSeconds, maxSeconds, timeout).run(byCluster);
+    configured = problems.isEmpty();
+    setupProblems = String.join("; ", problems);
+    return problems;
   }
 
   /** What the last {@link #configure} could not do ("" when it did everything or never ran). */
   public String setupProblems() {
     return setupProblems;
-  }
-
-  /** One cluster's setup; false when the device stopped answering. */
-  private static boolean configureCluster(
-      ZclCluster cluster,
-      List<Binding> points,
-      IeeeAddress coordinator,
-      int minSeconds,
-      int maxSeconds,
-      Setup setup) {
-    String where = String.format("cluster 0x%04X", cluster.getClusterId());
-    if (cluster.getClusterId() == ClusterCatalog.ELECTRICAL_MEASUREMENT
-        && !setup.step(
-            cluster.readAttributes(ClusterCatalog.SCALING_ATTRIBUTES), where + " scaling")) {
-      return false;
-    }
-    boolean reported = points.stream().anyMatch(b -> b.spec().reported());
-    if (reported && !setup.step(cluster.bind(coordinator, 1), where + " bind")) {
-      return false;
-    }
-    List<Integer> readable = new ArrayList<>();
-    for (Binding b : points) {
-      PointSpec spec = b.spec();
-      if (spec.reported()) {
-        Future<CommandResult> f =
-            cluster.setReporting(
-                spec.attributeId(), minSeconds, maxSeconds, spec.reportableChange());
-        if (!setup.reportingStep(f, b.id())) {
-          return false;
-        }
-      }
-      if (spec.readable()) {
-        readable.add(spec.attributeId());
-      }
-    }
-    return readable.isEmpty() || setup.step(cluster.readAttributes(readable), where + " read");
-  }
-
-  /** The problems met setting a device up, one request at a time. */
-  private static final class Setup {
-    final List<String> problems = new ArrayList<>();
-    private final Duration timeout;
-
-    Setup(Duration timeout) {
-      this.timeout = timeout;
-    }
-
-    /** Waits for one request; false when the device did not answer it. */
-    boolean step(Future<CommandResult> future, String what) {
-      Answer a = await(future, timeout, what);
-      a.problem().ifPresent(problems::add);
-      return a.answered();
-    }
-
-    /** As {@link #step}, and a refusal in the Configure Reporting answer is a problem too. */
-    boolean reportingStep(Future<CommandResult> future, PointId point) {
-      Answer a = await(future, timeout, point + " configure reporting");
-      if (a.problem().isPresent()) {
-        problems.add(a.problem().get());
-        return a.answered();
-      }
-      try {
-        reportingRefused(point, future.get().getResponse()).ifPresent(problems::add);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      } catch (ExecutionException | CancellationException e) {
-        problems.add(point + " configure reporting: no answer");
-        return false;
-      }
-      return true;
-    }
   }
 
   /**
@@ -383,14 +285,13 @@ public final class DeviceSession {
     }
     Map<ZclCluster, List<Integer>> byCluster = new LinkedHashMap<>();
     for (Binding b : bindings.values()) {
-      ZigBeeEndpoint ep = n.getEndpoint(b.endpointId());
-      ZclCluster cluster = ep == null ? null : ep.getInputCluster(b.spec().clusterId());
+      ZclCluster cluster = clusterOf(n, b);
       if (cluster != null && b.spec().readable()) {
         byCluster.computeIfAbsent(cluster, c -> new ArrayList<>()).add(b.spec().attributeId());
       }
     }
     for (Map.Entry<ZclCluster, List<Integer>> e : byCluster.entrySet()) {
-      Answer a = await(e.getKey().readAttributes(e.getValue()), timeout, "read");
+      ZclAnswer a = ZclAnswer.await(e.getKey().readAttributes(e.getValue()), timeout, "read");
       a.problem().ifPresent(p -> log.debug("{}: {}", name, p)); // the adapter logs the outcome
       if (!a.answered()) {
         return false; // away or gone: retried, and the silence check finds out which
@@ -428,159 +329,17 @@ public final class DeviceSession {
   private WriteResult doWrite(
       WriteCommand command, Binding b, Duration timeout, Supplier<Optional<String>> undelivered) {
     ZigBeeNode n = node;
-    ZigBeeEndpoint ep = n == null ? null : n.getEndpoint(b.endpointId());
-    ZclCluster cluster = ep == null ? null : ep.getInputCluster(b.spec().clusterId());
+    ZclCluster cluster = n == null ? null : clusterOf(n, b);
     if (cluster == null) {
       return WriteResult.rejected(command, name + " is not discovered yet");
     }
-    PointValue value = command.value();
-    Future<CommandResult> future;
-    switch (b.spec().write()) {
-      case ON_OFF -> {
-        Boolean on = Values.asBool(value);
-        if (on == null) {
-          return WriteResult.rejected(command, b.id() + " takes a bool, got " + value.type());
-        }
-        future = ((ZclOnOffCluster) cluster).sendCommand(on ? new OnCommand() : new OffCommand());
-      }
-      case TOGGLE -> {
-        if (!Boolean.TRUE.equals(Values.asBool(value))) {
-          return WriteResult.rejected(command, b.id() + ": write true to toggle");
-        }
-        future = ((ZclOnOffCluster) cluster).sendCommand(new ToggleCommand());
-      }
-      case LEVEL -> {
-        Long level = Values.asLong(value);
-        if (level == null || level < 0 || level > 254) {
-          return WriteResult.rejected(command, b.id() + " takes an integer 0..254, got " + value);
-        }
-        future =
-            ((ZclLevelControlCluster) cluster)
-                .sendCommand(new MoveToLevelWithOnOffCommand(level.intValue(), 0));
-      }
-      case UINT16_ATTRIBUTE -> {
-        Long v = Values.asLong(value);
-        if (v == null || v < 0 || v > 0xFFFF) {
-          return WriteResult.rejected(command, b.id() + " takes an integer 0..65535, got " + value);
-        }
-        future =
-            cluster.writeAttribute(
-                b.spec().attributeId(), ZclDataType.UNSIGNED_16_BIT_INTEGER, v.intValue());
-      }
-      default -> {
-        return WriteResult.rejected(command, b.id() + " is read-only");
-      }
-    }
-    return outcome(command, future, timeout, undelivered);
+    return ZclWrites.send(command, b, cluster, timeout, undelivered);
   }
 
-  /**
-   * Turns the library's command result into a write result: FAILED when the device answered with an
-   * error or the coordinator reported that it could not deliver the command ({@code undelivered}:
-   * the library fails such a transaction like one that got no answer), TIMEOUT when nothing came
-   * back.
-   */
-  public static WriteResult outcome(
-      WriteCommand command,
-      Future<CommandResult> future,
-      Duration timeout,
-      Supplier<Optional<String>> undelivered) {
-    if (future == null) {
-      return WriteResult.failed(command, "not sent: the Zigbee network is stopping");
-    }
-    CommandResult result;
-    try {
-      result = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return WriteResult.timeout(command, "interrupted");
-    } catch (ExecutionException | CancellationException e) {
-      return notAnswered(command, undelivered, "no answer from the device");
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      return notAnswered(
-          command, undelivered, "no answer from the device in " + timeout.toMillis() + " ms");
-    }
-    if (result == null || result.isTimeout()) {
-      return notAnswered(
-          command, undelivered, "no answer from the device in " + timeout.toMillis() + " ms");
-    }
-    Object response = result.getResponse();
-    if (response instanceof DefaultResponse d && d.getStatusCode() != ZclStatus.SUCCESS) {
-      return WriteResult.failed(command, "device answered " + d.getStatusCode());
-    }
-    if (response instanceof WriteAttributesResponse w) {
-      for (WriteAttributeStatusRecord r : w.getRecords()) {
-        if (r.getStatus() != ZclStatus.SUCCESS) {
-          return WriteResult.failed(command, "device answered " + r.getStatus());
-        }
-      }
-    }
-    if (result.isError()) {
-      return WriteResult.failed(command, "device answered status " + result.getStatusCode());
-    }
-    return WriteResult.ok(command);
-  }
-
-  private static WriteResult notAnswered(
-      WriteCommand command, Supplier<Optional<String>> undelivered, String why) {
-    Optional<String> status = undelivered.get();
-    return status.isPresent()
-        ? WriteResult.failed(command, "not delivered: the coordinator reports " + status.get())
-        : WriteResult.timeout(command, why);
-  }
-
-  /** What became of one request: {@code answered} is false when the device did not answer. */
-  private record Answer(Optional<String> problem, boolean answered) {
-    static final Answer OK = new Answer(Optional.empty(), true);
-
-    static Answer problem(String problem, boolean answered) {
-      return new Answer(Optional.of(problem), answered);
-    }
-  }
-
-  private static Answer await(Future<CommandResult> future, Duration timeout, String what) {
-    if (future == null) {
-      return Answer.problem(what + ": not sent (the network is stopping)", false);
-    }
-    try {
-      CommandResult r = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (r == null || r.isTimeout()) {
-        return Answer.problem(what + ": no answer", false);
-      }
-      if (r.isError()) {
-        return Answer.problem(what + ": status " + r.getStatusCode(), true);
-      }
-      return Answer.OK;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Answer.problem(what + ": interrupted", false);
-    } catch (ExecutionException | CancellationException | TimeoutException e) {
-      future.cancel(true);
-      return Answer.problem(what + ": no answer", false);
-    }
-  }
-
-  /**
-   * Whether a Configure Reporting answer refuses: either one status for everything or, when not all
-   * succeeded, one record per attribute (ZCL 2.5.8.1), e.g. UNREPORTABLE_ATTRIBUTE from a device
-   * that can only be polled. The library gives the records with a null status.
-   */
-  static Optional<String> reportingRefused(PointId point, Object response) {
-    if (!(response instanceof ConfigureReportingResponse c)) {
-      return Optional.empty();
-    }
-    if (c.getStatus() != null && c.getStatus() != ZclStatus.SUCCESS) {
-      return Optional.of(point + " configure reporting: " + c.getStatus());
-    }
-    if (c.getRecords() != null) {
-      for (AttributeStatusRecord r : c.getRecords()) {
-        if (r.getStatus() != null && r.getStatus() != ZclStatus.SUCCESS) {
-          return Optional.of(point + " configure reporting: " + r.getStatus());
-        }
-      }
-    }
-    return Optional.empty();
+  /** The cluster of {@code node} that {@code b} is bound to; null if the node has no such one. */
+  private static ZclCluster clusterOf(ZigBeeNode node, Binding b) {
+    ZigBeeEndpoint ep = node.getEndpoint(b.endpointId());
+    return ep == null ? null : ep.getInputCluster(b.spec().clusterId());
   }
 
   /** Health counters, snake_case. */

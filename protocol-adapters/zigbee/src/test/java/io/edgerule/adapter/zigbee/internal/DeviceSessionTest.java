@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zsmartsystems.zigbee.IeeeAddress;
-import com.zsmartsystems.zigbee.zcl.ZclStatus;
-import com.zsmartsystems.zigbee.zcl.clusters.general.ConfigureReportingResponse;
-import com.zsmartsystems.zigbee.zcl.field.AttributeStatusRecord;
 import io.edgerule.adapter.PointId;
 import io.edgerule.adapter.PointInfo;
 import io.edgerule.adapter.PointSample;
@@ -17,7 +14,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -104,30 +100,5 @@ class DeviceSessionTest {
     assertEquals(3, samples.size(), "the same quality is not repeated");
     sensor.onAttribute(1, 0x0402, 0x0000, 2200);
     assertTrue(samples.get(3).quality().isGood());
-  }
-
-  @Test
-  void aReportingRefusalIsFoundInTheStatusAndInThePerAttributeRecords() {
-    PointId point = PointId.parse("hall_light/on_off");
-    ConfigureReportingResponse allOk = new ConfigureReportingResponse();
-    allOk.setStatus(ZclStatus.SUCCESS);
-    assertEquals(Optional.empty(), DeviceSession.reportingRefused(point, allOk));
-
-    ConfigureReportingResponse refusedAll = new ConfigureReportingResponse();
-    refusedAll.setStatus(ZclStatus.UNSUPPORTED_ATTRIBUTE);
-    assertEquals(
-        Optional.of("hall_light/on_off configure reporting: UNSUPPORTED_ATTRIBUTE"),
-        DeviceSession.reportingRefused(point, refusedAll));
-
-    // ZCL: when not all succeed, one record per failed attribute and no overall status
-    AttributeStatusRecord record = new AttributeStatusRecord();
-    record.setStatus(ZclStatus.UNREPORTABLE_ATTRIBUTE);
-    record.setDirection(false);
-    record.setAttributeIdentifier(0x0000);
-    ConfigureReportingResponse refusedOne = new ConfigureReportingResponse();
-    refusedOne.setRecords(List.of(record));
-    assertEquals(
-        Optional.of("hall_light/on_off configure reporting: UNREPORTABLE_ATTRIBUTE"),
-        DeviceSession.reportingRefused(point, refusedOne));
   }
 }
