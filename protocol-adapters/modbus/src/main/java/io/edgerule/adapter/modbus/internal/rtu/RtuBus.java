@@ -7,27 +7,25 @@ import io.edgerule.adapter.metrics.CounterSet;
 import io.edgerule.adapter.metrics.Labels;
 import io.edgerule.adapter.metrics.Metrics;
 import io.edgerule.adapter.modbus.internal.LinkDownException;
+import io.edgerule.adapter.modbus.internal.rtu.BusJob.OpenJob;
+import io.edgerule.adapter.modbus.internal.rtu.BusJob.RequestJob;
 import io.edgerule.adapter.modbus.internal.rtu.RtuTransaction.Outcome;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One RTU line shared by several units: exactly one request on the wire at a time, in the order the
- * units asked (writes first), on one thread of its own that owns the port.
+ * units asked (writes first: {@link BusQueue}), on one thread of its own that owns the port.
  *
  * <p>Scheduling: each unit's poller has at most one request waiting here (it sends the next only
  * when the previous is answered), and requests are served first come, first served, so the units
@@ -35,11 +33,10 @@ import org.slf4j.LoggerFactory;
  * costs the others at most one timeout plus drain per probe (see {@link UnitLink}), never a queue
  * of timeouts.
  *
- * <p>Per exchange: anything that arrived unasked since the last exchange is counted and dropped;
- * the line is left quiet for the inter-frame gap since the last byte sent or received; the request
- * is written; then {@link RtuTransaction} decides from the bytes and the clock. The response
- * timeout runs from the end of the request on the wire and is extended by the time the expected
- * answer needs on the wire at the configured baud.
+ * <p>Per exchange ({@link RtuLine}): anything that arrived unasked since the last exchange is
+ * counted and dropped; the line is left quiet for the inter-frame gap since the last byte sent or
+ * received; the request is written; then {@link RtuTransaction} decides from the bytes and the
+ * clock.
  *
  * <p>The port is opened on demand ({@link #ensureOpen}, called by each unit's connect), never by
  * itself: the units' pollers own the reconnect backoff. A failed read or write closes the port,
@@ -47,13 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RtuBus implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RtuBus.class);
-
-  /**
-   * Extra quiet time before a CRC verdict or the end of a drain: USB serial adapters hand bytes
-   * over in bursts (FTDI every 16 ms by default), so a pause of a few character times inside one
-   * frame is normal on the host side.
-   */
-  static final long QUIET_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   /**
    * How the bus talks.
@@ -81,13 +71,6 @@ public final class RtuBus implements AutoCloseable {
   public record Exchange(
       Outcome outcome, RtuTransaction.Late late, int garbageBytes, int foreignFrames) {}
 
-  private sealed interface Job permits OpenJob, RequestJob {}
-
-  private record OpenJob(CompletableFuture<Void> done) implements Job {}
-
-  private record RequestJob(UnitLink unit, ModbusRequestPdu pdu, CompletableFuture<Exchange> done)
-      implements Job {}
-
   private final BusPort port;
   private final Settings settings;
   private final ThreadFactory threadFactory;
@@ -96,21 +79,14 @@ public final class RtuBus implements AutoCloseable {
   private final Map<Integer, UnitLink> units = new ConcurrentHashMap<>();
 
   private final Object lock = new Object();
-  private final Deque<Job> urgent = new ArrayDeque<>(); // guarded by lock
-  private final Deque<Job> normal = new ArrayDeque<>(); // guarded by lock
+  private final BusQueue queue = new BusQueue(); // guarded by lock
   private CompletableFuture<Void> pendingOpen; // guarded by lock
   private Thread thread; // guarded by lock
   private boolean closed; // guarded by lock
 
-  private volatile boolean open;
-  private volatile String lastError = "";
-  private volatile boolean everOpened;
-  private volatile long lastOpenFailure;
-  private volatile boolean failedBefore;
+  private final PortState portState = new PortState();
 
-  // ---- bus thread only ----
-  private long lastActivity = System.nanoTime();
-  private final byte[] buffer = new byte[RtuFrames.MAX_FRAME];
+  private final RtuLine line; // the bus thread's only
 
   public RtuBus(BusPort port, Settings settings, ThreadFactory threadFactory) {
     this(port, settings, threadFactory, Metrics.local());
@@ -132,6 +108,7 @@ public final class RtuBus implements AutoCloseable {
     this.port = port;
     this.settings = settings;
     this.threadFactory = threadFactory;
+    this.line = new RtuLine(port, settings, counters);
   }
 
   public String endpoint() {
@@ -177,12 +154,12 @@ public final class RtuBus implements AutoCloseable {
   }
 
   public boolean isOpen() {
-    return open;
+    return portState.isOpen();
   }
 
   /** Why the port is not open ("" while it is). */
   public String lastError() {
-    return lastError;
+    return portState.lastError();
   }
 
   /** Opens the port unless it is open; completes exceptionally with a {@link LinkDownException}. */
@@ -191,18 +168,17 @@ public final class RtuBus implements AutoCloseable {
       if (closed) {
         return CompletableFuture.failedFuture(new LinkDownException("adapter closed"));
       }
-      if (open) {
+      if (portState.isOpen()) {
         return CompletableFuture.completedFuture(null);
       }
       if (pendingOpen != null) {
         return pendingOpen;
       }
-      long sinceFailure = System.nanoTime() - lastOpenFailure;
-      if (failedBefore && sinceFailure < settings.reconnect().initial().toNanos()) {
-        return CompletableFuture.failedFuture(new LinkDownException(lastError));
+      if (portState.failedWithin(settings.reconnect().initial())) {
+        return CompletableFuture.failedFuture(new LinkDownException(portState.lastError()));
       }
       pendingOpen = new CompletableFuture<>();
-      urgent.addFirst(new OpenJob(pendingOpen));
+      queue.addOpen(new OpenJob(pendingOpen));
       startThread();
       lock.notifyAll();
       return pendingOpen;
@@ -217,7 +193,7 @@ public final class RtuBus implements AutoCloseable {
         done.completeExceptionally(new LinkDownException("adapter closed"));
         return done;
       }
-      (write ? urgent : normal).addLast(new RequestJob(unit, pdu, done));
+      queue.addRequest(new RequestJob(unit, pdu, done), write);
       startThread();
       lock.notifyAll();
     }
@@ -234,17 +210,10 @@ public final class RtuBus implements AutoCloseable {
   public AdapterHealth.DeviceHealth health() {
     AdapterHealth.State state;
     synchronized (lock) {
-      state =
-          closed
-              ? AdapterHealth.State.STOPPED
-              : open
-                  ? AdapterHealth.State.UP
-                  : everOpened || failedBefore
-                      ? AdapterHealth.State.DOWN
-                      : AdapterHealth.State.STARTING;
+      state = closed ? AdapterHealth.State.STOPPED : portState.health();
     }
-    return new AdapterHealth.DeviceHealth(
-        "bus " + endpoint(), state, open ? "" : lastError, counters.snapshot());
+    String error = portState.isOpen() ? "" : portState.lastError();
+    return new AdapterHealth.DeviceHealth("bus " + endpoint(), state, error, counters.snapshot());
   }
 
   public CounterSet<BusCounter> counters() {
@@ -255,7 +224,7 @@ public final class RtuBus implements AutoCloseable {
   @Override
   public void close() {
     Thread t;
-    List<Job> dropped;
+    List<BusJob> dropped;
     synchronized (lock) {
       if (closed) {
         return;
@@ -284,7 +253,7 @@ public final class RtuBus implements AutoCloseable {
 
   private void run() {
     try {
-      Job job;
+      BusJob job;
       while ((job = take()) != null) {
         try {
           if (job instanceof OpenJob o) {
@@ -294,23 +263,21 @@ public final class RtuBus implements AutoCloseable {
           }
         } catch (RuntimeException e) { // a bug must cost one request, not the bus
           log.error("{}: {} failed", endpoint(), job, e);
-          if (job instanceof OpenJob o) {
+          if (job instanceof OpenJob) {
             clearPendingOpen();
-            o.done().completeExceptionally(e);
-          } else {
-            ((RequestJob) job).done().completeExceptionally(e);
           }
+          job.fail(e);
         }
       }
     } finally {
-      open = false;
+      portState.closed();
       port.close();
     }
   }
 
-  private Job take() {
+  private BusJob take() {
     synchronized (lock) {
-      while (!closed && urgent.isEmpty() && normal.isEmpty()) {
+      while (!closed && queue.isEmpty()) {
         try {
           lock.wait();
         } catch (InterruptedException e) {
@@ -320,34 +287,23 @@ public final class RtuBus implements AutoCloseable {
       if (closed) {
         return null;
       }
-      return urgent.isEmpty() ? normal.poll() : urgent.poll();
+      return queue.poll();
     }
   }
 
-  private List<Job> takeAll() {
-    List<Job> all = new ArrayList<>(urgent);
-    all.addAll(normal);
-    urgent.clear();
-    normal.clear();
-    if (pendingOpen != null) {
-      pendingOpen = null;
-    }
-    return all;
+  private List<BusJob> takeAll() {
+    pendingOpen = null;
+    return queue.takeAll();
   }
 
-  private static void fail(List<Job> jobs, String reason) {
-    for (Job j : jobs) {
-      LinkDownException e = new LinkDownException(reason);
-      if (j instanceof OpenJob o) {
-        o.done().completeExceptionally(e);
-      } else {
-        ((RequestJob) j).done().completeExceptionally(e);
-      }
+  private static void fail(List<BusJob> jobs, String reason) {
+    for (BusJob j : jobs) {
+      j.fail(new LinkDownException(reason));
     }
   }
 
   private void open(OpenJob job) {
-    if (open) {
+    if (portState.isOpen()) {
       clearPendingOpen();
       job.done().complete(null);
       return;
@@ -357,23 +313,18 @@ public final class RtuBus implements AutoCloseable {
       port.open();
     } catch (IOException e) {
       String reason = e.getMessage();
-      if (!reason.equals(lastError)) {
+      if (!reason.equals(portState.lastError())) {
         log.warn("{}: {}", endpoint(), reason);
       }
-      lastError = reason;
-      lastOpenFailure = System.nanoTime();
-      failedBefore = true;
+      portState.failed(reason);
       clearPendingOpen();
       job.done().completeExceptionally(new LinkDownException(reason));
       return;
     }
-    lastActivity = System.nanoTime();
-    if (everOpened) {
+    line.opened();
+    if (portState.opened()) {
       counters.increment(BusCounter.RECONNECTS);
     }
-    everOpened = true;
-    lastError = "";
-    open = true;
     log.info("{}: port open", endpoint());
     clearPendingOpen();
     job.done().complete(null);
@@ -386,49 +337,20 @@ public final class RtuBus implements AutoCloseable {
   }
 
   private void exchange(RequestJob job) {
-    if (!open) {
+    if (!portState.isOpen()) {
+      String lastError = portState.lastError();
       String why = lastError.isEmpty() ? "port " + endpoint() + " not open" : lastError;
       job.done().completeExceptionally(new LinkDownException(why));
       return;
     }
     long started = System.nanoTime();
     try {
-      discardUnsolicited();
-      awaitGap();
-      byte[] frame = RtuFrames.request(job.unit().unitId(), job.pdu());
-      port.write(frame);
-      long sent = System.nanoTime();
-      counters.increment(BusCounter.REQUESTS);
-      long onWire = frame.length * settings.characterNanos();
-      long answerOnWire = RtuFrames.expectedResponseLength(job.pdu()) * settings.characterNanos();
-      long deadline = sent + onWire + settings.timeout().toNanos() + answerOnWire;
-      RtuTransaction t =
-          new RtuTransaction(
-              job.unit().unitId(),
-              job.pdu().getFunctionCode(),
-              settings.echo() ? frame : null,
-              sent,
-              deadline,
-              settings.timeout().toNanos(),
-              settings.interFrameGapNanos() + QUIET_SLACK_NANOS);
-      lastActivity = sent + onWire;
-      while (!t.done()) {
-        if (isClosed()) {
-          job.done().completeExceptionally(new LinkDownException("adapter closed"));
-          return;
-        }
-        long now = System.nanoTime();
-        int n = port.read(buffer, Math.max(0, t.wakeAt() - now));
-        now = System.nanoTime();
-        if (n > 0) {
-          t.onBytes(buffer, 0, n, now);
-          lastActivity = now;
-        }
-        t.onTime(now);
+      Optional<Exchange> result = line.exchange(job.unit().unitId(), job.pdu(), this::isClosed);
+      if (result.isEmpty()) {
+        job.done().completeExceptionally(new LinkDownException("adapter closed"));
+        return;
       }
-      Exchange result = new Exchange(t.outcome(), t.late(), t.garbageBytes(), t.foreignFrames());
-      count(result);
-      job.done().complete(result);
+      job.done().complete(result.get());
     } catch (IOException e) {
       if (isClosed()) {
         job.done().completeExceptionally(new LinkDownException("adapter closed"));
@@ -447,75 +369,13 @@ public final class RtuBus implements AutoCloseable {
     }
   }
 
-  private void count(Exchange x) {
-    Outcome outcome = x.outcome();
-    if (outcome instanceof Outcome.Answer a) {
-      boolean exception = (a.frame()[1] & 0x80) != 0;
-      counters.increment(exception ? BusCounter.EXCEPTIONS : BusCounter.RESPONSES);
-    } else if (outcome instanceof Outcome.CrcError) {
-      counters.increment(BusCounter.CRC_ERRORS);
-    } else if (outcome instanceof Outcome.Incomplete) {
-      counters.increment(BusCounter.INCOMPLETE_RESPONSES);
-    } else {
-      counters.increment(BusCounter.TIMEOUTS);
-    }
-    if (x.late() != null) {
-      counters.increment(BusCounter.LATE_RESPONSES);
-      log.debug(
-          "{}: a frame from unit {} came {} ms after the request, past the timeout",
-          endpoint(),
-          x.late().unitId(),
-          x.late().afterNanos() / 1_000_000);
-    }
-    counters.add(BusCounter.GARBAGE_BYTES, x.garbageBytes());
-    counters.add(BusCounter.FOREIGN_FRAMES, x.foreignFrames());
-  }
-
-  /** Drops bytes that arrived between exchanges (late answers that missed the drain, noise). */
-  private void discardUnsolicited() throws IOException {
-    byte[] stray = new byte[0];
-    for (int reads = 0; reads < 8; reads++) { // bounded: a babbling line must not stall the bus
-      int n = port.read(buffer, 0);
-      if (n <= 0) {
-        break;
-      }
-      int old = stray.length;
-      stray = Arrays.copyOf(stray, Math.min(old + n, 4 * RtuFrames.MAX_FRAME));
-      System.arraycopy(buffer, 0, stray, old, Math.min(n, stray.length - old));
-      lastActivity = System.nanoTime();
-    }
-    if (stray.length == 0) {
-      return;
-    }
-    RtuTransaction.Tally tally = RtuTransaction.tally(stray, stray.length, -1, -1);
-    counters.add(BusCounter.GARBAGE_BYTES, tally.garbage());
-    counters.add(BusCounter.LATE_RESPONSES, tally.frames());
-    log.debug(
-        "{}: dropped {} stray bytes ({} frames) before a request",
-        endpoint(),
-        stray.length,
-        tally.frames());
-  }
-
-  private void awaitGap() {
-    long readyAt = lastActivity + settings.interFrameGapNanos();
-    long now;
-    while ((now = System.nanoTime()) - readyAt < 0) {
-      LockSupport.parkNanos(readyAt - now); // RTU timing: the line must be quiet before we talk
-    }
-  }
-
   private void portLost(String reason) {
     counters.increment(BusCounter.PORT_LOST);
     port.close();
-    // The reason first: a unit's poller that sees the port closed reads lastError for its BAD
-    // quality, and must read "port ... lost", not the empty error of the port that was open.
-    lastError = reason;
-    lastOpenFailure = System.nanoTime();
-    failedBefore = true;
-    List<Job> dropped;
+    portState.failed(reason); // before closed(): see PortState.failed
+    List<BusJob> dropped;
     synchronized (lock) {
-      open = false;
+      portState.closed();
       dropped = takeAll();
     }
     log.warn("{}: {}", endpoint(), reason);

@@ -6,7 +6,8 @@
  * io.edgerule.adapter.modbus.internal.rtu.RtuTransaction}) take bytes and times and return values;
  * the transports ({@link io.edgerule.adapter.modbus.internal.rtu.SerialBusPort}, {@link
  * io.edgerule.adapter.modbus.internal.rtu.TcpBusPort}) only move bytes; {@link
- * io.edgerule.adapter.modbus.internal.rtu.RtuBus} puts one request at a time on the wire and {@link
+ * io.edgerule.adapter.modbus.internal.rtu.RtuBus} puts one request at a time on the wire (each
+ * exchange: {@link io.edgerule.adapter.modbus.internal.rtu.RtuLine}) and {@link
  * io.edgerule.adapter.modbus.internal.rtu.UnitLink} gives each slave's poller its view.
  *
  * <p>Why not digitalpetri's {@code modbus-serial} 2.1.4 transport and {@code ModbusRtuClient}: its
