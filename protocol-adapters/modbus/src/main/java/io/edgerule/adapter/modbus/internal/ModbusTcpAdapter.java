@@ -58,8 +58,8 @@ public final class ModbusTcpAdapter implements ProtocolAdapter {
             "modbus-tcp");
   }
 
-  static DevicePoller.Settings settings(ModbusTcpDeviceConfig c) {
-    return new DevicePoller.Settings(
+  static PollerSettings settings(ModbusTcpDeviceConfig c) {
+    return new PollerSettings(
         c.name(),
         c.unitId(),
         c.pollInterval(),

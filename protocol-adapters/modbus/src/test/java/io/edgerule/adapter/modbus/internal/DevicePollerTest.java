@@ -84,7 +84,7 @@ class DevicePollerTest {
 
   private DevicePoller start(int retries, Duration integrity, List<ModbusPointConfig> points) {
     var settings =
-        new DevicePoller.Settings(
+        new PollerSettings(
             "dev",
             1,
             POLL,

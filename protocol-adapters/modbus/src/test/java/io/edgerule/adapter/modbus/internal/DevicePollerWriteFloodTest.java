@@ -63,7 +63,7 @@ class DevicePollerWriteFloodTest {
                 0.0,
                 false));
     var settings =
-        new DevicePoller.Settings(
+        new PollerSettings(
             "dev",
             1,
             POLL,

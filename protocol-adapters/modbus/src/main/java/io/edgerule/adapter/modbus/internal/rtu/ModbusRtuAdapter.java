@@ -14,6 +14,7 @@ import io.edgerule.adapter.modbus.internal.DevicePoller;
 import io.edgerule.adapter.modbus.internal.Pdus;
 import io.edgerule.adapter.modbus.internal.PlanLimits;
 import io.edgerule.adapter.modbus.internal.PollTimer;
+import io.edgerule.adapter.modbus.internal.PollerSettings;
 import io.edgerule.adapter.modbus.internal.ReadBlock;
 import io.edgerule.adapter.modbus.internal.ReadPlanner;
 import java.time.Duration;
@@ -180,9 +181,9 @@ public final class ModbusRtuAdapter implements ProtocolAdapter {
         bus.port(), bus.baud(), bus.dataBits(), bus.parity(), bus.stopBits(), bus.rs485Mode());
   }
 
-  static DevicePoller.Settings settings(
+  static PollerSettings settings(
       ModbusRtuDeviceConfig d, ModbusRtuBusConfig bus, PlanLimits limits) {
-    return new DevicePoller.Settings(
+    return new PollerSettings(
         d.name(),
         d.unitId(),
         d.pollInterval(),
