@@ -130,7 +130,7 @@ public final class RollbackSwitches {
         e.payload(),
         e.signatures(),
         root.keys(),
-        root.revoked(),
+        SignatureCheck.revokedBy(root.revoked(), "trust root v" + root.version()),
         root.threshold(),
         "trust root v" + root.version());
     if (!now.isBefore(e.command().expires())) {

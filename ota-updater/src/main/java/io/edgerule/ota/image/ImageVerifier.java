@@ -69,7 +69,7 @@ public final class ImageVerifier {
               manifestBytes,
               signatures,
               ctx.root().keys(),
-              ctx.root().revoked(),
+              SignatureCheck.revokedBy(ctx.root().revoked(), "trust root v" + ctx.root().version()),
               ctx.root().threshold(),
               "trust root v" + ctx.root().version());
     } catch (TrustException e) {

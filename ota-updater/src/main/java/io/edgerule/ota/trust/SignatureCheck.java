@@ -3,6 +3,7 @@ package io.edgerule.ota.trust;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,9 @@ public final class SignatureCheck {
   /**
    * @param what names the document in messages ({@code image.json}, {@code root v3})
    * @param payloadType the document's type, bound into what was signed ({@link Pae})
+   * @param revokedBy the keys that count for nothing, each with the root that revokes it (named in
+   *     the refusal: during a rotation that can be the new root, not the one whose keys count)
+   * @param rootName the root whose keys and threshold count, named in the refusal
    * @return the distinct keys whose signatures verify (at least {@code threshold} of them)
    * @throws TrustException when fewer than {@code threshold} distinct trusted keys signed
    */
@@ -32,7 +36,7 @@ public final class SignatureCheck {
       byte[] body,
       List<SignatureEntry> signatures,
       Map<KeyId, TrustedKey> trusted,
-      Set<KeyId> revoked,
+      Map<KeyId, String> revokedBy,
       int threshold,
       String rootName)
       throws TrustException {
@@ -53,8 +57,9 @@ public final class SignatureCheck {
     for (int i = 0; i < signatures.size(); i++) {
       SignatureEntry s = signatures.get(i);
       String which = "signature " + (i + 1) + " (key " + s.keyId().shortHex() + ")";
-      if (revoked.contains(s.keyId())) {
-        notes.add(which + " is by a key " + rootName + " revokes");
+      String revoker = revokedBy.get(s.keyId());
+      if (revoker != null) {
+        notes.add(which + " is by a key " + revoker + " revokes");
         worst = rank(worst, TrustException.Reason.REVOKED_KEY);
         continue;
       }
@@ -96,6 +101,13 @@ public final class SignatureCheck {
       m.append("; ").append(n);
     }
     throw new TrustException(worst, m.toString());
+  }
+
+  /** Each of {@code keys} revoked by {@code root} (its name in messages). */
+  public static Map<KeyId, String> revokedBy(Set<KeyId> keys, String root) {
+    Map<KeyId, String> m = new HashMap<>();
+    keys.forEach(k -> m.put(k, root));
+    return m;
   }
 
   /** The most telling reason wins: a tampered document says so before an unknown key does. */

@@ -235,15 +235,17 @@ public final class TrustRoot {
    * signer} (itself, or the root it replaces), none revoked by either.
    */
   void checkSignedBy(TrustRoot signer, String name) throws TrustException {
-    Set<KeyId> anyRevoked = new TreeSet<>(signer.revoked);
-    anyRevoked.addAll(revoked);
+    // A key either root revokes counts for nothing; the refusal names the root that revokes it
+    // (a key this root revokes first is not revoked by the signer, whose keys count here).
+    Map<KeyId, String> revokedBy = SignatureCheck.revokedBy(revoked, "root v" + version);
+    revokedBy.putAll(SignatureCheck.revokedBy(signer.revoked, "root v" + signer.version));
     SignatureCheck.verify(
         name + " (root v" + version + ")",
         Pae.ROOT_TYPE,
         payload,
         signatures,
         signer.keys,
-        anyRevoked,
+        revokedBy,
         signer.rootThreshold,
         "root v" + signer.version);
   }

@@ -205,6 +205,20 @@ class TrustRootFollowerTest {
   }
 
   @Test
+  void aRevocationSignedByTheKeyItRevokesIsRefusedNamingTheRevokingRoot() throws Exception {
+    // v2 revokes a: a's signature counts for nothing, not even for v1's threshold
+    TrustRoot revoking = root(2, NOW.plus(Duration.ofDays(30)), List.of(b, c), Set.of(id(a)), a, c);
+    TrustReport r = refusedChain(chain(revoking), TrustException.Reason.REVOKED_KEY);
+    assertContains(
+        r.detail(),
+        "root v2 (by the keys of root v1)",
+        "root v1 requires 1",
+        "(key " + id(a).shortHex() + ") is by a key root v2 revokes");
+    assertFalse(r.detail().contains("root v1 revokes"), r.detail());
+    assertEquals(2, r.offered());
+  }
+
+  @Test
   void aSkippedVersionIsRefused() throws Exception {
     TrustReport r = refusedChain(chain(v3), TrustException.Reason.BAD_ROTATION);
     assertContains(r.detail(), "root v3 does not follow root v1", "must be v2");

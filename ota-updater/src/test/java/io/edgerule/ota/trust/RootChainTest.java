@@ -8,6 +8,7 @@ import static io.edgerule.ota.image.TestImages.root;
 import static io.edgerule.ota.image.TestImages.signRoot;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
@@ -92,6 +93,24 @@ class RootChainTest {
     TrustException e =
         assertThrows(TrustException.class, () -> RootChain.advance(v1, List.of(v2), NOW));
     assertEquals(TrustException.Reason.REVOKED_KEY, e.reason());
+    // v2 revokes a, not v1 (whose keys count here): the refusal names the root that revokes it
+    assertContains(
+        e.getMessage(),
+        "root v1 requires 2",
+        "(key " + a.publicKey().id().shortHex() + ") is by a key root v2 revokes");
+    assertFalse(e.getMessage().contains("root v1 revokes"), e.getMessage());
+  }
+
+  @Test
+  void aKeyTheTrustedRootRevokedIsNamedAsRevokedByIt() {
+    // v2 revokes a; v3 keeps the revocation and is signed by a and b: the refusal names v2
+    TrustRoot v2 = next(2, 2, List.of(b, c, d), Set.of(a.publicKey().id()), List.of(b, c, d));
+    TrustRoot v3 = next(3, 2, List.of(b, c, d), Set.of(a.publicKey().id()), List.of(a, b));
+    TrustException e =
+        assertThrows(TrustException.class, () -> RootChain.advance(v1, List.of(v2, v3), NOW));
+    assertEquals(TrustException.Reason.REVOKED_KEY, e.reason());
+    assertContains(
+        e.getMessage(), "root v3 (by the keys of root v2)", "is by a key root v2 revokes");
   }
 
   @Test
