@@ -28,9 +28,11 @@ import java.time.Duration;
  * @param maxDeadlineMisses deadline misses allowed during the trial window (default 0)
  * @param maxErrorRate failed calls / calls allowed over the trial window (0..1, default 0.01)
  * @param maxImageSize a rollout whose image is larger is refused without downloading it
- * @param downloadTimeout a download not complete after this is given up (REJECTED)
- * @param chunkTimeout a download that gets no new chunk for this long is given up (REJECTED); over
- *     HTTP also the connect timeout and the longest wait for a response
+ * @param downloadTimeout a download not complete after this is given up (REJECTED), whatever its
+ *     sources
+ * @param chunkTimeout how long a source may bring no new chunk: over MQTT the chunks are then asked
+ *     for again, over HTTP a connection is broken off (and a new one made); also the HTTP connect
+ *     timeout and the longest wait for a response
  * @param http downloads from the URLs a rollout names ({@link OtaHttp})
  */
 public record OtaSection(

@@ -66,7 +66,10 @@ public final class RolloutFollower implements AutoCloseable {
    * @param version this gateway's version, for the image's compatibility check
    * @param downloadTimeout a download not complete after this is given up (REJECTED)
    * @param maxImageBytes an image the rollout says is larger is REJECTED without downloading it
-   * @param chunkTimeout a download that gets no new chunk for this long is given up (REJECTED)
+   * @param chunkTimeout how long a source may bring no new chunk: over MQTT the chunks are then
+   *     asked for again, over HTTP(S) the connection is broken off (five in a row that bring
+   *     nothing give the URL up); a stall never gives up the MQTT download, the download timeout
+   *     does
    */
   public record Settings(
       String gatewayId,
@@ -76,7 +79,10 @@ public final class RolloutFollower implements AutoCloseable {
       Duration downloadTimeout,
       long maxImageBytes,
       Duration chunkTimeout) {
-    /** Settings with the verifier's own cap on the image size and no stall limit of its own. */
+    /**
+     * Settings with the verifier's own cap on the image size and no stall check before the download
+     * timeout.
+     */
     public Settings(
         String gatewayId,
         FleetTopics topics,

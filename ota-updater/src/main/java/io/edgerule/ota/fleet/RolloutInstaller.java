@@ -18,7 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * The {@link RolloutFollower}'s install of one rollout image: refuses an image larger than the
  * gateway takes, downloads it ({@link MqttImageFetch}: index, then the chunks, resumable), and
  * hands the file to the {@link DeviceUpdater} (verify, stage, trial, commit or roll back). A
- * download that fails or times out is reported {@code REJECTED} by the updater.
+ * download that fails or is not complete after the download timeout is reported {@code REJECTED} by
+ * the updater; a source that stalls is asked again or left for the next one meanwhile.
  */
 final class RolloutInstaller {
   private static final Logger log = LoggerFactory.getLogger(RolloutInstaller.class);
@@ -113,7 +114,7 @@ final class RolloutInstaller {
       RolloutImage image, CompletableFuture<ImageDownload> opened) {
     String prefix = settings.topics().prefix();
     updater.downloading(image.id(), "waiting for the index");
-    AtomicReference<CompletableFuture<byte[]>> fetching = new AtomicReference<>();
+    Fetching fetching = new Fetching();
     CompletableFuture<byte[]> whole =
         MqttImageFetch.index(mqtt, prefix, image.sha256())
             .thenApplyAsync(
@@ -133,28 +134,65 @@ final class RolloutInstaller {
                 exec)
             .thenCompose(d -> fromUrls(image, d, 0, new ArrayList<>(), fetching))
             .toCompletableFuture();
+    long timeout = settings.downloadTimeout().toMillis();
     return whole
-        .orTimeout(settings.downloadTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete(
-            (v, e) -> {
-              CompletableFuture<byte[]> f = fetching.get();
-              if (e != null && f != null) {
-                f.cancel(false); // timed out: an HTTP fetch stops reading, its thread is free
+        .orTimeout(timeout, TimeUnit.MILLISECONDS)
+        .handle(
+            (bytes, e) -> {
+              if (e == null) {
+                return bytes;
               }
+              fetching.stop();
+              if (e instanceof TimeoutException) {
+                throw new CompletionException(timedOut(timeout, opened.getNow(null)));
+              }
+              throw e instanceof CompletionException c ? c : new CompletionException(e);
             });
+  }
+
+  /**
+   * The source being fetched now, so that the end of the download (its timeout) stops it: an HTTP
+   * fetch stops reading (its thread is free), an MQTT fetch ends its subscription and asks no more.
+   * A source the download moves on to after its end is stopped at once.
+   */
+  private static final class Fetching {
+    private CompletableFuture<byte[]> fetch; // guarded by this
+    private boolean stopped; // guarded by this
+
+    synchronized void start(CompletableFuture<byte[]> f) {
+      if (stopped) {
+        f.cancel(false);
+      } else {
+        fetch = f;
+      }
+    }
+
+    synchronized void stop() {
+      stopped = true;
+      if (fetch != null) {
+        fetch.cancel(false);
+      }
+    }
+  }
+
+  /** Why a download ended at the download timeout, and how far it got. */
+  private static TimeoutException timedOut(long timeoutMillis, ImageDownload d) {
+    return new TimeoutException(
+        "not complete after "
+            + timeoutMillis
+            + " ms (the download timeout)"
+            + (d == null
+                ? ": no index yet"
+                : ": " + d.chunksHeld() + " of " + chunks(d) + " held"));
   }
 
   /**
    * Tries URL {@code i} and the ones after it, then the MQTT chunks; {@code failed} says why not.
    */
   private CompletionStage<byte[]> fromUrls(
-      RolloutImage image,
-      ImageDownload d,
-      int i,
-      List<String> failed,
-      AtomicReference<CompletableFuture<byte[]>> fetching) {
+      RolloutImage image, ImageDownload d, int i, List<String> failed, Fetching fetching) {
     if (i >= image.urls().size()) {
-      return fromMqtt(image, d, failed);
+      return fromMqtt(image, d, failed, fetching);
     }
     URI url = image.urls().get(i);
     Optional<String> refused = http.refusal(url);
@@ -174,7 +212,7 @@ final class RolloutInstaller {
             p -> updater.downloading(image.id(), source + ": " + p),
             settings.chunkTimeout(),
             http.exec());
-    fetching.set(fetch);
+    fetching.start(fetch);
     return fetch
         .<CompletionStage<byte[]>>handle(
             (bytes, e) -> {
@@ -190,7 +228,7 @@ final class RolloutInstaller {
   }
 
   private CompletionStage<byte[]> fromMqtt(
-      RolloutImage image, ImageDownload d, List<String> failed) {
+      RolloutImage image, ImageDownload d, List<String> failed, Fetching fetching) {
     if (!failed.isEmpty() && !http.mqttFallback()) {
       return CompletableFuture.failedFuture(
           new IOException(
@@ -198,7 +236,7 @@ final class RolloutInstaller {
     }
     String source = failed.isEmpty() ? "over MQTT" : "over MQTT (the URLs failed)";
     updater.downloading(image.id(), source + ": " + d.chunksHeld() + " of " + chunks(d));
-    CompletionStage<byte[]> fetch =
+    CompletableFuture<byte[]> fetch =
         MqttImageFetch.fetch(
             mqtt,
             settings.topics().prefix(),
@@ -206,6 +244,7 @@ final class RolloutInstaller {
             p -> updater.downloading(image.id(), source + ": " + p),
             settings.chunkTimeout(),
             exec);
+    fetching.start(fetch);
     if (failed.isEmpty()) {
       return fetch;
     }

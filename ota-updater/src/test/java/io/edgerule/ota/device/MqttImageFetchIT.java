@@ -68,12 +68,7 @@ class MqttImageFetchIT {
       try (MqttTransport fleet = transport(broker, "fleet2")) {
         for (int n = 2; n < chunks; n++) {
           if (n == 2 || n >= chunks / 2) {
-            await(
-                fleet.publish(
-                    MqttImageFetch.chunkTopic("edgerule", idx.sha256(), n),
-                    ImageDownloadTest.slice(file, idx, n),
-                    1,
-                    true));
+            publishChunk(fleet, file, idx, n);
           }
         }
       }
@@ -89,6 +84,46 @@ class MqttImageFetchIT {
         assertTrue(!progress.isEmpty());
       }
     }
+  }
+
+  /**
+   * What asking again after a stall relies on: a SUBSCRIBE repeated on the same connection makes
+   * the broker send the retained chunks again (MQTT 3.1.1, 3.8.4), through our transport.
+   */
+  @Test
+  void aSubscriptionRepeatedBringsTheRetainedChunksAgain() throws Exception {
+    byte[] file = ImageDownloadTest.file(20_000);
+    DownloadIndex idx = DownloadIndex.of(file, 4096);
+    int chunks = idx.chunks().size();
+    try (Mosquitto broker =
+        Mosquitto.start(java.nio.file.Files.createDirectories(tmp.resolve("broker")))) {
+      try (MqttTransport fleet = transport(broker, "fleet")) {
+        for (int n = 0; n < chunks; n++) {
+          publishChunk(fleet, file, idx, n);
+        }
+      }
+      try (MqttTransport gw = transport(broker, "gw")) {
+        String filter = MqttImageFetch.chunksFilter("edgerule", idx.sha256());
+        java.util.concurrent.atomic.AtomicInteger got =
+            new java.util.concurrent.atomic.AtomicInteger();
+        await(gw.subscribe(filter, 1, m -> got.incrementAndGet()));
+        Await.until(Duration.ofSeconds(60), () -> got.get() >= chunks, () -> "got " + got);
+        await(gw.subscribe(filter, 1, m -> got.incrementAndGet()));
+        Await.until(
+            Duration.ofSeconds(60), () -> got.get() >= 2 * chunks, () -> "got again " + got);
+        assertEquals(2 * chunks, got.get());
+      }
+    }
+  }
+
+  private static void publishChunk(MqttTransport fleet, byte[] file, DownloadIndex idx, int n)
+      throws Exception {
+    await(
+        fleet.publish(
+            MqttImageFetch.chunkTopic("edgerule", idx.sha256(), n),
+            ImageDownloadTest.slice(file, idx, n),
+            1,
+            true));
   }
 
   private static MqttTransport transport(Mosquitto broker, String id) throws Exception {

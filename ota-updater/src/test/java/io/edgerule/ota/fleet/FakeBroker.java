@@ -53,6 +53,11 @@ final class FakeBroker {
     };
   }
 
+  /** How many links are subscribed to exactly {@code filter}. */
+  long subscriptions(String filter) {
+    return subs.stream().filter(s -> s.filter.equals(filter)).count();
+  }
+
   void publish(String topic, byte[] payload, boolean retain) {
     published.add(topic);
     if (retain) {

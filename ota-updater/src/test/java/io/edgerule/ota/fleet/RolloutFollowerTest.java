@@ -1,12 +1,14 @@
 package io.edgerule.ota.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgerule.mqtt.testing.Await;
 import io.edgerule.ota.device.BootChoice;
 import io.edgerule.ota.device.DeviceUpdater;
 import io.edgerule.ota.device.ImageStore;
+import io.edgerule.ota.device.MqttImageFetch;
 import io.edgerule.ota.device.MqttLink;
 import io.edgerule.ota.device.TrialPolicy;
 import io.edgerule.ota.device.UpdateState;
@@ -66,10 +68,15 @@ class RolloutFollowerTest {
   }
 
   DeviceUpdater gateway(String id, VirtualPort port) throws Exception {
-    return gateway(id, port, 32L << 20, Duration.ofMinutes(1));
+    return gateway(id, port, 32L << 20, Duration.ofMinutes(1), Duration.ofMinutes(5));
   }
 
-  DeviceUpdater gateway(String id, VirtualPort port, long maxImageBytes, Duration chunkTimeout)
+  DeviceUpdater gateway(
+      String id,
+      VirtualPort port,
+      long maxImageBytes,
+      Duration chunkTimeout,
+      Duration downloadTimeout)
       throws Exception {
     ImageStore store = ImageStore.open(tmp.resolve(id));
     MqttLink link = broker.link();
@@ -93,7 +100,7 @@ class RolloutFollowerTest {
                 TOPICS,
                 tmp.resolve(id + "-dl"),
                 TestImages.GATEWAY,
-                Duration.ofMinutes(5),
+                downloadTimeout,
                 maxImageBytes,
                 chunkTimeout),
             link,
@@ -163,7 +170,12 @@ class RolloutFollowerTest {
     byte[] file = image(3);
     RolloutImage img = publish(file);
     DeviceUpdater u =
-        gateway("gw-small", new VirtualPort(null), file.length - 1, Duration.ofMinutes(1));
+        gateway(
+            "gw-small",
+            new VirtualPort(null),
+            file.length - 1,
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(5));
     putRollout(rollout(img, 1, RolloutState.RUNNING, Rollouts.canary("gw-small")));
     Await.until(
         Duration.ofSeconds(60),
@@ -175,19 +187,64 @@ class RolloutFollowerTest {
     assertEquals(UpdateState.REJECTED, settledReport("gw-small", 1).result());
   }
 
+  /** The broker loses a retained chunk (returned, to put back). */
+  byte[] lose(String chunkTopic) {
+    byte[] chunk = broker.retained.remove(chunkTopic);
+    assertNotNull(chunk, "the image has a second chunk to lose");
+    return chunk;
+  }
+
+  /** A gateway that asks for the chunks again after 200 ms without one. */
+  DeviceUpdater stallingGateway(String id, Duration downloadTimeout) throws Exception {
+    return gateway(id, new VirtualPort(null), 32L << 20, Duration.ofMillis(200), downloadTimeout);
+  }
+
   @Test
-  void aDownloadThatStallsIsGivenUpAfterTheChunkTimeout() throws Exception {
+  void aChunkTheBrokerDroppedIsAskedForAgainAfterTheChunkTimeoutAndTheImageInstalled()
+      throws Exception {
     RolloutImage img = publish(image(3));
-    String missing = io.edgerule.ota.device.MqttImageFetch.chunkTopic("edgerule", img.sha256(), 1);
-    assertTrue(broker.retained.remove(missing) != null, "the image has a second chunk to lose");
-    DeviceUpdater u = gateway("gw-stall", new VirtualPort(null), 32L << 20, Duration.ofMillis(300));
+    String missing = MqttImageFetch.chunkTopic("edgerule", img.sha256(), 1);
+    byte[] chunk = lose(missing);
+    DeviceUpdater u = stallingGateway("gw-stall", Duration.ofMinutes(5));
     putRollout(rollout(img, 1, RolloutState.RUNNING, Rollouts.canary("gw-stall")));
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> statuses.stream().anyMatch(s -> s.detail().contains("asked again")),
+        () -> "asked for the chunks again; statuses " + statuses);
+    // retained again without a live delivery: only a new SUBSCRIBE brings it
+    broker.retained.put(missing, chunk);
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> u.status() != null && u.status().state() == UpdateState.COMMITTED,
+        () -> "committed; statuses " + statuses);
+    assertTrue(
+        statuses.stream().noneMatch(s -> s.state() == UpdateState.REJECTED),
+        "a stall alone gives nothing up: " + statuses);
+    String asked =
+        statuses.stream()
+            .map(UpdateStatus::detail)
+            .filter(d -> d.contains("asked again"))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(asked.startsWith("over MQTT: no chunk for 200 ms, asked again (once)"), asked);
+  }
+
+  @Test
+  void aDownloadThatNeverCompletesIsGivenUpAtTheDownloadTimeout() throws Exception {
+    RolloutImage img = publish(image(3));
+    lose(MqttImageFetch.chunkTopic("edgerule", img.sha256(), 1));
+    DeviceUpdater u = stallingGateway("gw-lost", Duration.ofSeconds(2));
+    putRollout(rollout(img, 1, RolloutState.RUNNING, Rollouts.canary("gw-lost")));
     Await.until(
         Duration.ofSeconds(60),
         () -> u.status() != null && u.status().state() == UpdateState.REJECTED,
         () -> "rejected; statuses " + statuses);
     String why = u.status().detail();
-    assertTrue(why.startsWith("download failed: no chunk arrived for 300 ms (1 of 2 held)"), why);
+    assertEquals(
+        "download failed: not complete after 2000 ms (the download timeout): 1 of 2 chunks held",
+        why);
+    String filter = MqttImageFetch.chunksFilter("edgerule", img.sha256());
+    assertEquals(0, broker.subscriptions(filter), "the fetch asks no more after the timeout");
   }
 
   @Test
