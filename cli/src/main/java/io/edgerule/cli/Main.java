@@ -20,10 +20,13 @@ public final class Main {
       // The demo prints its own live log; the gateway's log shows only problems.
       System.setProperty("EDGERULE_LOG_LEVEL", "WARN");
     }
+    // A start of the gateway parses with the run command alone (EdgeruleCommand.gatewayOnly).
     CommandLine cli =
-        new CommandLine(new EdgeruleCommand())
-            .addSubcommand("demo", new DemoCommand())
-            .addSubcommand("sim", new SimCommand());
+        EdgeruleCommand.runsGateway(args)
+            ? EdgeruleCommand.gatewayOnly()
+            : new CommandLine(new EdgeruleCommand())
+                .addSubcommand("demo", new DemoCommand())
+                .addSubcommand("sim", new SimCommand());
     System.exit(cli.execute(args));
   }
 }

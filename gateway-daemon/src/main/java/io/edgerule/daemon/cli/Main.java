@@ -1,7 +1,6 @@
 package io.edgerule.daemon.cli;
 
 import io.edgerule.daemon.logging.ProgramLogging;
-import picocli.CommandLine;
 
 /** Entry point of the production {@code edgerule} program. */
 public final class Main {
@@ -19,6 +18,6 @@ public final class Main {
 
   public static void main(String[] args) {
     useOwnLoggingConfig();
-    System.exit(new CommandLine(new EdgeruleCommand()).execute(args));
+    System.exit(EdgeruleCommand.commandLine(args).execute(args));
   }
 }
