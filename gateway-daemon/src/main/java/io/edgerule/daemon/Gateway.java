@@ -7,33 +7,26 @@ import io.edgerule.adapter.PointInfo;
 import io.edgerule.daemon.adapters.AdapterSet;
 import io.edgerule.daemon.config.GatewayConfig;
 import io.edgerule.daemon.http.StatusServer;
-import io.edgerule.daemon.http.StatusView;
 import io.edgerule.daemon.metrics.PrometheusMetrics;
 import io.edgerule.daemon.metrics.RuleMeters;
 import io.edgerule.daemon.metrics.StateMetrics;
-import io.edgerule.daemon.mqtt.OutboxUplink;
 import io.edgerule.daemon.mqtt.Uplink;
 import io.edgerule.daemon.mqtt.UplinkFactory;
-import io.edgerule.daemon.namespace.DeviceHealthWatch;
 import io.edgerule.daemon.namespace.FleetNamespace;
 import io.edgerule.daemon.namespace.GatewayState;
 import io.edgerule.daemon.namespace.Namespaces;
-import io.edgerule.daemon.namespace.json.JsonTopics;
 import io.edgerule.daemon.ota.GatewayOta;
 import io.edgerule.daemon.ota.HealthCounters;
 import io.edgerule.daemon.pipeline.ActionDispatcher;
 import io.edgerule.daemon.pipeline.Commands;
 import io.edgerule.daemon.pipeline.Ingress;
 import io.edgerule.daemon.pipeline.TelemetryAtIngress;
-import io.edgerule.daemon.reload.ConfigReloader;
 import io.edgerule.daemon.reload.ConfigSource;
 import io.edgerule.daemon.reload.ReloadReport;
-import io.edgerule.daemon.rules.RuleReconciler;
 import io.edgerule.daemon.rules.RuleShadows;
 import io.edgerule.daemon.rules.RuleSupervisor;
 import io.edgerule.daemon.rules.SwapTiming;
 import io.edgerule.daemon.state.LatestSamples;
-import io.edgerule.mqtt.outbox.OutboundMessage;
 import io.edgerule.sandbox.Rule;
 import io.edgerule.sandbox.RuleEngine;
 import io.edgerule.sandbox.RuleLoadException;
@@ -45,14 +38,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +56,10 @@ import org.slf4j.LoggerFactory;
  * nothing else. The parts: {@link GatewayThreads} (shared threads), {@link AdapterSet} (adapters by
  * config key, each with its own blocking lane), {@link RuleSupervisor} (rules, routes, ticks, swap,
  * shadow), {@link DispatchLoop} (the dispatcher thread), {@link ActionDispatcher} (rule actions),
- * {@link StateReporter} (the typed state snapshot), the uplink and the OTA updater.
+ * {@link StateReporter} (the typed state snapshot), the uplink and the OTA updater ({@link
+ * OtaAtStart}: which rules a start loads). What it does once built has classes of its own: {@link
+ * RecurringWork} (the scheduler's tasks), {@link GatewayReload} (a new config) and {@link
+ * GatewayShutdown} (the order of a clean stop).
  *
  * <pre>{@code
  * try (Gateway gw = Gateway.start(config, factories, GatewayListener.NONE, Clock.systemUTC())) {
@@ -75,10 +69,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
-  private static final long SHUTDOWN_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
-
-  /** How often device health is read for the namespace's device births and deaths. */
-  private static final long DEVICE_HEALTH_POLL_MILLIS = 500;
 
   private final GatewayConfig config;
   private final FleetNamespace namespace;
@@ -86,7 +76,6 @@ public final class Gateway implements AutoCloseable {
   private final AdapterSet adapters;
   private final Ingress ingress;
   private final Uplink uplink;
-  private final RuleEngine engine;
   private final RuleSupervisor rules;
   private final RuleShadows shadows;
   private final ActionDispatcher dispatcher;
@@ -97,7 +86,8 @@ public final class Gateway implements AutoCloseable {
   private final PrometheusMetrics metrics = new PrometheusMetrics();
   private final RuleMeters ruleMeters;
   private final LatestSamples latest;
-  private final ConfigReloader reloader;
+  private final GatewayReload reloads;
+  private final GatewayShutdown shutdown;
   private volatile StatusServer statusServer;
   private volatile boolean closed;
 
@@ -132,7 +122,7 @@ public final class Gateway implements AutoCloseable {
             config.pipeline().adapterTimeout(),
             GatewayThreads.named("edgerule-adapter-close"),
             ingress);
-    this.uplink = givenUplink != null ? givenUplink : createUplink();
+    this.uplink = givenUplink != null ? givenUplink : UplinkFactory.openOrNone(config, namespace);
     // Telemetry enters the outbox on the adapter's thread: per point as each sample comes in,
     // batches when the device's read cycle ends (or its window runs out: the dispatch thread).
     var telemetry =
@@ -150,7 +140,7 @@ public final class Gateway implements AutoCloseable {
       this.dispatcher =
           new ActionDispatcher(
               adapters.directory(), uplink, namespace, listener, clock, config.pipeline());
-      this.engine =
+      RuleEngine engine =
           new RuleEngine(
               config.ruleLimits(),
               threads.watchdog,
@@ -174,34 +164,21 @@ public final class Gateway implements AutoCloseable {
           new StateReporter(
               id, clock, adapters::health, rules, dispatcher, ingress, uplink, namespace);
       StateMetrics.register(metrics, ingress, uplink);
-      // The OTA status topic is the JSON scheme's whatever the fleet namespace (issue 14).
-      String otaTopic =
-          new JsonTopics(config.mqtt() == null ? "edgerule" : config.mqtt().topicPrefix(), id)
-              .otaStatus();
-      this.ota =
-          GatewayOta.open(
+      // The rules are loaded here: an OTA image's or the config's.
+      this.ota = OtaAtStart.open(config, rules, health, threads.deployThread, uplink, clock);
+      this.reloads =
+          new GatewayReload(
               config,
-              rules,
-              health,
-              threads.deployThread,
-              status -> uplink.publish(otaTopic, status.toJson(), 1, true),
-              clock);
-      if (!ota.loadAtStart()) { // the active image slot's rules, if one is committed or on trial
-        rules.loadConfigured();
-      }
-      ota.start();
-      ota.follow(uplink); // ota.enabled: rollouts and rollback switches over MQTT
-      this.reloader =
-          new ConfigReloader(
-              config,
-              adapters,
               factories,
-              new RuleReconciler(rules),
-              this::rulesFromImage,
-              this::devicesChanged,
+              adapters,
+              rules,
+              ota,
+              latest,
+              namespace,
+              uplink,
               (gateway, devices) ->
                   ingress.betweenEvents(() -> telemetry.settings(gateway, devices)),
-              uplink);
+              threads.reloadThread);
       Commands.Reloader reloadCommand =
           () -> reload().thenApply(r -> new Commands.Reloader.Answer(r.status(), r.summary()));
       new Commands(uplink, namespace, dispatcher, rules, () -> snapshot("online"), reloadCommand)
@@ -209,12 +186,21 @@ public final class Gateway implements AutoCloseable {
       this.dispatchThread =
           GatewayThreads.named("edgerule-dispatch")
               .newThread(new DispatchLoop(ingress, rules, latest, listener, liveness));
+      this.shutdown =
+          new GatewayShutdown(
+              ingress,
+              rules,
+              dispatchThread,
+              dispatcher,
+              adapters,
+              uplink,
+              namespace,
+              state,
+              ota,
+              engine,
+              threads);
     } catch (IOException | RuntimeException e) {
-      // The adapters and the uplink already run: a gateway that cannot be built stops them.
-      ingress.close();
-      adapters.close();
-      uplink.close();
-      threads.close();
+      GatewayShutdown.abandonBuild(ingress, adapters, uplink, threads);
       throw e;
     }
   }
@@ -245,28 +231,20 @@ public final class Gateway implements AutoCloseable {
     Gateway gw = new Gateway(config, factories, listener, clock, uplink);
     gw.dispatchThread.start();
     gw.rules.startTicks();
-    var scheduler = gw.threads.scheduler;
-    long every = config.pipeline().healthInterval().toMillis();
-    scheduler.scheduleAtFixedRate(gw.state::publish, 0, every, TimeUnit.MILLISECONDS);
-    scheduler.scheduleAtFixedRate(
-        () -> gw.rules.readmitDue(clock.instant()), 1, 1, TimeUnit.SECONDS);
-    scheduler.scheduleAtFixedRate(
-        gw.liveness::schedulerTurned, 0, Liveness.SCHEDULER_PROBE_MILLIS, TimeUnit.MILLISECONDS);
-    DeviceHealthWatch devices =
-        new DeviceHealthWatch(
-            gw::health, (d, up) -> gw.namespace.deviceHealth(d, up, gw.uplink::publish));
-    scheduler.scheduleWithFixedDelay(
-        devices::poll, 0, DEVICE_HEALTH_POLL_MILLIS, TimeUnit.MILLISECONDS);
-    // Rule publications go out as acknowledgements free room in the uplink (RuleOutbox.WINDOW).
-    scheduler.scheduleWithFixedDelay(gw.dispatcher.outbox()::drain, 20, 20, TimeUnit.MILLISECONDS);
-    StatusView view = gw.state.statusView(gw.latest, gw.ruleMeters, gw.liveness);
+    RecurringWork.schedule(
+        gw.threads.scheduler,
+        config.pipeline().healthInterval(),
+        clock,
+        gw.state,
+        gw.rules,
+        gw.liveness,
+        gw::health,
+        gw.namespace,
+        gw.uplink,
+        gw.dispatcher.outbox());
     gw.statusServer =
-        StatusServer.start(
-                config.http(),
-                gw.metrics,
-                view::stateJson,
-                view::health,
-                GatewayThreads.named("edgerule-http"))
+        gw.state
+            .serveHttp(config.http(), gw.metrics, gw.latest, gw.ruleMeters, gw.liveness)
             .orElse(null);
     log.info(
         "gateway {} running: {} adapters, {} rules loaded, {} failed",
@@ -275,14 +253,6 @@ public final class Gateway implements AutoCloseable {
         gw.rules.slots().size(),
         gw.rules.failedRules().size());
     return gw;
-  }
-
-  private Uplink createUplink() throws IOException {
-    if (config.mqtt() == null) {
-      log.warn("no 'mqtt:' section: telemetry, alarms and rule publications are not sent anywhere");
-      return Uplink.none();
-    }
-    return UplinkFactory.open(config, namespace);
   }
 
   /** Every point of the gateway's devices (for the namespace's births; after construction). */
@@ -295,7 +265,7 @@ public final class Gateway implements AutoCloseable {
    * file); until it is set, a reload is refused.
    */
   public void reloadFrom(ConfigSource source) {
-    reloader.source(source);
+    reloads.source(source);
   }
 
   /**
@@ -304,31 +274,12 @@ public final class Gateway implements AutoCloseable {
    * reload} command all come here.
    */
   public CompletableFuture<ReloadReport> reload() {
-    return CompletableFuture.supplyAsync(reloader::reload, threads.reloadThread)
-        .whenComplete(
-            (report, e) -> {
-              if (e != null) {
-                log.error("config reload failed: {}", e.toString());
-              }
-            });
+    return reloads.reload();
   }
 
   /** Applies {@code next}, a loaded config, like a reload (embedding and tests); waits for it. */
   public ReloadReport apply(GatewayConfig next) {
-    return CompletableFuture.supplyAsync(() -> reloader.apply(next), threads.reloadThread).join();
-  }
-
-  /** Whether the rules of an OTA image run (then a reload leaves the config's rules alone). */
-  private boolean rulesFromImage() {
-    var store = ota.store();
-    var active = store.pointer().active();
-    return active != null && store.idOf(active).isPresent();
-  }
-
-  /** After a reload changed the devices: the new point table, and births that list it. */
-  private void devicesChanged() {
-    latest.reshape(adapters.directory().all());
-    namespace.birth(uplink::publish);
+    return reloads.apply(next);
   }
 
   /** The typed state snapshot (the namespace publishes it on every health interval). */
@@ -417,7 +368,7 @@ public final class Gateway implements AutoCloseable {
   /**
    * Clean shutdown: stop taking samples, let queued events reach their rules, let in-flight batches
    * and their device writes finish, then close devices and the uplink (publishing a retained
-   * "offline" state) and stop every thread.
+   * "offline" state) and stop every thread ({@link GatewayShutdown}).
    */
   @Override
   public void close() {
@@ -426,32 +377,7 @@ public final class Gateway implements AutoCloseable {
     }
     closed = true;
     log.info("gateway {} stopping", config.gateway().id());
-    StatusServer server = statusServer;
-    if (server != null) {
-      server.close();
-    }
-    long deadline = System.nanoTime() + SHUTDOWN_GRACE_NANOS;
-    ingress.close();
-    rules.stopTicks();
-    try {
-      dispatchThread.join(TimeUnit.NANOSECONDS.toMillis(SHUTDOWN_GRACE_NANOS));
-      rules.awaitIdle(deadline);
-      dispatcher.awaitWrites(deadline);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    adapters.close();
-    dispatcher.outbox().drain(); // what the window takes now; the rest is dropped with the uplink
-    if (uplink instanceof OutboxUplink outboxUplink) {
-      List<OutboundMessage> last = new ArrayList<>();
-      namespace.death(snapshot("offline").withStatus("offline", "shutdown"), last::add);
-      outboxUplink.closeWith(last);
-    } else {
-      uplink.close();
-    }
-    ota.close();
-    engine.close();
-    threads.close();
+    shutdown.run(statusServer);
     log.info("gateway {} stopped", config.gateway().id());
   }
 }

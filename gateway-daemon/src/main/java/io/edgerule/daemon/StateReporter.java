@@ -1,7 +1,10 @@
 package io.edgerule.daemon;
 
 import io.edgerule.adapter.AdapterHealth;
+import io.edgerule.daemon.config.HttpSection;
+import io.edgerule.daemon.http.StatusServer;
 import io.edgerule.daemon.http.StatusView;
+import io.edgerule.daemon.metrics.PrometheusMetrics;
 import io.edgerule.daemon.metrics.RuleMeters;
 import io.edgerule.daemon.mqtt.Uplink;
 import io.edgerule.daemon.namespace.FleetNamespace;
@@ -12,6 +15,7 @@ import io.edgerule.daemon.rules.RuleSupervisor;
 import io.edgerule.daemon.state.LatestSamples;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway's typed state snapshot ({@link GatewayState}), made from its parts, and where it
  * goes: the namespace's state message on every health interval, the {@code status} command, and the
- * HTTP endpoints ({@link StatusView}, which adds points, timings and recent alarms). All of them
- * render this one snapshot.
+ * HTTP endpoints ({@link StatusServer} showing a {@link StatusView}, which adds points, timings and
+ * recent alarms). All of them render this one snapshot.
  */
 final class StateReporter {
   private static final Logger log = LoggerFactory.getLogger(StateReporter.class);
@@ -76,9 +80,20 @@ final class StateReporter {
     }
   }
 
-  /** What the HTTP endpoints show: this snapshot with points, timings and recent alarms. */
-  StatusView statusView(LatestSamples latest, RuleMeters meters, Liveness liveness) {
-    return new StatusView(
-        () -> snapshot("online"), latest, dispatcher::recentAlarms, meters, liveness);
+  /**
+   * Starts the status page, health, state and metrics server ({@code http:}); what it shows is this
+   * snapshot with points, timings and recent alarms. Empty when {@code http.enabled} is false.
+   */
+  Optional<StatusServer> serveHttp(
+      HttpSection http,
+      PrometheusMetrics metrics,
+      LatestSamples latest,
+      RuleMeters meters,
+      Liveness liveness) {
+    StatusView view =
+        new StatusView(
+            () -> snapshot("online"), latest, dispatcher::recentAlarms, meters, liveness);
+    return StatusServer.start(
+        http, metrics, view::stateJson, view::health, GatewayThreads.named("edgerule-http"));
   }
 }

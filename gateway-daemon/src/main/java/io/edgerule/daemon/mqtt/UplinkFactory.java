@@ -13,9 +13,13 @@ import io.edgerule.mqtt.outbox.ForwarderConfig;
 import io.edgerule.mqtt.outbox.OutboxConfig;
 import java.io.IOException;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds the gateway's {@link OutboxUplink} from its config. */
 public final class UplinkFactory {
+  private static final Logger log = LoggerFactory.getLogger(UplinkFactory.class);
+
   /**
    * Publishes the transport lets wait for the broker's acknowledgement. The forwarder uses all but
    * {@link #RESERVED} of them, so that the online state sent on connect always finds room.
@@ -25,6 +29,19 @@ public final class UplinkFactory {
   static final int RESERVED = 16;
 
   private UplinkFactory() {}
+
+  /**
+   * The uplink of {@code config}: {@link #open} it, or {@link Uplink#none()} when the config has no
+   * {@code mqtt:} section (a gateway that only runs rules locally).
+   */
+  public static Uplink openOrNone(GatewayConfig config, FleetNamespace namespace)
+      throws IOException {
+    if (config.mqtt() == null) {
+      log.warn("no 'mqtt:' section: telemetry, alarms and rule publications are not sent anywhere");
+      return Uplink.none();
+    }
+    return open(config, namespace);
+  }
 
   /**
    * @param namespace gives the last will (asked before every connection, {@link OutboxUplink}) and
