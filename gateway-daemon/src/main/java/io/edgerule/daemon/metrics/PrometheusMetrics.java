@@ -56,8 +56,20 @@ public final class PrometheusMetrics implements Metrics {
   private final Map<String, Map<List<String>, DoubleSupplier>> gauges = new ConcurrentHashMap<>();
   private final Map<String, Map<List<String>, LongSupplier>> totals = new ConcurrentHashMap<>();
   private final PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
+  private boolean jvmCollectors; // guarded by this
 
-  public PrometheusMetrics() {
+  /**
+   * The JVM's collectors, registered at the first scrape rather than at start: they read the JVM's
+   * management beans and subscribe to its GC notifications, ~200 classes and their CPU at every
+   * start of a gateway that nobody may ever scrape (docs/benchmarks.md, "Footprint round 3"). Their
+   * counters count from then: {@code jvm_memory_pool_allocated_bytes_total} misses what was
+   * allocated before the first scrape; the others read totals the JVM keeps from its start.
+   */
+  private synchronized void registerJvmCollectors() {
+    if (jvmCollectors) {
+      return;
+    }
+    jvmCollectors = true;
     // JvmMetrics.builder() without its native-memory collector: that one starts the JVM's platform
     // MBean server at registration to ask whether Native Memory Tracking is on (it is not in the
     // shipped options, so it would export nothing), which loads JMX's ~NNN classes into every
@@ -175,6 +187,7 @@ public final class PrometheusMetrics implements Metrics {
 
   /** Writes every meter in the Prometheus text format (version 0.0.4). */
   public void writeText(OutputStream out) throws IOException {
+    registerJvmCollectors();
     text.write(out, registry.scrape(), EscapingScheme.UNDERSCORE_ESCAPING);
   }
 
