@@ -118,24 +118,24 @@ public record OtaSection(
             Duration.ofSeconds(1),
             Duration.ofHours(1));
     http = http == null ? OtaHttp.DEFAULTS : http;
-    maxTrialBoots = maxTrialBoots == null ? d.maxTrialBoots() : maxTrialBoots;
-    if (maxTrialBoots < 1 || maxTrialBoots > 1000) {
-      throw new IllegalArgumentException("max_trial_boots: must be 1..1000, got " + maxTrialBoots);
-    }
-    maxTraps = maxTraps == null ? d.maxTraps() : maxTraps;
-    if (maxTraps < 0) {
-      throw new IllegalArgumentException("max_traps: must be 0 or more, got " + maxTraps);
-    }
-    maxDeadlineMisses = maxDeadlineMisses == null ? d.maxDeadlineMisses() : maxDeadlineMisses;
-    if (maxDeadlineMisses < 0) {
-      throw new IllegalArgumentException(
-          "max_deadline_misses: must be 0 or more, got " + maxDeadlineMisses);
-    }
-    maxErrorRate = maxErrorRate == null ? d.maxErrorRate() : maxErrorRate;
-    if (!(maxErrorRate >= 0 && maxErrorRate <= 1)) {
-      throw new IllegalArgumentException(
-          "max_error_rate: must be 0..1 (failed calls / calls), got " + maxErrorRate);
-    }
+    maxTrialBoots = within("max_trial_boots", maxTrialBoots, d.maxTrialBoots(), 1, 1000, "1..1000");
+    maxTraps = within("max_traps", maxTraps, d.maxTraps(), 0L, Long.MAX_VALUE, "0 or more");
+    maxDeadlineMisses =
+        within(
+            "max_deadline_misses",
+            maxDeadlineMisses,
+            d.maxDeadlineMisses(),
+            0L,
+            Long.MAX_VALUE,
+            "0 or more");
+    maxErrorRate =
+        within(
+            "max_error_rate",
+            maxErrorRate,
+            d.maxErrorRate(),
+            0.0,
+            1.0,
+            "0..1 (failed calls / calls)"); // NaN compares above 1: refused
     maxImageSize = maxImageSize == null ? new ByteSize(MAX_IMAGE) : maxImageSize;
     if (maxImageSize.bytes() < 1024 || maxImageSize.bytes() > MAX_IMAGE) {
       throw new IllegalArgumentException(
@@ -153,16 +153,20 @@ public record OtaSection(
 
   private static Duration within(
       String key, Duration value, Duration fallback, Duration min, Duration max) {
-    Duration v = value == null ? fallback : value;
+    return within(
+        key, value, fallback, min, max, DurationText.format(min) + ".." + DurationText.format(max));
+  }
+
+  /**
+   * {@code value}, or {@code fallback} when the key is not given, refused unless within {@code
+   * min..max}: the message names the key, the range (as {@code range} says it) and the value.
+   */
+  private static <T extends Comparable<? super T>> T within(
+      String key, T value, T fallback, T min, T max, String range) {
+    T v = value == null ? fallback : value;
     if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
-      throw new IllegalArgumentException(
-          key
-              + ": must be "
-              + DurationText.format(min)
-              + ".."
-              + DurationText.format(max)
-              + ", got "
-              + DurationText.format(v));
+      String got = v instanceof Duration t ? DurationText.format(t) : String.valueOf(v);
+      throw new IllegalArgumentException(key + ": must be " + range + ", got " + got);
     }
     return v;
   }

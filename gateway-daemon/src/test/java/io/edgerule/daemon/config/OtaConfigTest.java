@@ -85,6 +85,15 @@ class OtaConfigTest {
         "/etc/edgerule/gateway.yaml:4:3: ota.max_error_rate: must be 0..1 (failed calls / calls),"
             + " got 5.0",
         error(config("ota:\n  max_error_rate: 5\n")));
+    assertEquals(
+        "/etc/edgerule/gateway.yaml:4:3: ota.max_trial_boots: must be 1..1000, got 0",
+        error(config("ota:\n  max_trial_boots: 0\n")));
+    assertEquals(
+        "/etc/edgerule/gateway.yaml:4:3: ota.max_traps: must be 0 or more, got -1",
+        error(config("ota:\n  max_traps: -1\n")));
+    assertEquals(
+        "/etc/edgerule/gateway.yaml:4:3: ota.max_deadline_misses: must be 0 or more, got -2",
+        error(config("ota:\n  max_deadline_misses: -2\n")));
     String shadow = error(config("ota:\n  shadow: 2d\n"));
     assertEquals(
         "/etc/edgerule/gateway.yaml:4:3: ota.shadow: must be 0..1d, got 2d", shadow, shadow);
