@@ -52,8 +52,7 @@ final class FleetPublishCommand implements Callable<Integer> {
               + " fallback.")
   boolean indexOnly;
 
-  @Mixin BrokerOptions broker;
-  @Mixin AuditOptions audit;
+  @Mixin FleetChangeOptions fleet;
 
   @Override
   public Integer call() {
@@ -66,7 +65,7 @@ final class FleetPublishCommand implements Callable<Integer> {
           }
           byte[] file = FleetRun.read("IMAGE", image, ImageLimits.defaults().maxImageBytes());
           RolloutImage described = describeSigned(file, image.toString());
-          try (FleetSession s = FleetSession.open(broker, audit.log())) {
+          try (FleetSession s = fleet.open()) {
             int chunks = DownloadIndex.of(file, chunkSize).chunks().size();
             s.controller()
                 .audit(

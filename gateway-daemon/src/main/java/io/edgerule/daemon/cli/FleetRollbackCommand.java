@@ -92,8 +92,7 @@ final class FleetRollbackCommand implements Callable<Integer> {
   Path root;
 
   @Mixin SignerOptions key;
-  @Mixin BrokerOptions broker;
-  @Mixin AuditOptions audit;
+  @Mixin FleetChangeOptions fleet;
 
   @Override
   public Integer call() {
@@ -127,13 +126,13 @@ final class FleetRollbackCommand implements Callable<Integer> {
             if (save != null) {
               return saved(out, env);
             }
-            try (FleetSession s = FleetSession.open(broker, audit.log())) {
+            try (FleetSession s = fleet.open()) {
               return publish(out, s, env, trust);
             }
           }
           Instant now = Instant.now();
           Instant until = ImageCommand.instantOrAfter("--expires", expires, now);
-          try (FleetSession s = FleetSession.open(broker, audit.log())) {
+          try (FleetSession s = fleet.open()) {
             Rollout r = RolloutControlCommands.current(s);
             if (rollout != null && !rollout.equals(r.id())) {
               throw new IllegalStateException(

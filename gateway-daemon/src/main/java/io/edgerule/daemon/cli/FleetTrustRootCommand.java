@@ -59,8 +59,7 @@ final class FleetTrustRootCommand {
                 + " first ROOT must follow it.")
     Path trusted;
 
-    @Mixin BrokerOptions broker;
-    @Mixin AuditOptions audit;
+    @Mixin FleetChangeOptions fleet;
 
     @Override
     public Integer call() {
@@ -81,7 +80,7 @@ final class FleetTrustRootCommand {
                         TrustRoot.parse(
                             FleetRun.read("--trusted", trusted, TrustRoot.MAX_SIZE),
                             trusted.toString()));
-            try (FleetSession s = FleetSession.open(broker, audit.log())) {
+            try (FleetSession s = fleet.open()) {
               String topic = s.topics().trust();
               PublishedRoots before = published(s);
               PublishedRoots after;

@@ -45,8 +45,7 @@ final class RolloutControlCommands {
         description = "Why, for the audit log and the rollout's last decision.")
     String reason;
 
-    @Mixin BrokerOptions broker;
-    @Mixin AuditOptions audit;
+    @Mixin FleetChangeOptions fleet;
 
     abstract Change change();
 
@@ -60,7 +59,7 @@ final class RolloutControlCommands {
           spec,
           out -> {
             String why = reason == null ? defaultReason() : reason;
-            try (FleetSession s = FleetSession.open(broker, audit.log())) {
+            try (FleetSession s = fleet.open()) {
               Rollout r = current(s);
               Rollout next =
                   FleetSession.await(

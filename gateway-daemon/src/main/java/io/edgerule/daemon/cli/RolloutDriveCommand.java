@@ -43,8 +43,7 @@ final class RolloutDriveCommand implements Callable<Integer> {
       description = "Print only decisions, not the wave's counts as they change.")
   boolean quiet;
 
-  @Mixin BrokerOptions broker;
-  @Mixin AuditOptions audit;
+  @Mixin FleetChangeOptions fleet;
 
   @Override
   public Integer call() {
@@ -62,7 +61,7 @@ final class RolloutDriveCommand implements Callable<Integer> {
           }
           Thread main = Thread.currentThread();
           Signals.onTermination(main::interrupt);
-          try (FleetSession s = FleetSession.open(broker, audit.log())) {
+          try (FleetSession s = fleet.open()) {
             Rollout r = RolloutControlCommands.current(s);
             out.println("driving " + FleetText.rollout(r));
             out.println("  " + r.reason());

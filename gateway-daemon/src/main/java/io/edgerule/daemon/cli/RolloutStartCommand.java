@@ -122,8 +122,7 @@ final class RolloutStartCommand implements Callable<Integer> {
       description = "Do not fetch the --url(s) first (a URL this machine cannot reach).")
   boolean noUrlCheck;
 
-  @Mixin BrokerOptions broker;
-  @Mixin AuditOptions audit;
+  @Mixin FleetChangeOptions fleet;
 
   @Override
   public Integer call() {
@@ -159,7 +158,7 @@ final class RolloutStartCommand implements Callable<Integer> {
                     + ": "
                     + e.getMessage());
           }
-          try (FleetSession s = FleetSession.open(broker, audit.log())) {
+          try (FleetSession s = fleet.open()) {
             Optional<byte[]> index =
                 s.retained(MqttImageFetch.indexTopic(s.topics().prefix(), img.sha256()));
             if (index.isEmpty()) {
