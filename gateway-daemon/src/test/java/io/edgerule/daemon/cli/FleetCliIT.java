@@ -193,7 +193,7 @@ class FleetCliIT {
 
   @ParameterizedTest
   @EnumSource(TestBroker.Kind.class)
-  void aRolloutFromPublishToDoneSurvivesAControllerRestartMidWaveWithoutADuplicateWave(
+  void aRolloutFromPublishUntilCompletedSurvivesAControllerRestartMidWaveWithoutADuplicateWave(
       TestBroker.Kind kind) throws Exception {
     start(kind);
     makeKeysAndImage(1);
