@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -153,7 +154,12 @@ public final class Certificates {
     }
   }
 
-  /** Writes a private key as unencrypted PKCS#8 PEM, readable only by its owner. */
+  /**
+   * Writes a private key as unencrypted PKCS#8 PEM, readable only by its owner.
+   *
+   * @throws java.nio.file.FileSystemException when the file system cannot keep the file to its
+   *     owner (no POSIX permissions): nothing is written
+   */
   public static void writePrivateKey(PrivateKey key, Path file) throws IOException {
     Files.createDirectories(file.getParent());
     String pem =
@@ -164,7 +170,12 @@ public final class Certificates {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
     Files.createFile(tmp);
-    FilePermissions.ownerOnly(tmp);
+    try {
+      FilePermissions.ownerOnly(tmp);
+    } catch (FileSystemException e) {
+      Files.deleteIfExists(tmp); // still empty: nothing secret was written
+      throw new FileSystemException(file.toString(), null, e.getReason());
+    }
     Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
     Files.move(
         tmp,
