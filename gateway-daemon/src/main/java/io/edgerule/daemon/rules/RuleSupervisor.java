@@ -60,8 +60,12 @@ public final class RuleSupervisor implements RuleTable, Commands.RuleControl {
     }
 
     List<RuleSlot> subscribers(PointId point) {
-      return routes.computeIfAbsent(
-          point, p -> slots.stream().filter(s -> s.rule().manifest().subscribes(p)).toList());
+      // get first: computeIfAbsent made its capturing lambda for every event (JFR, batch mode)
+      List<RuleSlot> known = routes.get(point);
+      return known != null
+          ? known
+          : routes.computeIfAbsent(
+              point, p -> slots.stream().filter(s -> s.rule().manifest().subscribes(p)).toList());
     }
   }
 

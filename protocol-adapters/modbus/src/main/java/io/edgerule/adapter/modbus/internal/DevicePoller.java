@@ -224,7 +224,7 @@ public final class DevicePoller implements AutoCloseable {
 
   private void markAllBad(String reason) {
     health.down(reason);
-    reporter.bad(reporter.points(), reason, reads.integrityOutsideCycle(timer.nanoTime()));
+    reporter.allBad(reason, reads.integrityOutsideCycle(timer.nanoTime()));
   }
 
   // ---------------------------------------------------------------- polling
@@ -353,7 +353,7 @@ public final class DevicePoller implements AutoCloseable {
         split(block);
       } else {
         health.failed(block, block + ": " + failure.reason());
-        reporter.bad(block.points(), failure.reason(), reads.integrity());
+        reporter.bad(block, failure.reason(), reads.integrity());
       }
     }
     busy = false;

@@ -51,6 +51,15 @@ public final class PointCodec {
    * blockStart}.
    */
   public static PointValue decodeRegisters(ModbusPointConfig point, byte[] data, int blockStart) {
+    return fromRaw(point, raw(point, data, blockStart));
+  }
+
+  /**
+   * The bit pattern of a register point in {@code data} (see {@link RegisterCodec#read}; for a bit
+   * point its whole register): equal patterns decode to equal values ({@link #fromRaw}), so a
+   * poller can keep the value of an unchanged register instead of decoding it again.
+   */
+  static long raw(ModbusPointConfig point, byte[] data, int blockStart) {
     ModbusDataType type = point.type();
     if (type == ModbusDataType.BOOL) {
       throw new IllegalArgumentException(
@@ -65,12 +74,15 @@ public final class PointCodec {
               .formatted(point.name(), point.describe(), data.length, blockStart));
     }
     int offset = (int) at;
-    if (type == ModbusDataType.BIT) {
-      long word = RegisterCodec.read(data, offset, 1, Endianness.BIG, point.byteOrder());
-      return PointValue.of((word >> point.bit() & 1) == 1);
-    }
-    long raw = RegisterCodec.read(data, offset, type.words(), point.wordOrder(), point.byteOrder());
-    return switch (type) {
+    return type == ModbusDataType.BIT
+        ? RegisterCodec.read(data, offset, 1, Endianness.BIG, point.byteOrder())
+        : RegisterCodec.read(data, offset, words, point.wordOrder(), point.byteOrder());
+  }
+
+  /** The value of a register point whose bit pattern is {@code raw} ({@link #raw}). */
+  static PointValue fromRaw(ModbusPointConfig point, long raw) {
+    return switch (point.type()) {
+      case BIT -> PointValue.of((raw >> point.bit() & 1) == 1);
       case INT16 -> integer(point, (short) raw);
       case UINT16 -> integer(point, raw & 0xFFFF);
       case INT32 -> integer(point, (int) raw);
@@ -78,7 +90,7 @@ public final class PointCodec {
       case INT64 -> integer(point, raw);
       case FLOAT32 -> scaled(point, float32ToDouble(Float.intBitsToFloat((int) raw)));
       case FLOAT64 -> scaled(point, Double.longBitsToDouble(raw));
-      case BOOL, BIT -> throw new IllegalArgumentException(type + " is not a register type");
+      case BOOL -> throw new IllegalArgumentException("bool is not a register type");
     };
   }
 

@@ -12,7 +12,7 @@ import io.edgerule.adapter.modbus.ModbusPointConfig;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,18 +21,50 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns one device's read responses and failures into samples: decodes each point of a response,
- * lets the report-by-exception filter decide, and hands what passes to the sink at once. Not
- * thread-safe: one poller's serial tasks own it.
+ * lets the point's report-by-exception filter decide, and hands what passes to the sink at once.
+ * Not thread-safe: one poller's serial tasks own it.
+ *
+ * <p>Per register it does no look-up and, while the register does not change, no allocation but the
+ * sample: each read has a table of its points made once ({@link #table}), each point keeps its id,
+ * its filter and its last decoded value (batch telemetry at 500,000 samples/s spent the adapter
+ * thread in a look-up of the filter and of the id by name per register, and allocated a value, a
+ * filter record and the sample per register).
  */
 final class PointReporter {
   private static final Logger log = LoggerFactory.getLogger(DevicePoller.class);
 
+  /** One configured point and what is remembered of it. */
+  private static final class Tracked {
+    final ModbusPointConfig config;
+    final PointId id;
+    final ReportFilter filter = new ReportFilter();
+    long raw; // the register pattern `decoded` came from
+    PointValue decoded; // null until the first decode
+
+    Tracked(ModbusPointConfig config, PointId id) {
+      this.config = config;
+      this.id = id;
+    }
+
+    /** The point's value in a response from register {@code blockStart}; throws if not in it. */
+    PointValue decode(byte[] data, int blockStart) {
+      long now = PointCodec.raw(config, data, blockStart);
+      if (decoded == null || now != raw) { // an equal pattern decodes to an equal value
+        decoded = PointCodec.fromRaw(config, now);
+        raw = now;
+      }
+      return decoded;
+    }
+  }
+
   private final String device;
   private final Clock clock;
   private final CounterSet<DeviceCounter> counters;
-  private final Map<String, ModbusPointConfig> points = new LinkedHashMap<>();
-  private final Map<String, PointId> ids = new LinkedHashMap<>();
-  private final ReportFilter filter = new ReportFilter();
+  private final Map<String, Tracked> byName = new LinkedHashMap<>(); // config order
+
+  /** The points of each read, by the read's identity: the plan's reads and the splits' singles. */
+  private final Map<ReadBlock, Tracked[]> tables = new IdentityHashMap<>();
+
   private final List<PointSample> outgoing = new ArrayList<>(); // see handIn
   private EventSink sink = sample -> {};
 
@@ -45,8 +77,7 @@ final class PointReporter {
     this.clock = clock;
     this.counters = counters;
     for (ModbusPointConfig p : pointConfigs) {
-      points.put(p.name(), p);
-      ids.put(p.name(), new PointId(device, p.name()));
+      byName.put(p.name(), new Tracked(p, new PointId(device, p.name())));
     }
   }
 
@@ -57,12 +88,8 @@ final class PointReporter {
 
   /** The configured point named {@code name}, or null. */
   ModbusPointConfig point(String name) {
-    return points.get(name);
-  }
-
-  /** Every configured point, in config order. */
-  Collection<ModbusPointConfig> points() {
-    return points.values();
+    Tracked t = byName.get(name);
+    return t == null ? null : t.config;
   }
 
   /**
@@ -71,24 +98,26 @@ final class PointReporter {
    */
   void answered(ReadBlock block, byte[] data, boolean integrity) {
     Instant at = clock.instant(); // the response's arrival: the source time of all its points
-    for (ModbusPointConfig p : block.points()) {
+    boolean bits = block.table().isBits();
+    int start = block.start();
+    for (Tracked p : table(block)) {
       PointValue value =
-          block.table().isBits()
-              ? PointCodec.decodeBit(RegisterCodec.bit(data, p.address() - block.start()))
-              : PointCodec.decodeRegisters(p, data, block.start());
+          bits
+              ? PointCodec.decodeBit(RegisterCodec.bit(data, p.config.address() - start))
+              : p.decode(data, start);
       emit(p, value, Quality.GOOD, integrity, at);
     }
     handIn();
   }
 
-  /** {@code failed} could not be read: BAD with {@code reason}, no value. */
-  void bad(Collection<ModbusPointConfig> failed, String reason, boolean integrity) {
-    Quality bad = Quality.bad(reason);
-    Instant at = clock.instant();
-    for (ModbusPointConfig p : failed) {
-      emit(p, null, bad, integrity, at);
-    }
-    handIn();
+  /** The points of {@code block} could not be read: BAD with {@code reason}, no value. */
+  void bad(ReadBlock block, String reason, boolean integrity) {
+    bad(List.of(table(block)), reason, integrity);
+  }
+
+  /** No point could be read (no connection): BAD with {@code reason}, no value. */
+  void allBad(String reason, boolean integrity) {
+    bad(byName.values(), reason, integrity);
   }
 
   /** Every sample of a read cycle has been handed in. */
@@ -102,14 +131,34 @@ final class PointReporter {
     }
   }
 
-  /** Adds a point's sample to {@link #outgoing} if the report-by-exception filter lets it pass. */
-  private void emit(
-      ModbusPointConfig p, PointValue value, Quality quality, boolean integrity, Instant at) {
-    if (!filter.offer(p.name(), p.deadband(), value, quality, integrity)) {
-      return;
+  /** The points of {@code block}, in its order; made at its first response. */
+  private Tracked[] table(ReadBlock block) {
+    Tracked[] table = tables.get(block);
+    if (table == null) {
+      List<ModbusPointConfig> points = block.points();
+      table = new Tracked[points.size()];
+      for (int i = 0; i < table.length; i++) {
+        table[i] = byName.get(points.get(i).name());
+      }
+      tables.put(block, table);
     }
-    counters.increment(SAMPLES);
-    outgoing.add(new PointSample(ids.get(p.name()), value, quality, at));
+    return table;
+  }
+
+  private void bad(Iterable<Tracked> points, String reason, boolean integrity) {
+    Quality bad = Quality.bad(reason);
+    Instant at = clock.instant();
+    for (Tracked p : points) {
+      emit(p, null, bad, integrity, at);
+    }
+    handIn();
+  }
+
+  /** Adds a point's sample to {@link #outgoing} if its report-by-exception filter lets it pass. */
+  private void emit(Tracked p, PointValue value, Quality quality, boolean integrity, Instant at) {
+    if (p.filter.offer(p.config.deadband(), value, quality, integrity)) {
+      outgoing.add(new PointSample(p.id, value, quality, at));
+    }
   }
 
   /**
@@ -120,6 +169,7 @@ final class PointReporter {
     if (outgoing.isEmpty()) {
       return;
     }
+    counters.add(SAMPLES, outgoing.size());
     try {
       sink.acceptAll(outgoing);
     } catch (RuntimeException e) {

@@ -5,58 +5,67 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgerule.adapter.PointValue;
 import io.edgerule.adapter.Quality;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ReportFilterTest {
-  private final ReportFilter filter = new ReportFilter();
+  private final Map<String, ReportFilter> filters = new HashMap<>(); // one per point, as a poller
+
+  private boolean offer(
+      String point, double deadband, PointValue value, Quality quality, boolean integrity) {
+    return filters
+        .computeIfAbsent(point, p -> new ReportFilter())
+        .offer(deadband, value, quality, integrity);
+  }
 
   @Test
   void firstValueIsAlwaysReported() {
-    assertTrue(filter.offer("t", 5, PointValue.of(1.0), Quality.GOOD, false));
+    assertTrue(offer("t", 5, PointValue.of(1.0), Quality.GOOD, false));
   }
 
   @Test
   void changesWithinTheDeadbandAreSuppressedAgainstTheLastReportedValue() {
-    filter.offer("t", 0.5, PointValue.of(20.0), Quality.GOOD, false);
-    assertFalse(filter.offer("t", 0.5, PointValue.of(20.3), Quality.GOOD, false));
-    assertFalse(filter.offer("t", 0.5, PointValue.of(20.5), Quality.GOOD, false)); // not beyond
+    offer("t", 0.5, PointValue.of(20.0), Quality.GOOD, false);
+    assertFalse(offer("t", 0.5, PointValue.of(20.3), Quality.GOOD, false));
+    assertFalse(offer("t", 0.5, PointValue.of(20.5), Quality.GOOD, false)); // not beyond
     // creeping: 20.3, 20.5, 20.6 -- measured against 20.0, the last *reported*
-    assertTrue(filter.offer("t", 0.5, PointValue.of(20.6), Quality.GOOD, false));
-    assertFalse(filter.offer("t", 0.5, PointValue.of(20.2), Quality.GOOD, false));
-    assertTrue(filter.offer("t", 0.5, PointValue.of(20.0), Quality.GOOD, false));
+    assertTrue(offer("t", 0.5, PointValue.of(20.6), Quality.GOOD, false));
+    assertFalse(offer("t", 0.5, PointValue.of(20.2), Quality.GOOD, false));
+    assertTrue(offer("t", 0.5, PointValue.of(20.0), Quality.GOOD, false));
   }
 
   @Test
   void zeroDeadbandReportsEveryChangeAndNoRepeat() {
-    filter.offer("n", 0, PointValue.of(7L), Quality.GOOD, false);
-    assertFalse(filter.offer("n", 0, PointValue.of(7L), Quality.GOOD, false));
-    assertTrue(filter.offer("n", 0, PointValue.of(8L), Quality.GOOD, false));
-    filter.offer("b", 0, PointValue.of(true), Quality.GOOD, false);
-    assertTrue(filter.offer("b", 0, PointValue.of(false), Quality.GOOD, false));
+    offer("n", 0, PointValue.of(7L), Quality.GOOD, false);
+    assertFalse(offer("n", 0, PointValue.of(7L), Quality.GOOD, false));
+    assertTrue(offer("n", 0, PointValue.of(8L), Quality.GOOD, false));
+    offer("b", 0, PointValue.of(true), Quality.GOOD, false);
+    assertTrue(offer("b", 0, PointValue.of(false), Quality.GOOD, false));
   }
 
   @Test
   void qualityChangesAreReportedOnceEach() {
-    filter.offer("t", 10, PointValue.of(1.0), Quality.GOOD, false);
-    assertTrue(filter.offer("t", 10, null, Quality.bad("timeout after 1000 ms"), false));
-    assertFalse(filter.offer("t", 10, null, Quality.bad("timeout after 1000 ms"), false));
-    assertTrue(filter.offer("t", 10, null, Quality.bad("connection refused by h:502"), false));
-    assertTrue(filter.offer("t", 10, PointValue.of(1.0), Quality.GOOD, false)); // GOOD again
+    offer("t", 10, PointValue.of(1.0), Quality.GOOD, false);
+    assertTrue(offer("t", 10, null, Quality.bad("timeout after 1000 ms"), false));
+    assertFalse(offer("t", 10, null, Quality.bad("timeout after 1000 ms"), false));
+    assertTrue(offer("t", 10, null, Quality.bad("connection refused by h:502"), false));
+    assertTrue(offer("t", 10, PointValue.of(1.0), Quality.GOOD, false)); // GOOD again
   }
 
   @Test
   void integrityReportsRegardless() {
-    filter.offer("t", 10, PointValue.of(1.0), Quality.GOOD, false);
-    assertTrue(filter.offer("t", 10, PointValue.of(1.0), Quality.GOOD, true));
-    assertTrue(filter.offer("t", 10, null, Quality.bad("x"), false));
-    assertTrue(filter.offer("t", 10, null, Quality.bad("x"), true));
+    offer("t", 10, PointValue.of(1.0), Quality.GOOD, false);
+    assertTrue(offer("t", 10, PointValue.of(1.0), Quality.GOOD, true));
+    assertTrue(offer("t", 10, null, Quality.bad("x"), false));
+    assertTrue(offer("t", 10, null, Quality.bad("x"), true));
   }
 
   @Test
   void nanIsAChangeOnceNotForever() {
-    filter.offer("f", 0.1, PointValue.of(1.0), Quality.GOOD, false);
-    assertTrue(filter.offer("f", 0.1, PointValue.of(Double.NaN), Quality.GOOD, false));
-    assertFalse(filter.offer("f", 0.1, PointValue.of(Double.NaN), Quality.GOOD, false));
-    assertTrue(filter.offer("f", 0.1, PointValue.of(1.0), Quality.GOOD, false));
+    offer("f", 0.1, PointValue.of(1.0), Quality.GOOD, false);
+    assertTrue(offer("f", 0.1, PointValue.of(Double.NaN), Quality.GOOD, false));
+    assertFalse(offer("f", 0.1, PointValue.of(Double.NaN), Quality.GOOD, false));
+    assertTrue(offer("f", 0.1, PointValue.of(1.0), Quality.GOOD, false));
   }
 }
