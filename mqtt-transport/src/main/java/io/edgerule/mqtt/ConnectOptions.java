@@ -3,6 +3,7 @@ package io.edgerule.mqtt;
 import io.edgerule.mqtt.internal.TcpSockets;
 import io.edgerule.mqtt.internal.TlsContexts;
 import io.edgerule.mqtt.internal.TlsSockets;
+import io.edgerule.mqtt.internal.WriteCoalescer;
 import java.io.IOException;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 
@@ -11,9 +12,10 @@ final class ConnectOptions {
   private ConnectOptions() {}
 
   /**
+   * @param writes the client's socket writes
    * @throws IOException when a TLS file cannot be used (the message names it)
    */
-  static MqttConnectOptions of(TransportConfig config) throws IOException {
+  static MqttConnectOptions of(TransportConfig config, WriteCoalescer writes) throws IOException {
     MqttConnectOptions options = new MqttConnectOptions();
     options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
     options.setAutomaticReconnect(false); // ours: Paho's retries only after a first success
@@ -35,11 +37,12 @@ final class ConnectOptions {
     }
     if (config.tls() != null) {
       options.setSocketFactory(
-          new TlsSockets(TlsContexts.socketFactory(config.tls(), config.serverUri().getHost())));
+          new TlsSockets(
+              TlsContexts.socketFactory(config.tls(), config.serverUri().getHost()), writes));
       // the JDK's host name check, run (and explained) by our trust manager
       options.setHttpsHostnameVerificationEnabled(config.tls().verifyHostname());
     } else {
-      options.setSocketFactory(new TcpSockets());
+      options.setSocketFactory(new TcpSockets(writes));
     }
     return options;
   }

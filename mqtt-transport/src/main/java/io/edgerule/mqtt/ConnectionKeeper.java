@@ -39,7 +39,7 @@ final class ConnectionKeeper {
 
   private final Object lock = new Object();
   private boolean started;
-  private boolean closed;
+  private volatile boolean closed; // written under lock; read without it on every publish
   private volatile boolean up;
   private boolean everUp;
   private int attempt;
@@ -77,9 +77,7 @@ final class ConnectionKeeper {
   }
 
   boolean isClosed() {
-    synchronized (lock) {
-      return closed;
-    }
+    return closed;
   }
 
   void willBeforeEachConnect(Supplier<TransportConfig.Will> source) {

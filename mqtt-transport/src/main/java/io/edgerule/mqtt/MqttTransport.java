@@ -23,6 +23,9 @@ import org.eclipse.paho.client.mqttv3.MqttException;
  *       max_in_flight} publishes are outstanding, and fails when the connection breaks first.
  *       Nothing is buffered here: the caller (the outbox) keeps a message until its publish
  *       completed. Paho keeps nothing either (no offline buffer, memory persistence).
+ *   <li>Socket writes are coalesced: QoS 0 publishes that Paho's sender writes while more follow
+ *       (or while a caller {@link #holdWrites() holds} them) leave in one system call, not one each
+ *       ({@code WriteCoalescer}).
  *   <li>Reconnects with exponential backoff and jitter, logs each distinct failure reason once, and
  *       sends every subscription again after each connect.
  *   <li>Owns its threads (daemons) and ends them in {@link #close()}, also after connects that
@@ -136,6 +139,8 @@ public final class MqttTransport implements AutoCloseable {
           maxInFlight + " publishes are waiting for the broker (max_in_flight)",
           null);
     }
+    boolean taken = false;
+    s.writes.handingOver();
     try {
       s.client.publish(
           topic,
@@ -158,6 +163,7 @@ public final class MqttTransport implements AutoCloseable {
                       e));
             }
           });
+      taken = true;
     } catch (IllegalArgumentException e) { // Paho's topic check, before it took the message
       IllegalArgumentException worded = Topics.invalidName("topic", topic, e);
       done.fail(worded);
@@ -171,6 +177,10 @@ public final class MqttTransport implements AutoCloseable {
             default -> Reason.REFUSED;
           };
       done.fail(new PublishException(reason, "publish to " + topic + ": " + e.getMessage(), e));
+    } finally {
+      if (!taken) {
+        s.writes.notTaken();
+      }
     }
     if (keeper.epoch() != sentOn) {
       // The connection went down while we handed the message over: the sweep of outstanding
@@ -182,6 +192,26 @@ public final class MqttTransport implements AutoCloseable {
               null));
     }
     return done.stage();
+  }
+
+  /**
+   * For a caller about to publish many messages in a row: until {@link #sendHeldWrites()}, the
+   * socket writes of QoS 0 publishes may be held back and leave together, one system call for many
+   * messages instead of one each (QoS 1 and 2 publishes and every other packet are written at
+   * once). Always follow with {@link #sendHeldWrites()} as soon as nothing more is to be published
+   * right now: until then QoS 0 messages may wait (at most 8 KiB of them).
+   */
+  public void holdWrites() {
+    keeper.session().writes.hold();
+  }
+
+  /** Ends {@link #holdWrites()}: what is held leaves now. */
+  public void sendHeldWrites() {
+    try {
+      keeper.session().writes.release();
+    } catch (IOException e) {
+      // the connection is breaking; Paho's sender finds out with its next write
+    }
   }
 
   private static CompletionStage<Void> failed(Reason reason, String message, Throwable cause) {

@@ -3,6 +3,7 @@ package io.edgerule.mqtt;
 import io.edgerule.mqtt.internal.FailureText;
 import io.edgerule.mqtt.internal.PahoThreads;
 import io.edgerule.mqtt.internal.TlsContexts;
+import io.edgerule.mqtt.internal.WriteCoalescer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,6 +33,7 @@ final class PahoSession {
   final PahoThreads threads;
   final MqttAsyncClient client;
   final MqttConnectOptions options;
+  final WriteCoalescer writes; // of every socket of this client
   private final String clientIdentity; // our client certificate, for refusal messages
 
   private PahoSession(
@@ -39,13 +41,15 @@ final class PahoSession {
       String clientIdentity,
       PahoThreads threads,
       MqttAsyncClient client,
-      MqttConnectOptions options) {
+      MqttConnectOptions options,
+      WriteCoalescer writes) {
     this.config = config;
     this.endpoint = config.pahoUri().substring(config.pahoUri().indexOf("://") + 3);
     this.clientIdentity = clientIdentity;
     this.threads = threads;
     this.client = client;
     this.options = options;
+    this.writes = writes;
   }
 
   /**
@@ -55,7 +59,8 @@ final class PahoSession {
    *     message names the file)
    */
   static PahoSession open(TransportConfig config) throws IOException {
-    MqttConnectOptions options = ConnectOptions.of(config);
+    WriteCoalescer writes = new WriteCoalescer();
+    MqttConnectOptions options = ConnectOptions.of(config, writes);
     String identity = TlsContexts.clientIdentity(config.tls());
     PahoThreads threads = new PahoThreads(config.clientId());
     try {
@@ -66,7 +71,7 @@ final class PahoSession {
               new MemoryPersistence(),
               new ScheduledExecutorPingSender(threads),
               threads);
-      return new PahoSession(config, identity, threads, client, options);
+      return new PahoSession(config, identity, threads, client, options, writes);
     } catch (MqttException e) {
       threads.shutdownNow();
       throw new IllegalArgumentException("MQTT client for " + config + ": " + e.getMessage(), e);

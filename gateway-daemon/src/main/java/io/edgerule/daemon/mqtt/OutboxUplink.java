@@ -12,10 +12,12 @@ import io.edgerule.mqtt.outbox.OutboundMessage;
 import io.edgerule.mqtt.outbox.Outbox;
 import io.edgerule.mqtt.outbox.OutboxConfig;
 import io.edgerule.mqtt.outbox.OutboxStats;
+import io.edgerule.mqtt.outbox.Publisher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,9 +64,9 @@ public final class OutboxUplink implements Uplink {
     this.namespace = namespace;
     this.transport = transport;
     this.outbox = outbox;
-    this.wire = namespace.wire(transport::publish);
-    this.forwarder =
-        new Forwarder(outbox, wire != null ? wire.forwarding() : transport::publish, forwarding);
+    Publisher direct = bursting(transport);
+    this.wire = namespace.wire(direct);
+    this.forwarder = new Forwarder(outbox, wire != null ? wire.forwarding() : direct, forwarding);
     // A new will before every connection (Sparkplug: the next bdSeq, which the birth repeats).
     transport.willBeforeEachConnect(
         () -> {
@@ -119,6 +121,29 @@ public final class OutboxUplink implements Uplink {
     uplink.forwarder.start();
     transport.start();
     return uplink;
+  }
+
+  /**
+   * The transport as the forwarder's publisher: the QoS 0 messages of one burst leave in few socket
+   * writes ({@link MqttTransport#holdWrites}) instead of one each.
+   */
+  private static Publisher bursting(MqttTransport transport) {
+    return new Publisher() {
+      @Override
+      public CompletionStage<Void> publish(String topic, byte[] payload, int qos, boolean retain) {
+        return transport.publish(topic, payload, qos, retain);
+      }
+
+      @Override
+      public void burstStarted() {
+        transport.holdWrites();
+      }
+
+      @Override
+      public void burstEnded() {
+        transport.sendHeldWrites();
+      }
+    };
   }
 
   private void publishOnline() {

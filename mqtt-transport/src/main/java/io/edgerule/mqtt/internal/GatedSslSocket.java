@@ -25,8 +25,11 @@ final class GatedSslSocket extends SSLSocket {
   private volatile long handshakeNanos = -1;
   private volatile int early = -1; // a byte the probe read, for the reader
 
-  GatedSslSocket(SSLSocket delegate) {
+  private final WriteCoalescer writes;
+
+  GatedSslSocket(SSLSocket delegate, WriteCoalescer writes) {
     this.d = delegate;
+    this.writes = writes;
   }
 
   @Override
@@ -65,7 +68,7 @@ final class GatedSslSocket extends SSLSocket {
 
   @Override
   public OutputStream getOutputStream() throws IOException {
-    return gate.output(d.getOutputStream(), this::refusalAfterHandshake);
+    return writes.wrap(gate.output(d.getOutputStream(), this::refusalAfterHandshake));
   }
 
   @Override

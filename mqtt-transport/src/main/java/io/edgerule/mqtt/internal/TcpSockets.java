@@ -13,13 +13,18 @@ import javax.net.SocketFactory;
  * SSLSocketFactory} there). Each has TCP_NODELAY set: Paho sets none, and a small publish then
  * waits for the peer's delayed ACK (~40 ms on Linux) before the next one leaves. Paho's socket (the
  * unconnected one of {@link #createSocket()}) gates its first read on its first write ({@link
- * ConnectGate}).
+ * ConnectGate}), and writes through the client's {@link WriteCoalescer}.
  */
 public final class TcpSockets extends SocketFactory {
+  private final WriteCoalescer writes;
+
+  public TcpSockets(WriteCoalescer writes) {
+    this.writes = writes;
+  }
 
   @Override
   public Socket createSocket() throws IOException {
-    Socket s = new GatedSocket();
+    Socket s = new GatedSocket(writes);
     s.setTcpNoDelay(true);
     return s;
   }
@@ -51,9 +56,17 @@ public final class TcpSockets extends SocketFactory {
     return s;
   }
 
-  /** A plain TCP socket whose first read waits for its first write. */
+  /**
+   * A plain TCP socket whose first read waits for its first write. Paho asks once per connection
+   * for its output stream.
+   */
   private static final class GatedSocket extends Socket {
     private final ConnectGate gate = new ConnectGate();
+    private final WriteCoalescer writes;
+
+    GatedSocket(WriteCoalescer writes) {
+      this.writes = writes;
+    }
 
     @Override
     public InputStream getInputStream() throws IOException {
@@ -62,7 +75,7 @@ public final class TcpSockets extends SocketFactory {
 
     @Override
     public OutputStream getOutputStream() throws IOException {
-      return gate.output(super.getOutputStream());
+      return writes.wrap(gate.output(super.getOutputStream()));
     }
 
     @Override

@@ -8,20 +8,23 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The TLS sockets Paho connects with ({@code ssl://}): TCP_NODELAY set and, on Paho's unconnected
- * socket, the first read gated on the first write, as in {@link TcpSockets}.
+ * socket, the first read gated on the first write and the writes through the client's {@link
+ * WriteCoalescer}, as in {@link TcpSockets}.
  */
 public final class TlsSockets extends SSLSocketFactory {
   private final SSLSocketFactory tls;
+  private final WriteCoalescer writes;
 
-  public TlsSockets(SSLSocketFactory tls) {
+  public TlsSockets(SSLSocketFactory tls, WriteCoalescer writes) {
     this.tls = tls;
+    this.writes = writes;
   }
 
   @Override
   public Socket createSocket() throws IOException {
     SSLSocket s = (SSLSocket) tls.createSocket();
     s.setTcpNoDelay(true);
-    return new GatedSslSocket(s);
+    return new GatedSslSocket(s, writes);
   }
 
   @Override

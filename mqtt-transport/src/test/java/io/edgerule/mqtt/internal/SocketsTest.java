@@ -19,7 +19,7 @@ class SocketsTest {
   @Test
   void paHosTcpSocketHasNoDelayAndReadsNothingBeforeItsFirstWrite() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        Socket s = new TcpSockets().createSocket()) {
+        Socket s = new TcpSockets(new WriteCoalescer()).createSocket()) {
       assertTrue(s.getTcpNoDelay(), "TCP_NODELAY before connect");
       s.connect(
           new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), 5000);
@@ -45,7 +45,7 @@ class SocketsTest {
   @Test
   void aClosedGatedSocketEndsAWaitingRead() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Socket s = new TcpSockets().createSocket();
+      Socket s = new TcpSockets(new WriteCoalescer()).createSocket();
       s.connect(
           new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), 5000);
       InputStream in = s.getInputStream();
@@ -69,7 +69,8 @@ class SocketsTest {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, null, null);
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        Socket s = new TlsSockets(context.getSocketFactory()).createSocket()) {
+        Socket s =
+            new TlsSockets(context.getSocketFactory(), new WriteCoalescer()).createSocket()) {
       assertTrue(s instanceof javax.net.ssl.SSLSocket, "Paho requires an SSLSocket for ssl://");
       s.connect(
           new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), 5000);

@@ -117,41 +117,65 @@ public final class Forwarder implements AutoCloseable {
             config.backlogShare(),
             config.maxHeldLive());
     long highestBefore = highestSent;
-    while (running && !failed.get()) {
-      replaying = plan.replaying();
-      if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-        continue;
+    boolean burst = false; // publishes since the publisher was last told to send what it holds
+    try {
+      while (running && !failed.get()) {
+        replaying = plan.replaying();
+        if (!window.tryAcquire()) {
+          burst = endBurst(burst); // before waiting: what is held may be what the window waits for
+          if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            continue;
+          }
+        }
+        long appended = outbox.appendedThrough();
+        StoredMessage m = plan.next();
+        if (m == null) {
+          window.release();
+          burst = endBurst(burst);
+          outbox.awaitAppendedAfter(appended, 100);
+          continue;
+        }
+        if (!burst) {
+          publisher.burstStarted();
+          burst = true;
+        }
+        send(m, highestBefore);
       }
-      long appended = outbox.appendedThrough();
-      StoredMessage m = plan.next();
-      if (m == null) {
-        window.release();
-        outbox.awaitAppendedAfter(appended, 100);
-        continue;
-      }
-      if (m.id() <= highestBefore) {
-        resent.incrementAndGet();
-      }
-      highestSent = Math.max(highestSent, m.id());
-      sent.incrementAndGet();
-      CompletionStage<Void> done;
-      try {
-        done = publisher.publish(m.topic(), m.payload(), m.qos(), m.retain());
-      } catch (RuntimeException e) {
-        done = java.util.concurrent.CompletableFuture.failedFuture(e);
-      }
-      done.whenComplete(
-          (ok, e) -> {
-            if (e == null) {
-              outbox.ack(m);
-              acked.incrementAndGet();
-            } else {
-              failures.incrementAndGet();
-              failed.set(true);
-            }
-            window.release();
-          });
+    } finally {
+      endBurst(burst);
     }
+  }
+
+  private boolean endBurst(boolean burst) {
+    if (burst) {
+      publisher.burstEnded();
+    }
+    return false;
+  }
+
+  private void send(StoredMessage m, long highestBefore) {
+    if (m.id() <= highestBefore) {
+      resent.incrementAndGet();
+    }
+    highestSent = Math.max(highestSent, m.id());
+    sent.incrementAndGet();
+    CompletionStage<Void> done;
+    try {
+      done = publisher.publish(m.topic(), m.payload(), m.qos(), m.retain());
+    } catch (RuntimeException e) {
+      done = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    done.whenComplete(
+        (ok, e) -> {
+          if (e == null) {
+            outbox.ack(m);
+            acked.incrementAndGet();
+          } else {
+            failures.incrementAndGet();
+            failed.set(true);
+          }
+          window.release();
+        });
   }
 
   /** Stops sending; outstanding publishes may still complete (and be acknowledged). */

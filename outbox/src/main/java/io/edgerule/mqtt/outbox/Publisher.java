@@ -9,4 +9,15 @@ import java.util.concurrent.CompletionStage;
 @FunctionalInterface
 public interface Publisher {
   CompletionStage<Void> publish(String topic, byte[] payload, int qos, boolean retain);
+
+  /**
+   * The forwarder is about to publish messages in a row: the publisher may hold its socket writes
+   * back until {@link #burstEnded()} and send them together ({@code MqttTransport#holdWrites}).
+   */
+  default void burstStarted() {}
+
+  /**
+   * The forwarder has nothing more to publish right now, or is about to wait: send what is held.
+   */
+  default void burstEnded() {}
 }

@@ -253,6 +253,70 @@ class ForwarderTest {
     }
   }
 
+  /** Records what the forwarder does, in order; every publish waits for the test to answer it. */
+  private static final class BurstRecorder implements Publisher {
+    final List<String> events = new ArrayList<>(); // guarded by this
+    final List<CompletableFuture<Void>> open = new ArrayList<>(); // guarded by this
+
+    @Override
+    public synchronized CompletionStage<Void> publish(
+        String topic, byte[] payload, int qos, boolean retain) {
+      events.add("publish " + new String(payload, UTF_8));
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      open.add(f);
+      return f;
+    }
+
+    @Override
+    public synchronized void burstStarted() {
+      events.add("started");
+    }
+
+    @Override
+    public synchronized void burstEnded() {
+      events.add("ended");
+    }
+
+    synchronized List<String> events() {
+      return List.copyOf(events);
+    }
+
+    void answerAll() {
+      List<CompletableFuture<Void>> fs;
+      synchronized (this) {
+        fs = List.copyOf(open);
+        open.clear();
+      }
+      fs.forEach(f -> f.complete(null));
+    }
+  }
+
+  @Test
+  void aBurstEndsWhenTheWindowIsFullAndWhenNothingIsLeftToSend() throws Exception {
+    BurstRecorder p = new BurstRecorder();
+    OutboxConfig cfg = OutboxConfig.of(dir.resolve("o.db"), FlushPolicy.every(Duration.ofHours(1)));
+    try (Outbox o = Outbox.open(cfg);
+        Forwarder f = new Forwarder(o, p, ForwarderConfig.defaults().withWindow(2))) {
+      try (Outbox.WakeupHold h = o.holdWakeups()) {
+        for (int i = 0; i < 3; i++) {
+          o.append(msg("p", i));
+        }
+      }
+      f.start();
+      Await.until(
+          Duration.ofSeconds(60), () -> p.events().contains("ended"), () -> "" + p.events());
+      // the window (2) is full: what the publisher holds must leave before the forwarder waits
+      assertEquals(List.of("started", "publish 0", "publish 1", "ended"), p.events());
+      p.answerAll();
+      Await.until(Duration.ofSeconds(60), () -> p.events().size() == 7, () -> "" + p.events());
+      assertEquals(
+          List.of("started", "publish 0", "publish 1", "ended", "started", "publish 2", "ended"),
+          p.events(),
+          "nothing more to send: the burst ends before the forwarder waits for appends");
+      p.answerAll();
+    }
+  }
+
   private static List<String> payloads(Outbox o) {
     return o.snapshot().stream().map(m -> new String(m.message().payload(), UTF_8)).toList();
   }

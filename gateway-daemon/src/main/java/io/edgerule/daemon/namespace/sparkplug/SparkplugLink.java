@@ -110,7 +110,22 @@ public final class SparkplugLink implements FleetNamespace.Wire {
   /** The outbox's forwarder publishes stored DDATA and NDATA through this. */
   @Override
   public Publisher forwarding() {
-    return this::data;
+    return new Publisher() {
+      @Override
+      public CompletionStage<Void> publish(String topic, byte[] payload, int qos, boolean retain) {
+        return data(topic, payload, qos, retain);
+      }
+
+      @Override
+      public void burstStarted() {
+        transport.burstStarted();
+      }
+
+      @Override
+      public void burstEnded() {
+        transport.burstEnded();
+      }
+    };
   }
 
   private synchronized CompletionStage<Void> data(
